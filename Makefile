@@ -1,0 +1,40 @@
+# rmperf — every target creates and uses .venv itself.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+RMPERF_HOME ?= ./var
+DEMO_DIR ?= $(RMPERF_HOME)/demo-package
+export RMPERF_HOME
+
+.PHONY: venv demo test lint bench bench-large clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+demo: $(STAMP)
+	$(BIN)/rmperf demo
+
+test: $(STAMP)
+	bash scripts/ensure-postgres.sh
+	source scripts/pg-env.sh && $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_import.py --size small
+
+bench-large: $(STAMP)
+	$(BIN)/python bench/bench_import.py --size large
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

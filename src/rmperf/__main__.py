@@ -1,0 +1,3 @@
+from rmperf.cli import main
+
+main()

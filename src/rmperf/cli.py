@@ -1,0 +1,207 @@
+"""The ``rmperf`` command line (Typer + Rich). It calls the library; no rules live here."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from rmperf import i18n
+from rmperf.home import Home
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="rmperf — 客户经理绩效考核系统 / performance appraisal and incentive pay for bank RMs",
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+class State:
+    home: Home = Home.resolve()
+
+
+def _zh_en(zh: str, en: str) -> str:
+    return en if i18n.get_language() == "en" else zh
+
+
+@app.callback()
+def main_options(
+    home: Annotated[str | None, typer.Option("--home", help="data home folder (default ./var or RMPERF_HOME)")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh (default) or en")] = None,
+) -> None:
+    State.home = Home.resolve(home)
+    if lang:
+        i18n.set_language(lang)
+
+
+def _setup_db() -> None:
+    from rmperf import db
+
+    db.setup(State.home)
+
+
+STEP_LABELS = {
+    "load": ("读取数据包", "reading the package"),
+    "validate": ("校验", "checking"),
+    "store": ("写入存储", "storing"),
+    "done": ("完成", "done"),
+}
+
+
+def run_import(package: Path, user: str | None) -> int:
+    """Import with a progress bar; print problems; return the exit code."""
+    from rmperf.ingest.importer import import_package
+
+    _setup_db()
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(_zh_en("导入", "import"), total=3)
+
+        def progress(step: str, done: int, total: int) -> None:
+            zh, en = STEP_LABELS.get(step, (step, step))
+            bar.update(task, completed=done, total=total, description=_zh_en(zh, en))
+
+        result = import_package(package, State.home, user=user, progress=progress)
+    for problem in result.problems:
+        style = "red" if problem.severity.value == "error" else "yellow"
+        err_console.print(problem.render(), style=style, highlight=False, markup=False)
+    if result.errors:
+        err_console.print(
+            i18n.t("import.rejected", {"errors": len(result.errors), "warnings": len(result.warnings)}),
+            style="bold red",
+        )
+        return 1
+    if result.status == "committed":
+        console.print(i18n.t("import.committed", {"import_id": result.import_id, "seconds": f"{result.seconds:.1f}"}))
+        table = RichTable(_zh_en("表", "table"), _zh_en("行数", "rows"), _zh_en("变化", "changed"))
+        for name, rows in sorted(result.row_counts.items()):
+            table.add_row(name, f"{rows:,}", "✓" if name in result.changed_tables else "")
+        console.print(table)
+    return 0
+
+
+@app.command("import")
+def import_cmd(
+    path: Annotated[Path, typer.Argument(help="data package folder")],
+    user: Annotated[str | None, typer.Option("--user", help="who imports (default: the login name)")] = None,
+) -> None:
+    """导入数据包 / import a data package (all or nothing)."""
+    raise typer.Exit(run_import(path, user))
+
+
+@app.command("demo-data")
+def demo_data(
+    out: Annotated[Path, typer.Option("--out", help="folder to write the package to")],
+    size: Annotated[str, typer.Option("--size", help="tiny|small|medium|large")] = "small",
+    seed: Annotated[int, typer.Option("--seed")] = 42,
+    days: Annotated[int | None, typer.Option("--days", help="only the first N days of balances")] = None,
+) -> None:
+    """生成演示银行数据包 / write the demo bank's data package."""
+    summary = _generate(size, seed, out, days)
+    console.print(_zh_en(f"已生成 {summary.output}", f"written to {summary.output}"))
+
+
+def _generate(size: str, seed: int, out: Path, days: int | None = None):  # type: ignore[no-untyped-def]
+    from rmperf.demo import generate
+
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(_zh_en("生成演示数据", "generating"), total=None)
+
+        def progress(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        kwargs = {"days": days} if days is not None else {}
+        return generate(size, seed, out, progress=progress, **kwargs)
+
+
+@app.command("summary")
+def summary_cmd() -> None:
+    """存储概况 / what the store holds."""
+    _setup_db()
+    _print_summary()
+
+
+def _print_summary(import_seconds: float | None = None) -> None:
+    from rmperf.store import FactStore
+    from rmperf.store.summary import summarize
+
+    s = summarize(FactStore(State.home))
+    table = RichTable(title=_zh_en("数据概况", "Store summary"), show_header=False)
+    rows = [
+        (_zh_en("数据版本(导入号)", "store version (import #)"), str(s.version)),
+        (_zh_en("机构", "orgs"), f"{s.orgs:,}"),
+        (_zh_en("客户经理", "RMs"), f"{s.managers:,}"),
+        (_zh_en("客户", "customers"), f"{s.customers:,}"),
+        (_zh_en("账户", "accounts"), f"{s.accounts:,}"),
+        (_zh_en("余额行", "balance rows"), f"{s.balance_rows:,}"),
+        (_zh_en("日期范围", "date range"), f"{s.first_day} – {s.last_day}"),
+        (_zh_en("存储大小", "size on disk"), f"{s.bytes_on_disk / 1e6:,.1f} MB"),
+    ]
+    if import_seconds is not None:
+        rows.append((_zh_en("导入用时", "import time"), f"{import_seconds:.1f} s"))
+    for k, v in rows:
+        table.add_row(k, v)
+    console.print(table)
+
+
+@app.command("imports")
+def imports_cmd(limit: Annotated[int, typer.Option("--limit")] = 20) -> None:
+    """导入记录 / the import log."""
+    _setup_db()
+    from rmperf.db.models import DataImport
+
+    table = RichTable("#", _zh_en("时间", "when"), _zh_en("操作人", "who"), _zh_en("状态", "status"),
+                      _zh_en("内容哈希", "content hash"), _zh_en("行数", "rows"), _zh_en("错误/警告", "errors/warnings"))
+    for rec in DataImport.objects.order_by("-id")[:limit]:
+        table.add_row(
+            str(rec.id),
+            rec.started_at.isoformat(timespec="seconds"),
+            rec.user,
+            rec.status,
+            rec.content_hash[:12],
+            f"{sum(rec.row_counts.values()):,}",
+            f"{rec.error_count}/{len(rec.warnings)}",
+        )
+    console.print(table)
+
+
+@app.command("demo")
+def demo_cmd(
+    size: Annotated[str, typer.Option("--size")] = "small",
+    seed: Annotated[int, typer.Option("--seed")] = 42,
+) -> None:
+    """一条命令演示:生成演示银行、导入、汇总 / generate the demo bank, import it, summarise."""
+    out = State.home.root / f"demo-{size}-{seed}"
+    started = time.monotonic()
+    _generate(size, seed, out)
+    console.print(_zh_en(f"演示数据包:{out}(用时 {time.monotonic() - started:.1f} 秒)",
+                         f"demo package: {out} ({time.monotonic() - started:.1f} s)"))
+    started = time.monotonic()
+    code = run_import(out, "demo")
+    if code:
+        raise typer.Exit(code)
+    _print_summary(time.monotonic() - started)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,111 @@
+"""Models of the application database.
+
+The fact store's catalog lives here, so that an import commits in one
+database transaction: the Parquet files it wrote become visible only when
+their :class:`StoredFile` rows commit, and files it replaced disappear from
+later versions at that same moment (``removed_in``). A past version of the
+store — the files of every table as they were after import N — stays
+readable, which is how a past period is recomputed exactly as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class DataImport(models.Model):
+    """One attempt to import a data package (导入记录): who, when, what, outcome."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        COMMITTED = "committed"  # stored; the store's version is this import's id
+        UNCHANGED = "unchanged"  # valid, but nothing new: the store did not change
+        REJECTED = "rejected"  # errors found; nothing stored
+        FAILED = "failed"  # crashed; nothing stored
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True)
+    user = models.CharField(max_length=150)
+    source = models.TextField()
+    content_hash = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    row_counts = models.JSONField(default=dict)
+    changed_tables = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+    errors = models.JSONField(default=list)
+    error_count = models.IntegerField(default=0)
+    stored_bytes = models.BigIntegerField(default=0)
+    duration_ms = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ("id",)
+
+
+class StoredFile(models.Model):
+    """A Parquet file of the fact store and the versions it belongs to."""
+
+    table = models.CharField(max_length=64)
+    partition = models.CharField(max_length=64, blank=True)
+    path = models.TextField(unique=True)  # relative to the store root
+    rows = models.BigIntegerField()
+    bytes = models.BigIntegerField()
+    added_in = models.ForeignKey(DataImport, on_delete=models.PROTECT, related_name="added_files")
+    removed_in = models.ForeignKey(
+        DataImport, on_delete=models.PROTECT, null=True, related_name="removed_files"
+    )
+
+    class Meta:
+        indexes = (models.Index(fields=("table", "removed_in")),)
+
+
+class PeriodStamp(models.Model):
+    """Fingerprint of one stored period of a table (a day, a month, or ``*``).
+
+    Lets an import tell, without rescanning the store, whether a period it
+    carries is new (append), the same (skip) or different (restate).
+    """
+
+    table = models.CharField(max_length=64)
+    period = models.CharField(max_length=32)
+    rows = models.BigIntegerField()
+    fingerprint = models.CharField(max_length=80)
+    added_in = models.ForeignKey(DataImport, on_delete=models.PROTECT, related_name="+")
+    superseded_in = models.ForeignKey(DataImport, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        indexes = (models.Index(fields=("table", "period")),)
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")
+
+
+class AuditEvent(models.Model):
+    """Append-only audit log (审计日志): who did what, when and why."""
+
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=150)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    detail = models.JSONField(default=dict)
+    reason = models.TextField(blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("id",)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")

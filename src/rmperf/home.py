@@ -1,0 +1,60 @@
+"""Where data lives: the home folder (default ``./var``).
+
+Layout (see the README)::
+
+    var/
+      rmperf.sqlite3        application database (unless RMPERF_DATABASE_URL)
+      store/                columnar store of imported facts (Parquet)
+        <table>/v<import>/part-0.parquet            reference snapshots
+        <table>/month=YYYY-MM/i<import>-<n>.parquet  daily facts
+      staging/              work area of a running import (removed after)
+      tmp/                  DuckDB spill space
+      import.lock           serialises imports
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_HOME = Path("var")
+
+
+@dataclass(frozen=True)
+class Home:
+    root: Path
+
+    @classmethod
+    def resolve(cls, home: str | os.PathLike[str] | None = None) -> Home:
+        """``--home`` wins over ``RMPERF_HOME``, which wins over ``./var``."""
+        chosen = home or os.environ.get("RMPERF_HOME") or DEFAULT_HOME
+        return cls(Path(chosen).expanduser().absolute())
+
+    @property
+    def store(self) -> Path:
+        return self.root / "store"
+
+    @property
+    def staging(self) -> Path:
+        return self.root / "staging"
+
+    @property
+    def tmp(self) -> Path:
+        return self.root / "tmp"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / "import.lock"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.root / "rmperf.sqlite3"
+
+    @property
+    def database_url(self) -> str:
+        return os.environ.get("RMPERF_DATABASE_URL") or f"sqlite:///{self.sqlite_path}"
+
+    def ensure(self) -> None:
+        for path in (self.root, self.store, self.staging, self.tmp):
+            path.mkdir(parents=True, exist_ok=True)

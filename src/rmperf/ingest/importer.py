@@ -1,0 +1,403 @@
+"""``rmperf import``: check a data package as a whole, then store all or nothing.
+
+The steps, in order:
+
+1. load every table as text into a private DuckDB work database
+   (:mod:`rmperf.ingest.sources`), hashing the files as they are read;
+2. check every contract rule (:mod:`rmperf.ingest.validate`); any error
+   ends the import here, with nothing stored;
+3. fingerprint each period of each table (a day of balances, a month of
+   attendance, the whole of a reference table) and compare with the
+   fingerprints already stored: new periods are appended, identical ones
+   skipped, different ones restated;
+4. write the new Parquet files into a staging folder, move them into the
+   store under names no other import uses, and commit the catalog in one
+   database transaction. Readers see the files only from that commit on.
+
+Re-importing the same package therefore changes nothing, and importing the
+next day's package appends that day.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import getpass
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from rmperf.contract import ColType, Storage, Table
+from rmperf.home import Home
+from rmperf.ingest.problems import Place, Problem, Severity, error
+from rmperf.ingest.sources import Loader, Source, _qi, _ql
+from rmperf.ingest.validate import resolve_region, validate
+
+Progress = Callable[[str, int, int], None]
+MAX_STORED_PROBLEMS = 500
+
+
+@dataclass
+class ImportResult:
+    import_id: int
+    status: str
+    problems: list[Problem]
+    content_hash: str = ""
+    row_counts: dict[str, int] = field(default_factory=dict)
+    changed_tables: list[str] = field(default_factory=list)
+    restated: dict[str, list[str]] = field(default_factory=dict)
+    stored_bytes: int = 0
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportLocked(RuntimeError):
+    pass
+
+
+@contextlib.contextmanager
+def _import_lock(home: Home) -> Iterator[None]:
+    home.ensure()
+    with home.lock_file.open("w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise ImportLocked from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def connect_work_db(path: Path, home: Home) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that spills to ``home/tmp`` and never downloads."""
+    con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    con.execute(f"SET temp_directory = {_ql(str(home.tmp))}")
+    con.execute(f"SET memory_limit = {_ql(os.environ.get('RMPERF_MEMORY_LIMIT', '4GB'))}")
+    con.execute(f"SET threads = {int(os.environ.get('RMPERF_THREADS', os.cpu_count() or 2))}")
+    return con
+
+
+def period_expr(table: Table) -> str:
+    """SQL for the value that identifies a row's period (its restatement unit)."""
+    assert table.period_column is not None
+    col = table.column(table.period_column)
+    name = _qi(col.name)
+    return f"strftime({name}, '%Y-%m-%d')" if col.type is ColType.DATE else name
+
+
+def partition_expr(table: Table) -> str:
+    """SQL for the partition value of a row: its month, or its appraisal period."""
+    assert table.period_column is not None
+    col = table.column(table.period_column)
+    name = _qi(col.name)
+    return f"strftime({name}, '%Y-%m')" if col.type is ColType.DATE else name
+
+
+def partition_name(table: Table, value: str) -> str:
+    """The folder of a partition: ``month=YYYY-MM`` or ``period=2025-Q4``."""
+    return f"{table.partition_kind}={value}"
+
+
+def stored_columns(source: Source) -> list[str]:
+    extras = [
+        h
+        for h in source.header
+        if h not in source.table.column_index and not h.startswith("_") and h != "month"
+    ]
+    return [c.name for c in source.table.columns] + extras
+
+
+def fingerprint_sql(source: Source, group: str | None) -> str:
+    """Row count and an order-independent digest of the rows, per ``group``."""
+    cols = stored_columns(source)
+    text = " || chr(31) || ".join(f"coalesce(CAST({_qi(c)} AS VARCHAR), chr(0))" for c in cols)
+    digest = (
+        f"count(*) AS n, sum(CAST(md5_number_upper({text}) AS HUGEINT)) AS hi, "
+        f"sum(CAST(md5_number_lower({text}) AS HUGEINT)) AS lo"
+    )
+    typed = f"typed_{source.table.name}"
+    if group is None:
+        return f"SELECT '*' AS period, {digest} FROM {typed}"
+    return f"SELECT {group} AS period, {digest} FROM {typed} GROUP BY ALL"
+
+
+class Importer:
+    def __init__(self, home: Home, *, user: str | None = None, progress: Progress | None = None) -> None:
+        self.home = home
+        self.user = user or getpass.getuser()
+        self.progress = progress or (lambda step, done, total: None)
+
+    def run(self, package: Path) -> ImportResult:
+        from rmperf.db.models import AuditEvent, DataImport
+
+        package = package.absolute()
+        started = time.monotonic()
+        record = DataImport.objects.create(
+            started_at=datetime.now(UTC), user=self.user, source=str(package), content_hash=""
+        )
+        staging = self.home.staging / f"import-{record.id}-{uuid.uuid4().hex[:8]}"
+        result = ImportResult(record.id, DataImport.Status.FAILED, [])
+        try:
+            with _import_lock(self.home):
+                staging.mkdir(parents=True)
+                result = self._run(package, staging, record.id)
+        except ImportLocked:
+            result.status = DataImport.Status.REJECTED
+            result.problems = [error("import.locked")]
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            result.seconds = time.monotonic() - started
+            errors = [p.as_dict() for p in result.problems if p.severity is Severity.ERROR]
+            DataImport.objects.filter(id=record.id).update(
+                finished_at=datetime.now(UTC),
+                status=result.status,
+                content_hash=result.content_hash,
+                row_counts=result.row_counts,
+                changed_tables=result.changed_tables,
+                warnings=[p.as_dict() for p in result.warnings][:MAX_STORED_PROBLEMS],
+                errors=errors[:MAX_STORED_PROBLEMS],
+                error_count=len(errors),
+                stored_bytes=result.stored_bytes,
+                duration_ms=int(result.seconds * 1000),
+            )
+            AuditEvent.objects.create(
+                at=datetime.now(UTC),
+                actor=self.user,
+                action=f"data.import.{result.status}",
+                object_type="data_import",
+                object_id=str(record.id),
+                detail={
+                    "source": str(package),
+                    "content_hash": result.content_hash,
+                    "row_counts": result.row_counts,
+                    "changed_tables": result.changed_tables,
+                    "restated": result.restated,
+                    "errors": len(errors),
+                    "warnings": len(result.warnings),
+                },
+            )
+        return result
+
+    # -----------------------------------------------------------------------------
+    def _run(self, package: Path, staging: Path, import_id: int) -> ImportResult:
+        from rmperf.db.models import DataImport
+
+        if not package.exists():
+            return ImportResult(import_id, DataImport.Status.REJECTED, [error("package.not_found", path=str(package))])
+        if not package.is_dir():
+            return ImportResult(import_id, DataImport.Status.REJECTED, [error("package.not_dir", path=str(package))])
+        con = connect_work_db(staging / "work.duckdb", self.home)
+        try:
+            self.progress("load", 0, 3)
+            loaded = Loader(con, package, staging).load()
+            result = ImportResult(import_id, DataImport.Status.REJECTED, list(loaded.problems), loaded.content_hash)
+            result.row_counts = {name: s.rows for name, s in loaded.sources.items()}
+            last_change = DataImport.objects.filter(status=DataImport.Status.COMMITTED).order_by("-id").first()
+            if last_change is not None and last_change.content_hash == loaded.content_hash and not result.errors:
+                # Same bytes as what the store now holds: nothing to check or do.
+                result.status = DataImport.Status.UNCHANGED
+                result.problems.append(
+                    Problem(Severity.WARNING, "import.unchanged", Place(), {"import_id": last_change.id})
+                )
+                return result
+            self.progress("validate", 1, 3)
+            result.problems += validate(con, loaded.sources)
+            if result.errors:
+                return result
+            self.progress("store", 2, 3)
+            self._store(con, loaded.sources, staging, result)
+            self.progress("done", 3, 3)
+            return result
+        finally:
+            con.close()
+
+    # -----------------------------------------------------------------------------
+    def _store(self, con: duckdb.DuckDBPyConnection, sources: dict[str, Source], staging: Path, result: ImportResult) -> None:
+        from django.db import transaction
+
+        from rmperf.db.models import DataImport, PeriodStamp, StoredFile
+
+        import_id = result.import_id
+        out = staging / "out"
+        new_files: list[tuple[str, str, Path]] = []  # table, partition, staged file
+        removed: list[int] = []
+        stamps_new: list[PeriodStamp] = []
+        stamps_superseded: list[int] = []
+        self._resolve_regions(con, sources)
+        for name, source in sorted(sources.items()):
+            table = source.table
+            current = {s.period: s for s in PeriodStamp.objects.filter(table=name, superseded_in__isnull=True)}
+            group = period_expr(table) if table.storage is Storage.BY_PERIOD else None
+            prints = {
+                str(p): f"{n}:{hi}:{lo}" for p, n, hi, lo in con.execute(fingerprint_sql(source, group)).fetchall()
+            }
+            prints = {p: f for p, f in prints.items() if not f.startswith("0:")}
+            changed = sorted(p for p, f in prints.items() if p in current and current[p].fingerprint != f)
+            added = sorted(p for p in prints if p not in current)
+            if table.storage is Storage.SNAPSHOT:
+                # a reference table is replaced as a whole when it differs
+                if not changed and not added:
+                    continue
+                target = out / name / f"v{import_id}"
+                target.mkdir(parents=True)
+                select = self._select(source)
+                con.execute(f"COPY ({select}) TO {_ql(str(target / 'part-0.parquet'))} (FORMAT parquet, COMPRESSION zstd)")
+                new_files.append((name, "", target / "part-0.parquet"))
+                removed += list(StoredFile.objects.filter(table=name, removed_in__isnull=True).values_list("id", flat=True))
+            else:
+                if not changed and not added:
+                    continue
+                periods = changed + added
+                con.execute("CREATE OR REPLACE TEMP TABLE wanted (period VARCHAR)")
+                con.executemany("INSERT INTO wanted VALUES (?)", [(p,) for p in periods])
+                target = out / name
+                select = (
+                    f"SELECT {', '.join(_qi(c) for c in stored_columns(source))}, {partition_expr(table)} AS _part "
+                    f"FROM typed_{name} WHERE {period_expr(table)} IN (SELECT period FROM wanted)"
+                )
+                con.execute(
+                    f"COPY ({select}) TO {_ql(str(target))} "
+                    "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (_part), FILENAME_PATTERN 'new-{i}')"
+                )
+                for part_dir in sorted(target.iterdir()):
+                    partition = partition_name(table, part_dir.name.removeprefix("_part="))
+                    for f in sorted(part_dir.glob("*.parquet")):
+                        new_files.append((name, partition, f))
+                if changed:
+                    result.restated[name] = changed
+                    self._restate(con, source, changed, out, new_files, removed)
+            for p in changed:
+                stamps_superseded.append(current[p].id)
+            for p in changed + added:
+                n = int(prints[p].split(":")[0])
+                stamps_new.append(PeriodStamp(table=name, period=p, rows=n, fingerprint=prints[p], added_in_id=import_id))
+            result.changed_tables.append(name)
+        if not new_files and not removed:
+            result.status = DataImport.Status.UNCHANGED
+            result.problems.append(Problem(Severity.WARNING, "import.no_change", Place(), {}))
+            return
+        # Move the files to names no other import uses, then commit the
+        # catalog. Until the commit, readers of the catalog do not see them.
+        placed: list[Path] = []
+        rows_for: dict[Path, int] = {}
+        try:
+            records = []
+            for name, partition, staged in new_files:
+                final_dir = self.home.store / name / partition if partition else self.home.store / name / f"v{import_id}"
+                final_dir.mkdir(parents=True, exist_ok=True)
+                final = final_dir / f"i{import_id}-{staged.stem}.parquet"
+                counted = con.execute(f"SELECT count(*) FROM read_parquet({_ql(str(staged))})").fetchone()
+                rows_for[final] = int(counted[0]) if counted else 0
+                if rows_for[final] == 0:
+                    continue  # a rewritten partition whose periods were all restated
+                os.replace(staged, final)
+                placed.append(final)
+                size = final.stat().st_size
+                result.stored_bytes += size
+                records.append(
+                    StoredFile(
+                        table=name,
+                        partition=partition,
+                        path=str(final.relative_to(self.home.store)),
+                        rows=rows_for[final],
+                        bytes=size,
+                        added_in_id=import_id,
+                    )
+                )
+            with transaction.atomic():
+                StoredFile.objects.filter(id__in=removed).update(removed_in_id=import_id)
+                StoredFile.objects.bulk_create(records)
+                PeriodStamp.objects.filter(id__in=stamps_superseded).update(superseded_in_id=import_id)
+                PeriodStamp.objects.bulk_create(stamps_new, batch_size=1000)
+                DataImport.objects.filter(id=import_id).update(status=DataImport.Status.COMMITTED)
+        except BaseException:
+            for f in placed:
+                f.unlink(missing_ok=True)
+            raise
+        result.status = DataImport.Status.COMMITTED
+        for name, periods in result.restated.items():
+            shown = ", ".join(periods[:10]) + (" …" if len(periods) > 10 else "")
+            result.problems.append(
+                Problem(Severity.WARNING, "import.restated", Place(table=name), {"table": name, "count": len(periods), "periods": shown})
+            )
+
+    def _select(self, source: Source) -> str:
+        cols = [f"t.{_qi(c)}" for c in stored_columns(source)]
+        if source.table.name == "orgs":
+            cols = [c if c != 't."region_type"' else 'coalesce(r.region, t."region_type") AS "region_type"' for c in cols]
+            return f"SELECT {', '.join(cols)} FROM typed_orgs t LEFT JOIN org_region r ON r.org_id = t.org_id"
+        return f"SELECT {', '.join(cols)} FROM typed_{source.table.name} t"
+
+    def _resolve_regions(self, con: duckdb.DuckDBPyConnection, sources: dict[str, Source]) -> None:
+        """Orgs inherit region_type from their parent; store the resolved value."""
+        con.execute("CREATE OR REPLACE TEMP TABLE org_region (org_id VARCHAR, region VARCHAR)")
+        if "orgs" not in sources:
+            return
+        rows = con.execute("SELECT org_id, parent_id, level, region_type FROM typed_orgs").fetchall()
+        orgs: dict[str, tuple[Any, ...]] = {r[0]: r for r in rows}
+        con.executemany("INSERT INTO org_region VALUES (?, ?)", [(o, resolve_region(orgs, o)) for o in orgs])
+
+    def _restate(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        source: Source,
+        changed: list[str],
+        out: Path,
+        new_files: list[tuple[str, str, Path]],
+        removed: list[int],
+    ) -> None:
+        """Rewrite the stored partitions that hold a restated period, without it."""
+        from rmperf.db.models import StoredFile
+
+        table = source.table
+        con.execute("CREATE OR REPLACE TEMP TABLE restated (period VARCHAR)")
+        con.executemany("INSERT INTO restated VALUES (?)", [(p,) for p in changed])
+        partitions = {
+            partition_name(table, r[0])
+            for r in con.execute(
+                f"SELECT DISTINCT {partition_expr(table)} FROM typed_{table.name} "
+                f"WHERE {period_expr(table)} IN (SELECT period FROM restated)"
+            ).fetchall()
+        }
+        for partition in sorted(partitions):
+            old = list(StoredFile.objects.filter(table=table.name, partition=partition, removed_in__isnull=True))
+            if not old:
+                continue
+            listing = ", ".join(_ql(str(self.home.store / f.path)) for f in old)
+            target = out / table.name / f"keep-{partition}"
+            target.mkdir(parents=True)
+            kept = target / "kept-0.parquet"
+            con.execute(
+                f"COPY (SELECT * FROM read_parquet([{listing}], union_by_name=true) "
+                f"WHERE {period_expr(table)} NOT IN (SELECT period FROM restated)) "
+                f"TO {_ql(str(kept))} (FORMAT parquet, COMPRESSION zstd)"
+            )
+            new_files.append((table.name, partition, kept))
+            removed += [f.id for f in old]
+
+
+def import_package(
+    package: Path, home: Home, *, user: str | None = None, progress: Progress | None = None
+) -> ImportResult:
+    """Import ``package`` into ``home``'s store: all of it, or nothing."""
+    return Importer(home, user=user, progress=progress).run(package)

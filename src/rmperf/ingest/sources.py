@@ -1,0 +1,468 @@
+"""Find a package's tables and load each into DuckDB as text, with its lines.
+
+Every table, whatever its format, becomes one DuckDB relation ``raw_<table>``
+with one VARCHAR column per column of the file plus ``_file`` (the file's
+name inside the package) and ``_line`` (CSV: the physical line, header =
+1; XLSX: the sheet row; Parquet: the 1-based row of the file). Validation
+and storage then work on that one shape.
+
+CSV is read by DuckDB directly when it is plain UTF-8; a GBK file is
+transcoded to UTF-8 first (DuckDB's own GBK support is an extension we may
+not download). When a CSV has quoted line breaks, blank lines or malformed
+records, DuckDB's record numbers are not line numbers, so the file is read
+again with Python's csv module, which knows each record's line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from rmperf.contract import TABLE_INDEX, ColType, Table
+from rmperf.ingest.problems import Place, Problem, error, warning
+
+CHUNK = 1 << 20
+BATCH_ROWS = 100_000
+FORMATS = (".csv", ".parquet", ".xlsx")
+MONEY_TYPES = (ColType.AMOUNT, ColType.RATE, ColType.FX, ColType.SHARE, ColType.DECIMAL)
+
+
+@dataclass
+class Source:
+    """One table of the package, loaded as text into DuckDB."""
+
+    table: Table
+    kind: str  # csv | xlsx | parquet
+    path: Path  # the file or folder in the package
+    display: str  # its name relative to the package, for messages
+    files: list[Path] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    rows: int = 0
+    relation: str = ""
+    #: per Parquet file (display name): first row of each row group
+    row_group_starts: dict[str, list[int]] = field(default_factory=dict)
+
+    def place(self, line: int | None = None, column: str | None = None, file: str | None = None) -> Place:
+        """The :class:`Place` of ``line``/``column`` in this source."""
+        shown = file or self.display
+        row_group = None
+        if self.kind == "parquet" and line is not None:
+            starts = self.row_group_starts.get(shown, [])
+            row_group = max((i for i, s in enumerate(starts) if s <= line - 1), default=0)
+        pos = letter = None
+        if column is not None and column in self.header:
+            pos = self.header.index(column) + 1
+            if self.kind == "xlsx":
+                from openpyxl.utils import get_column_letter
+
+                letter = get_column_letter(pos)
+        return Place(
+            table=self.table.name,
+            file=shown,
+            line=line,
+            row_group=row_group,
+            column=column,
+            column_pos=pos,
+            column_letter=letter,
+        )
+
+
+@dataclass
+class LoadedPackage:
+    sources: dict[str, Source]
+    problems: list[Problem]
+    content_hash: str
+    unknown_files: list[str]
+
+
+def discover(package: Path) -> tuple[dict[str, list[Path]], list[str]]:
+    """Map table name -> candidate paths in ``package``; list unknown entries."""
+    found: dict[str, list[Path]] = {}
+    unknown: list[str] = []
+    for entry in sorted(package.iterdir()):
+        if entry.name.startswith((".", "_")):
+            continue
+        if entry.is_dir():
+            name = entry.name
+        elif entry.suffix.lower() in FORMATS:
+            name = entry.stem
+        else:
+            unknown.append(entry.name)
+            continue
+        if name in TABLE_INDEX:
+            found.setdefault(name, []).append(entry)
+        else:
+            unknown.append(entry.name)
+    return found, unknown
+
+
+def package_files(package: Path) -> list[Path]:
+    """Every file of the package that belongs to a table, in a stable order."""
+    found, _ = discover(package)
+    files: list[Path] = []
+    for paths in found.values():
+        for p in paths:
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p])
+    return sorted(files)
+
+
+def _qi(name: str) -> str:
+    """Quote a DuckDB identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _ql(text: str) -> str:
+    """Quote a DuckDB string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+class Loader:
+    """Loads every table of one package into a DuckDB connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, package: Path, staging: Path) -> None:
+        self.con = con
+        self.package = package
+        self.staging = staging
+        self.problems: list[Problem] = []
+        self.hasher = hashlib.sha256()
+
+    # -- entry point ---------------------------------------------------------
+    def load(self) -> LoadedPackage:
+        found, unknown = discover(self.package)
+        sources: dict[str, Source] = {}
+        for name in unknown:
+            self.problems.append(warning("table.unknown_file", Place(file=name), file=name))
+        for name, paths in sorted(found.items()):
+            table = TABLE_INDEX[name]
+            if len(paths) > 1:
+                shown = ", ".join(p.name for p in paths)
+                self.problems.append(error("table.ambiguous", Place(table=name), table=name, files=shown))
+                continue
+            path = paths[0]
+            kind = "parquet" if path.is_dir() else path.suffix.lower().lstrip(".")
+            display = path.name + ("/" if path.is_dir() else "")
+            source = Source(table, kind, path, display)
+            self.hasher.update(f"\x00{display}\x00".encode())
+            try:
+                ok = {"csv": self._load_csv, "xlsx": self._load_xlsx, "parquet": self._load_parquet}[kind](source)
+            except (OSError, duckdb.Error, ValueError, KeyError) as exc:
+                self.problems.append(error("file.unreadable", source.place(), detail=str(exc).splitlines()[0]))
+                ok = False
+            if ok:
+                sources[name] = source
+        for table in TABLE_INDEX.values():
+            if table.required and table.name not in found:
+                self.problems.append(error("table.missing", Place(table=table.name), table=table.name))
+        return LoadedPackage(sources, self.problems, self.hasher.hexdigest(), unknown)
+
+    # -- header ----------------------------------------------------------------
+    def _check_header(self, source: Source) -> bool:
+        ok = True
+        seen: set[str] = set()
+        for name in source.header:
+            if name in seen:
+                self.problems.append(error("header.duplicate_column", source.place(column=name), column=name))
+                ok = False
+            seen.add(name)
+        for col in source.table.required_columns:
+            if col.name not in seen:
+                self.problems.append(error("header.missing_column", source.place(column=col.name), column=col.name))
+                ok = False
+        for name in source.header:
+            if name not in source.table.column_index and not name.startswith("_") and name != "month":
+                self.problems.append(warning("header.unknown_column", source.place(column=name), column=name))
+        return ok
+
+    def _make_view(self, source: Source, base: str, line_expr: str, file_expr: str) -> None:
+        """Create ``raw_<table>``: one VARCHAR column per contract column."""
+        cols = []
+        for col in source.table.columns:
+            if col.name in source.header:
+                cols.append(f"CAST({_qi(col.name)} AS VARCHAR) AS {_qi(col.name)}")
+            else:
+                cols.append(f"CAST(NULL AS VARCHAR) AS {_qi(col.name)}")
+        extras = [
+            f"CAST({_qi(h)} AS VARCHAR) AS {_qi(h)}"
+            for h in source.header
+            if h not in source.table.column_index and not h.startswith("_") and h != "month"
+        ]
+        source.relation = f"raw_{source.table.name}"
+        select = ", ".join([*cols, *extras, f"{file_expr} AS _file", f"{line_expr} AS _line"])
+        self.con.execute(f"CREATE OR REPLACE VIEW {source.relation} AS SELECT {select} FROM {base}")
+
+    # -- CSV -------------------------------------------------------------------
+    def _load_csv(self, source: Source) -> bool:
+        path = source.path
+        source.files = [path]
+        utf8_path, lines, header_text = self._decode(source)
+        if utf8_path is None:
+            return False
+        source.header = next(csv.reader([header_text])) if header_text else []
+        source.header = [h.strip().lstrip("\ufeff") for h in source.header]
+        if not self._check_header(source):
+            return False
+        base = f"csv_{source.table.name}"
+        fast = True
+        try:
+            self.con.execute(
+                f"CREATE OR REPLACE TABLE {base} AS SELECT * FROM read_csv({_ql(str(utf8_path))}, "
+                "header=true, all_varchar=true, delim=',', quote='\"', escape='\"', "
+                f"strict_mode=true, auto_detect=true, store_rejects=true, "
+                f"rejects_table='rej_{source.table.name}', rejects_scan='rejscan_{source.table.name}')"
+            )
+            rows = self.con.execute(f"SELECT count(*) FROM {base}").fetchone()
+            rejected = self.con.execute(f"SELECT count(*) FROM rej_{source.table.name}").fetchone()
+            source.rows = int(rows[0]) if rows else 0
+            if (rejected and rejected[0]) or lines != source.rows + 1:
+                fast = False
+        except duckdb.Error:
+            fast = False
+        if fast:
+            self._make_view(source, base, "rowid + 2", _ql(source.display))
+            return True
+        return self._load_csv_slow(source, utf8_path, base)
+
+    def _decode(self, source: Source) -> tuple[Path | None, int, str]:
+        """Hash the file, check its encoding and count its lines.
+
+        Returns the path of a UTF-8 copy (the file itself when it is UTF-8),
+        the number of lines, and the header line.
+        """
+        path = source.path
+        data_hash = hashlib.sha256()
+        decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+        newlines = 0
+        last = b""
+        first_chunk = b""
+        offset = 0
+        bad_at = 0
+        utf8 = True
+        with path.open("rb") as fh:
+            while chunk := fh.read(CHUNK):
+                data_hash.update(chunk)
+                if not first_chunk:
+                    first_chunk = chunk
+                newlines += chunk.count(b"\n")
+                last = chunk[-1:]
+                if utf8:
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError as exc:
+                        utf8 = False
+                        bad_at = offset + exc.start
+                offset += len(chunk)
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8 = False
+                bad_at = offset
+        self.hasher.update(data_hash.digest())
+        lines = newlines + (1 if last not in (b"\n", b"") else 0)
+        if utf8:
+            header = first_chunk.decode("utf-8-sig", errors="replace").splitlines()[0] if first_chunk else ""
+            return path, lines, header
+        # Not UTF-8: try GBK (as GB18030, its superset) and transcode.
+        out = self.staging / f"{source.table.name}.utf8.csv"
+        gbk = codecs.getincrementaldecoder("gb18030")("strict")
+        offset = 0
+        try:
+            with path.open("rb") as fh, out.open("w", encoding="utf-8", newline="") as oh:
+                while chunk := fh.read(CHUNK):
+                    oh.write(gbk.decode(chunk))
+                    offset += len(chunk)
+                oh.write(gbk.decode(b"", final=True))
+        except UnicodeDecodeError as exc:
+            self.problems.append(error("file.encoding_unknown", source.place(), byte=min(bad_at, offset + exc.start)))
+            return None, 0, ""
+        self.problems.append(warning("file.encoding_gbk", source.place()))
+        header = first_chunk.decode("gb18030", errors="replace").splitlines()[0] if first_chunk else ""
+        return out, lines, header
+
+    def _load_csv_slow(self, source: Source, utf8_path: Path, base: str) -> bool:
+        """Read a CSV with Python's csv module, which knows every record's line."""
+        width = len(source.header)
+        names = [*source.header, "_line"]
+        self.con.execute(
+            f"CREATE OR REPLACE TABLE {base} ({', '.join(f'{_qi(n)} VARCHAR' for n in source.header)}, _line BIGINT)"
+        )
+        ok = True
+        rows = 0
+        with utf8_path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, strict=True)
+            try:
+                next(reader)
+            except StopIteration:
+                pass
+            batch: list[list[Any]] = []
+            start = reader.line_num + 1
+            while True:
+                try:
+                    record = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    self.problems.append(error("csv.bad_quote", source.place(line=start), detail=str(exc)))
+                    ok = False
+                    break
+                line = start
+                start = reader.line_num + 1
+                if not record or record == [""] * len(record) and len(record) <= 1:
+                    continue  # blank line
+                if len(record) != width:
+                    self.problems.append(
+                        error("csv.columns_count", source.place(line=line), expected=width, found=len(record))
+                    )
+                    ok = False
+                    continue
+                batch.append([v if v != "" else None for v in record] + [line])
+                rows += 1
+                if len(batch) >= BATCH_ROWS:
+                    self._insert(base, names, batch)
+                    batch = []
+            if batch:
+                self._insert(base, names, batch)
+        source.rows = rows
+        self._make_view(source, base, "_line", _ql(source.display))
+        return ok
+
+    def _insert(self, base: str, names: list[str], batch: list[list[Any]]) -> None:
+        columns = list(zip(*batch, strict=True))
+        arrays = [pa.array(col, type=pa.string()) for col in columns[:-1]]
+        arrays.append(pa.array(columns[-1], type=pa.int64()))
+        arrow_batch = pa.Table.from_arrays(arrays, names=names)  # noqa: F841 - read by DuckDB below
+        self.con.execute(f"INSERT INTO {base} SELECT * FROM arrow_batch")
+
+    # -- XLSX ------------------------------------------------------------------
+    def _load_xlsx(self, source: Source) -> bool:
+        from openpyxl import load_workbook
+
+        source.files = [source.path]
+        digest = hashlib.sha256(source.path.read_bytes()).digest()
+        self.hasher.update(digest)
+        workbook = load_workbook(source.path, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            rows = sheet.iter_rows(values_only=True)
+            header_row = next(rows, None) or ()
+            source.header = [_cell_text(v) or "" for v in header_row]
+            while source.header and source.header[-1] == "":
+                source.header.pop()
+            if not self._check_header(source):
+                return False
+            width = len(source.header)
+            base = f"xlsx_{source.table.name}"
+            names = [*source.header, "_line"]
+            self.con.execute(
+                f"CREATE OR REPLACE TABLE {base} "
+                f"({', '.join(f'{_qi(n)} VARCHAR' for n in source.header)}, _line BIGINT)"
+            )
+            batch: list[list[Any]] = []
+            count = 0
+            for excel_row, values in enumerate(rows, start=2):
+                cells = [_cell_text(v) for v in values[:width]]
+                cells += [None] * (width - len(cells))
+                if all(c is None for c in cells):
+                    continue
+                batch.append([*cells, excel_row])
+                count += 1
+                if len(batch) >= BATCH_ROWS:
+                    self._insert(base, names, batch)
+                    batch = []
+            if batch:
+                self._insert(base, names, batch)
+            source.rows = count
+        finally:
+            workbook.close()
+        self._make_view(source, base, "_line", _ql(source.display))
+        return True
+
+    # -- Parquet ---------------------------------------------------------------
+    def _load_parquet(self, source: Source) -> bool:
+        path = source.path
+        files = sorted(f for f in path.rglob("*.parquet") if f.is_file()) if path.is_dir() else [path]
+        if not files:
+            self.problems.append(error("table.empty_folder", source.place(), path=source.display))
+            return False
+        source.files = files
+        for f in files:
+            file_hash = hashlib.sha256()
+            with f.open("rb") as fh:
+                while chunk := fh.read(CHUNK):
+                    file_hash.update(chunk)
+            self.hasher.update(f"\x00{f.relative_to(self.package)}\x00".encode())
+            self.hasher.update(file_hash.digest())
+            meta = pq.ParquetFile(f).metadata
+            starts, acc = [], 0
+            for i in range(meta.num_row_groups):
+                starts.append(acc)
+                acc += meta.row_group(i).num_rows
+            source.row_group_starts[str(f.relative_to(self.package))] = starts
+            source.rows += acc
+        listing = "[" + ", ".join(_ql(str(f)) for f in files) + "]"
+        scan = (
+            f"read_parquet({listing}, file_row_number=true, filename=true, "
+            f"hive_partitioning={'true' if path.is_dir() else 'false'}, union_by_name=true)"
+        )
+        described = self.con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+        types = {row[0]: str(row[1]) for row in described}
+        source.header = [n for n in types if n not in ("file_row_number", "filename")]
+        if not self._check_header(source):
+            return False
+        ok = True
+        for col in source.table.columns:
+            kind = types.get(col.name, "")
+            if col.type in MONEY_TYPES and kind in ("FLOAT", "DOUBLE"):
+                self.problems.append(
+                    error("parquet.float_money", source.place(column=col.name), column=col.name, type=kind)
+                )
+                ok = False
+        if not ok:
+            return False
+        base = f"pq_{source.table.name}"
+        # Typed decimals print with their full scale (1.5000); trim the zeros
+        # so that "more than 2 fraction digits" means what it says.
+        decimal_cols = [n for n, k in types.items() if k.startswith("DECIMAL")]
+        replace = ", ".join(
+            f"CASE WHEN contains(CAST({_qi(n)} AS VARCHAR), '.') "
+            f"THEN rtrim(rtrim(CAST({_qi(n)} AS VARCHAR), '0'), '.') "
+            f"ELSE CAST({_qi(n)} AS VARCHAR) END AS {_qi(n)}"
+            for n in decimal_cols
+        )
+        star = f"* REPLACE ({replace})" if replace else "*"
+        self.con.execute(f"CREATE OR REPLACE VIEW {base} AS SELECT {star} FROM {scan}")
+        prefix = _ql(str(self.package) + "/")
+        file_expr = f"replace(filename, {prefix}, '')"
+        self._make_view(source, base, "file_row_number + 1", file_expr)
+        return True
+
+
+def _cell_text(value: object) -> str | None:
+    """The text of a spreadsheet cell as a CSV export would show it."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # Shortest text that reads back as the same double: 1234.56, 0.0215.
+        return str(np.format_float_positional(value, trim="-"))
+    text = str(value).strip()
+    return text or None

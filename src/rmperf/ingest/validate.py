@@ -1,0 +1,449 @@
+"""Check a loaded package as a whole against every rule of the data contract.
+
+Runs on the ``raw_<table>`` relations made by :mod:`rmperf.ingest.sources`
+and creates ``typed_<table>`` views (the values cast to their stored types)
+that the store writes once the package is clean. Every check runs, so one
+import reports every problem; each kind of problem lists its first
+:data:`LIST_LIMIT` places and counts the rest.
+
+The big table (balances) is only ever scanned by DuckDB queries, which
+stream and spill to disk, so validation needs no memory in proportion to
+its rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from rmperf.contract import NON_PERFORMING_GRADES, STORED_TYPE, ColType, Column, Table
+from rmperf.ingest.problems import Place, Problem, error, warning
+from rmperf.ingest.sources import Source, _qi
+
+LIST_LIMIT = 20
+
+TRUE_WORDS = ("true", "t", "1", "yes", "y", "是")
+FALSE_WORDS = ("false", "f", "0", "no", "n", "否")
+_ = NON_PERFORMING_GRADES  # re-exported for the engine; referenced here for clarity
+
+
+def _words(words: tuple[str, ...]) -> str:
+    return ", ".join(f"'{w}'" for w in words)
+
+
+def _clean(col: Column) -> str:
+    """The column's text with surrounding blanks removed and '' as NULL."""
+    if col.type is ColType.TEXT:
+        return f"NULLIF({_qi(col.name)}, '')"
+    return f"NULLIF(trim({_qi(col.name)}), '')"
+
+
+def check_expr(col: Column, v: str) -> str | None:
+    """SQL giving the problem code of value ``v`` for ``col``, or NULL."""
+    re = "regexp_full_match"
+    kind = col.type
+    if kind is ColType.DATE:
+        return rf"CASE WHEN NOT {re}({v}, '\d{{4}}-\d{{2}}-\d{{2}}') OR TRY_CAST({v} AS DATE) IS NULL THEN 'value.date' END"
+    if kind is ColType.MONTH:
+        return rf"CASE WHEN NOT {re}({v}, '\d{{4}}-(0[1-9]|1[0-2])') THEN 'value.month' END"
+    if kind is ColType.PERIOD:
+        return rf"CASE WHEN NOT {re}({v}, '\d{{4}}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?') THEN 'value.period' END"
+    if kind is ColType.AMOUNT:
+        return (
+            rf"CASE WHEN {re}({v}, '-?\d{{1,16}}(\.\d{{1,2}})?') THEN NULL "
+            rf"WHEN {re}({v}, '-?\d{{1,16}}\.\d{{3,}}') THEN 'value.amount_scale' ELSE 'value.amount' END"
+        )
+    if kind is ColType.RATE:
+        return (
+            rf"CASE WHEN NOT {re}({v}, '-?\d{{1,3}}(\.\d{{1,8}})?') THEN 'value.rate' "
+            f"WHEN TRY_CAST({v} AS DECIMAL(12,8)) < 0 OR TRY_CAST({v} AS DECIMAL(12,8)) >= 1 THEN 'value.rate_range' END"
+        )
+    if kind is ColType.FX:
+        return (
+            rf"CASE WHEN NOT {re}({v}, '\d{{1,9}}(\.\d{{1,8}})?') OR TRY_CAST({v} AS DECIMAL(18,8)) <= 0 "
+            "THEN 'value.fx' END"
+        )
+    if kind is ColType.SHARE:
+        return (
+            rf"CASE WHEN NOT {re}({v}, '\d(\.\d{{1,6}})?') OR TRY_CAST({v} AS DECIMAL(9,6)) <= 0 "
+            f"OR TRY_CAST({v} AS DECIMAL(9,6)) > 1 THEN 'value.share' END"
+        )
+    if kind is ColType.INT:
+        return rf"CASE WHEN NOT {re}({v}, '\d{{1,15}}') THEN 'value.int' END"
+    if kind is ColType.DECIMAL:
+        return rf"CASE WHEN NOT {re}({v}, '-?\d{{1,12}}(\.\d{{1,6}})?') THEN 'value.decimal' END"
+    if kind is ColType.BOOL:
+        return f"CASE WHEN lower({v}) NOT IN ({_words(TRUE_WORDS + FALSE_WORDS)}) THEN 'value.bool' END"
+    if kind is ColType.ENUM:
+        return f"CASE WHEN {v} NOT IN ({_words(col.values)}) THEN 'value.enum' END"
+    if kind is ColType.CURRENCY:
+        return rf"CASE WHEN NOT {re}({v}, '[A-Z]{{3}}') THEN 'value.currency' END"
+    return None
+
+
+def typed_expr(col: Column, v: str) -> str:
+    """SQL casting clean text ``v`` to the column's stored type (NULL if bad)."""
+    stored = STORED_TYPE[col.type]
+    if col.type is ColType.BOOL:
+        return f"CASE WHEN lower({v}) IN ({_words(TRUE_WORDS)}) THEN true WHEN lower({v}) IN ({_words(FALSE_WORDS)}) THEN false END"
+    if col.type is ColType.ENUM:
+        return f"CASE WHEN {v} IN ({_words(col.values)}) THEN {v} END"
+    if col.type is ColType.AMOUNT:
+        return rf"CASE WHEN regexp_full_match({v}, '-?\d{{1,16}}(\.\d{{1,2}})?') THEN TRY_CAST({v} AS {stored}) END"
+    if stored == "VARCHAR":
+        return v
+    return f"TRY_CAST({v} AS {stored})"
+
+
+@dataclass
+class Validator:
+    con: duckdb.DuckDBPyConnection
+    sources: dict[str, Source]
+
+    def __post_init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    # -- helpers -----------------------------------------------------------------
+    def _report(
+        self,
+        sql: str,
+        code: str | Callable[[dict[str, Any]], str],
+        place: Callable[[dict[str, Any]], Place],
+        params: Callable[[dict[str, Any]], dict[str, Any]],
+        *,
+        severity: str = "error",
+        more_place: Place | None = None,
+    ) -> int:
+        """Run ``sql`` (one row per problem); list the first rows, count the rest."""
+        cur = self.con.execute(f"SELECT *, count(*) OVER () AS _total FROM ({sql}) LIMIT {LIST_LIMIT}")
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        make = error if severity == "error" else warning
+        for row in rows:
+            self.problems.append(make(code if isinstance(code, str) else code(row), place(row), **params(row)))
+        total = int(rows[0]["_total"]) if rows else 0
+        if total > len(rows):
+            self.problems.append(make("value.more", more_place or place(rows[0]), count=total - len(rows)))
+        return total
+
+    def has(self, *tables: str) -> bool:
+        return all(t in self.sources for t in tables)
+
+    # -- entry point -------------------------------------------------------------
+    def run(self) -> list[Problem]:
+        for source in self.sources.values():
+            self.check_values(source)
+            self.make_typed(source)
+        for source in self.sources.values():
+            self.check_key(source)
+            self.check_refs(source)
+            if source.rows == 0:
+                self.problems.append(warning("table.no_rows", source.place(), table=source.table.name))
+        if self.has("orgs"):
+            self.check_orgs()
+        if self.has("assignments"):
+            self.check_assignments()
+        if self.has("accounts"):
+            self.check_accounts()
+        if self.has("accounts", "balances"):
+            self.check_balance_interval()
+        self.check_fx()
+        return self.problems
+
+    # -- values --------------------------------------------------------------------
+    def check_values(self, source: Source) -> None:
+        table = source.table
+        projections: list[str] = []
+        cases: list[tuple[Column, str]] = []
+        for col in table.columns:
+            if col.name not in source.header:
+                continue
+            v = _qi("v_" + col.name)
+            parts = []
+            if col.required:
+                parts.append(f"WHEN {v} IS NULL THEN 'value.required'")
+            rule = check_expr(col, v)
+            if rule:
+                parts.append(f"WHEN {v} IS NOT NULL THEN ({rule})")
+            if parts:
+                projections.append(f"{_clean(col)} AS {v}")
+                cases.append((col, f"CASE {' '.join(parts)} END"))
+        if not cases:
+            return
+        # One scan finds every bad row; each column's problems are then read
+        # from that (normally tiny) table.
+        bad = f"bad_{table.name}"
+        errs = ", ".join(f"{expr} AS {_qi('e_' + col.name)}" for col, expr in cases)
+        any_bad = " OR ".join(f"{_qi('e_' + col.name)} IS NOT NULL" for col, _ in cases)
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {bad} AS SELECT * FROM ("
+            f"SELECT *, {errs} FROM (SELECT _file, _line, {', '.join(projections)} FROM {source.relation})) "
+            f"WHERE {any_bad}"
+        )
+        for col, _ in cases:
+            e, v = _qi("e_" + col.name), _qi("v_" + col.name)
+            self._report(
+                f"SELECT _file, _line, {e} AS code, {v} AS value FROM {bad} WHERE {e} IS NOT NULL "
+                "ORDER BY _file, _line",
+                lambda r: str(r["code"]),
+                lambda r, c=col.name: source.place(r["_line"], c, r["_file"]),
+                lambda r, c=col: {"value": r["value"], "allowed": ", ".join(c.values)},
+            )
+
+    def make_typed(self, source: Source) -> None:
+        table = source.table
+        cols = []
+        for col in table.columns:
+            expr = typed_expr(col, _clean(col))
+            if table.name == "assignments" and col.name == "kind":
+                expr = f"coalesce({expr}, 'manage')"
+            cols.append(f"{expr} AS {_qi(col.name)}")
+        extras = [h for h in source.header if h not in table.column_index and not h.startswith("_") and h != "month"]
+        cols += [_qi(h) for h in extras]
+        self.con.execute(
+            f"CREATE OR REPLACE VIEW typed_{table.name} AS SELECT {', '.join(cols)}, _file, _line FROM {source.relation}"
+        )
+
+    # -- keys and references -----------------------------------------------------------
+    def check_key(self, source: Source) -> None:
+        key = source.table.key
+        if not key:
+            return
+        typed = f"typed_{source.table.name}"
+        cols = ", ".join(_qi(k) for k in key)
+        on = " AND ".join(f"t.{_qi(k)} IS NOT DISTINCT FROM d.{_qi(k)}" for k in key)
+        not_null = " AND ".join(
+            f"{_qi(k)} IS NOT NULL" for k in key if source.table.column(k).required
+        ) or "true"
+        sql = (
+            f"WITH d AS (SELECT {cols} FROM {typed} WHERE {not_null} GROUP BY ALL HAVING count(*) > 1), "
+            f"r AS (SELECT t.*, min(t._line) OVER (PARTITION BY {', '.join('t.' + _qi(k) for k in key)}) AS first_line "
+            f"FROM {typed} t JOIN d ON {on}) "
+            "SELECT * FROM r WHERE _line > first_line ORDER BY _file, _line"
+        )
+        self._report(
+            sql,
+            "key.duplicate",
+            lambda r: source.place(r["_line"], key[0], r["_file"]),
+            lambda r: {"key": "(" + ", ".join("" if r[k] is None else str(r[k]) for k in key) + ")", "first_line": r["first_line"]},
+        )
+
+    def check_refs(self, source: Source) -> None:
+        typed = f"typed_{source.table.name}"
+        for col in source.table.columns:
+            if col.ref is None or col.name not in source.header:
+                continue
+            ref_table, ref_col = col.ref
+            if ref_table not in self.sources:
+                if ref_table != source.table.name:
+                    has_values = self.con.execute(
+                        f"SELECT count(*) FROM {typed} WHERE {_qi(col.name)} IS NOT NULL"
+                    ).fetchone()
+                    if has_values and has_values[0]:
+                        self.problems.append(
+                            warning("ref.table_missing", source.place(column=col.name), column=col.name, ref_table=ref_table)
+                        )
+                continue
+            sql = (
+                f"SELECT a._file, a._line, a.{_qi(col.name)} AS value FROM {typed} a "
+                f"WHERE a.{_qi(col.name)} IS NOT NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM typed_{ref_table} b WHERE b.{_qi(ref_col)} = a.{_qi(col.name)}) "
+                "ORDER BY a._file, a._line"
+            )
+            self._report(
+                sql,
+                "ref.dangling",
+                lambda r, c=col.name: source.place(r["_line"], c, r["_file"]),
+                lambda r, c=col.name, t=ref_table: {"column": c, "value": r["value"], "ref_table": t},
+            )
+
+    # -- org tree ----------------------------------------------------------------------
+    def check_orgs(self) -> None:
+        source = self.sources["orgs"]
+        rows = self.con.execute(
+            "SELECT org_id, parent_id, level, region_type, _file, _line FROM typed_orgs ORDER BY _line"
+        ).fetchall()
+        orgs = {r[0]: r for r in rows if r[0] is not None}
+        heads = [r for r in rows if r[2] == "head"]
+        if len(heads) != 1:
+            where = source.place(heads[1][5], "level", heads[1][4]) if len(heads) > 1 else source.place(column="level")
+            self.problems.append(error("org.head_count", where, count=len(heads)))
+        rank = {"head": 0, "branch": 1, "subbranch": 2}
+        for org_id, parent_id, level, _region, file, line in rows:
+            if level == "head" and parent_id is not None:
+                self.problems.append(error("org.head_parent", source.place(line, "parent_id", file)))
+            elif level in ("branch", "subbranch") and parent_id is None:
+                self.problems.append(error("org.no_parent", source.place(line, "parent_id", file)))
+            parent = orgs.get(parent_id) if parent_id is not None else None
+            if parent is not None and level in rank and parent[2] in rank and rank[parent[2]] >= rank[level]:
+                self.problems.append(
+                    error("org.level_order", source.place(line, "level", file), level=level, parent_level=parent[2])
+                )
+        # cycles: follow parents from every org
+        reported: set[str] = set()
+        for start in orgs:
+            path, node = [], start
+            while node is not None and node in orgs and node not in path:
+                path.append(node)
+                node = orgs[node][1]
+            if node is not None and node in path:
+                cycle = path[path.index(node) :]
+                key = min(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    first = orgs[key]
+                    self.problems.append(
+                        error(
+                            "org.cycle",
+                            source.place(first[5], "parent_id", first[4]),
+                            path=" → ".join([*cycle, cycle[0]]),
+                        )
+                    )
+        # region type: inherited from the parent when empty
+        for org_id, _parent, level, _region, file, line in rows:
+            if level != "subbranch" or org_id is None:
+                continue
+            if resolve_region(orgs, org_id) is None:
+                self.problems.append(warning("org.region_missing", source.place(line, "region_type", file), org_id=org_id))
+
+    # -- assignments ---------------------------------------------------------------------
+    def check_assignments(self) -> None:
+        source = self.sources["assignments"]
+        self._report(
+            "SELECT _file, _line, valid_from, valid_to FROM typed_assignments "
+            "WHERE valid_to IS NOT NULL AND valid_to <= valid_from ORDER BY _file, _line",
+            "assignment.valid_to",
+            lambda r: source.place(r["_line"], "valid_to", r["_file"]),
+            lambda r: {"valid_to": r["valid_to"], "valid_from": r["valid_from"]},
+        )
+        # The shares in force change only where a row starts, so the total
+        # on every day is checked by checking it on every start day.
+        sql = """
+            WITH a AS (
+                SELECT customer_id, account_id, share, valid_from,
+                       coalesce(valid_to, DATE '9999-12-31') AS valid_to, _file, _line
+                FROM typed_assignments
+                WHERE customer_id IS NOT NULL AND share IS NOT NULL AND valid_from IS NOT NULL
+                  AND (valid_to IS NULL OR valid_to > valid_from)
+            )
+            SELECT b.customer_id, b.account_id, b.valid_from AS day, sum(a.share) AS total,
+                   min(b._file) AS _file, min(b._line) AS _line
+            FROM (SELECT DISTINCT customer_id, account_id, valid_from, _file, _line FROM a) b
+            JOIN a ON a.customer_id = b.customer_id
+                  AND a.account_id IS NOT DISTINCT FROM b.account_id
+                  AND a.valid_from <= b.valid_from AND b.valid_from < a.valid_to
+            GROUP BY b.customer_id, b.account_id, b.valid_from, b._file, b._line
+            HAVING sum(a.share) > 1
+            ORDER BY _file, _line
+        """
+        self._report(
+            sql,
+            "assignment.share_over",
+            lambda r: source.place(r["_line"], "share", r["_file"]),
+            lambda r: {
+                "customer_id": r["customer_id"],
+                "account": f" / {r['account_id']}" if r["account_id"] else "",
+                "day": r["day"],
+                "total": _plain(r["total"]),
+            },
+        )
+
+    def check_accounts(self) -> None:
+        source = self.sources["accounts"]
+        self._report(
+            "SELECT _file, _line, opened_on, closed_on FROM typed_accounts "
+            "WHERE closed_on < opened_on ORDER BY _file, _line",
+            "account.closed_before_open",
+            lambda r: source.place(r["_line"], "closed_on", r["_file"]),
+            lambda r: {"opened_on": r["opened_on"], "closed_on": r["closed_on"]},
+        )
+
+    def check_balance_interval(self) -> None:
+        source = self.sources["balances"]
+        sql = """
+            SELECT b._file, b._line, b.account_id, b.date AS day, a.opened_on, a.closed_on
+            FROM typed_balances b JOIN typed_accounts a ON a.account_id = b.account_id
+            WHERE b.date < a.opened_on OR b.date > a.closed_on
+            ORDER BY b._file, b._line
+        """
+        self._report(
+            sql,
+            "balance.outside_open",
+            lambda r: source.place(r["_line"], "date", r["_file"]),
+            lambda r: {
+                "account_id": r["account_id"],
+                "day": r["day"],
+                "opened_on": r["opened_on"],
+                "closed_on": r["closed_on"] or "…",
+            },
+        )
+
+    # -- foreign exchange ------------------------------------------------------------------
+    def check_fx(self) -> None:
+        uses = []
+        if self.has("accounts", "balances"):
+            uses.append(
+                ("balances", "date", "SELECT a.currency, b.date AS day, b._file, b._line FROM typed_balances b "
+                 "JOIN typed_accounts a ON a.account_id = b.account_id")
+            )
+        if self.has("fees"):
+            uses.append(("fees", "date", "SELECT currency, date AS day, _file, _line FROM typed_fees"))
+        have_rates = self.has("fx_rates")
+        for table, column, sql in uses:
+            source = self.sources[table]
+            first_rate = (
+                "(SELECT currency, min(date) AS first_rate FROM typed_fx_rates GROUP BY currency)"
+                if have_rates
+                else "(SELECT NULL::VARCHAR AS currency, NULL::DATE AS first_rate WHERE false)"
+            )
+            query = f"""
+                WITH u AS ({sql}),
+                     first_use AS (
+                        SELECT currency, min(day) AS day, arg_min(_file, day) AS _file, arg_min(_line, day) AS _line
+                        FROM u WHERE currency IS NOT NULL AND currency <> 'CNY' AND day IS NOT NULL
+                        GROUP BY currency)
+                SELECT f.*, r.first_rate FROM first_use f LEFT JOIN {first_rate} r USING (currency)
+                WHERE r.first_rate IS NULL OR f.day < r.first_rate
+                ORDER BY currency
+            """
+            self._report(
+                query,
+                "fx.missing",
+                lambda r, s=source, c=column: s.place(r["_line"], c, r["_file"]),
+                lambda r, t=table: {"currency": r["currency"], "day": r["day"], "used_in": t, "first_rate": r["first_rate"]},
+            )
+        # a currency with no rate at all reads better with its own message
+        self.problems = [
+            error("fx.none", p.place, currency=p.params["currency"], used_in=p.params["used_in"])
+            if p.code == "fx.missing" and p.params.get("first_rate") is None
+            else p
+            for p in self.problems
+        ]
+
+
+def resolve_region(orgs: dict[str, tuple[Any, ...]], org_id: str) -> str | None:
+    """The org's region_type, inherited from the nearest ancestor that has one."""
+    seen: set[str] = set()
+    node: str | None = org_id
+    while node is not None and node in orgs and node not in seen:
+        seen.add(node)
+        if orgs[node][3] is not None:
+            return str(orgs[node][3])
+        node = orgs[node][1]
+    return None
+
+
+def _plain(value: Any) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def validate(con: duckdb.DuckDBPyConnection, sources: dict[str, Source]) -> list[Problem]:
+    """Every problem of the package, errors and warnings."""
+    return Validator(con, sources).run()
+
+
+__all__ = ["Table", "Validator", "validate", "resolve_region"]
