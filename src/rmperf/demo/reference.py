@@ -206,7 +206,8 @@ def build_managers(cfg: SizeConfig, orgs: Orgs, hz: Horizon, rng: np.random.Gene
         if len(members) >= 3:
             leader[members[np.argmax(grade[members] * 10 + rng.random(len(members)))]] = True
     leaving_count = max(1, round(n * 0.02)) if n >= 8 else 0
-    candidates = np.flatnonzero(~leader & ~on_probation)
+    big_enough = np.bincount(org, minlength=len(orgs.ids))[org] >= 3  # someone stays to take over
+    candidates = np.flatnonzero(~leader & ~on_probation & big_enough)
     leavers = rng.choice(candidates, size=min(leaving_count, len(candidates)), replace=False)
     left_on = np.full(n, NO_DATE, dtype=np.int64)
     last_month = max(1, hz.months - 1)

@@ -202,10 +202,6 @@ class Importer:
     def _run(self, package: Path, staging: Path, import_id: int) -> ImportResult:
         from rmperf.db.models import DataImport
 
-        if not package.exists():
-            return ImportResult(import_id, DataImport.Status.REJECTED, [error("package.not_found", path=str(package))])
-        if not package.is_dir():
-            return ImportResult(import_id, DataImport.Status.REJECTED, [error("package.not_dir", path=str(package))])
         con = connect_work_db(staging / "work.duckdb", self.home)
         try:
             self.progress("load", 0, 3)
@@ -221,7 +217,7 @@ class Importer:
                 )
                 return result
             self.progress("validate", 1, 3)
-            result.problems += validate(con, loaded.sources)
+            result.problems = sort_problems(result.problems + validate(con, loaded.sources))
             if result.errors:
                 return result
             self.progress("store", 2, 3)
@@ -239,6 +235,7 @@ class Importer:
 
         import_id = result.import_id
         out = staging / "out"
+        out.mkdir(parents=True, exist_ok=True)
         new_files: list[tuple[str, str, Path]] = []  # table, partition, staged file
         removed: list[int] = []
         stamps_new: list[PeriodStamp] = []
@@ -394,6 +391,36 @@ class Importer:
             )
             new_files.append((table.name, partition, kept))
             removed += [f.id for f in old]
+
+
+def check_package(package: Path, home: Home) -> list[Problem]:
+    """Every problem of ``package``, without storing anything (a dry run)."""
+    home.ensure()
+    staging = home.staging / f"check-{uuid.uuid4().hex[:8]}"
+    staging.mkdir(parents=True)
+    try:
+        con = connect_work_db(staging / "work.duckdb", home)
+        try:
+            loaded = Loader(con, package.absolute(), staging).load()
+            return sort_problems(loaded.problems + validate(con, loaded.sources))
+        finally:
+            con.close()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Errors first, then by table, file and line, as a person reads them."""
+    return sorted(
+        problems,
+        key=lambda p: (
+            p.severity is not Severity.ERROR,
+            p.place.table or "",
+            p.place.file or "",
+            p.place.line or 0,
+            p.place.column_pos or 0,
+        ),
+    )
 
 
 def import_package(

@@ -138,6 +138,10 @@ class Loader:
 
     # -- entry point ---------------------------------------------------------
     def load(self) -> LoadedPackage:
+        if not self.package.exists():
+            return LoadedPackage({}, [error("package.not_found", path=str(self.package))], "", [])
+        if not self.package.is_dir():
+            return LoadedPackage({}, [error("package.not_dir", path=str(self.package))], "", [])
         found, unknown = discover(self.package)
         sources: dict[str, Source] = {}
         for name in unknown:

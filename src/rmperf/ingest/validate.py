@@ -93,6 +93,8 @@ def typed_expr(col: Column, v: str) -> str:
         return f"CASE WHEN {v} IN ({_words(col.values)}) THEN {v} END"
     if col.type is ColType.AMOUNT:
         return rf"CASE WHEN regexp_full_match({v}, '-?\d{{1,16}}(\.\d{{1,2}})?') THEN TRY_CAST({v} AS {stored}) END"
+    if col.type is ColType.CURRENCY:
+        return rf"CASE WHEN regexp_full_match({v}, '[A-Z]{{3}}') THEN {v} END"
     if stored == "VARCHAR":
         return v
     return f"TRY_CAST({v} AS {stored})"

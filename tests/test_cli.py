@@ -1,0 +1,96 @@
+"""The command line, run as a user runs it: a fresh home, real processes, exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.pkgbuilder import minimal_tables, write_package
+
+
+def rmperf(*args: str, home: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "RMPERF_HOME": str(home), "COLUMNS": "200", **(env or {})}
+    full_env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "rmperf", *args], capture_output=True, text=True, env=full_env, timeout=300
+    )
+
+
+def test_import_then_reimport(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path / "pkg", minimal_tables())
+    first = rmperf("import", str(pkg), home=tmp_path / "home")
+    assert first.returncode == 0, first.stderr
+    assert "导入成功" in first.stdout
+    again = rmperf("import", str(pkg), home=tmp_path / "home")
+    assert again.returncode == 0, again.stderr
+    assert "未做任何改动" in again.stderr
+    log = rmperf("imports", home=tmp_path / "home")
+    assert "committed" in log.stdout and "unchanged" in log.stdout
+    assert (tmp_path / "home" / "rmperf.sqlite3").exists()
+
+
+def test_bad_package_exits_non_zero_with_place_in_chinese(tmp_path: Path) -> None:
+    tables = minimal_tables()
+    tables["balances"][2]["balance"] = "12.345"
+    pkg = write_package(tmp_path / "pkg", tables)
+    result = rmperf("import", str(pkg), home=tmp_path / "home")
+    assert result.returncode == 1
+    assert "balances.csv,第 4 行,列 balance(第 3 列):金额 “12.345” 超过 2 位小数" in result.stderr
+    assert "数据未做任何改动" in result.stderr
+    assert not (tmp_path / "home" / "store" / "balances").exists()
+
+
+def test_english_messages(tmp_path: Path) -> None:
+    tables = minimal_tables()
+    tables["managers"][0]["post"] = "teller"
+    pkg = write_package(tmp_path / "pkg", tables)
+    result = rmperf("--lang", "en", "import", str(pkg), home=tmp_path / "home")
+    assert result.returncode == 1
+    assert "managers.csv, line 2, column post (#4): unknown value “teller”" in result.stderr
+    assert "Nothing was stored" in result.stderr
+
+
+def test_home_option_moves_the_data(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path / "pkg", minimal_tables())
+    other = tmp_path / "elsewhere"
+    result = rmperf("--home", str(other), "import", str(pkg), home=tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    assert (other / "store" / "balances").is_dir()
+    assert not (tmp_path / "home").exists()
+
+
+@pytest.mark.postgres
+def test_postgresql_application_database(tmp_path: Path) -> None:
+    """The same import on PostgreSQL (started by `make test`)."""
+    url = os.environ.get("RMPERF_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("RMPERF_TEST_PG_URL is not set: make test starts PostgreSQL and sets it")
+        pytest.skip("PostgreSQL not started (run through make test)")
+    import psycopg
+
+    name = f"rmperf_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        db_url = url.rsplit("/", 1)[0] + "/" + name
+        pkg = write_package(tmp_path / "pkg", minimal_tables())
+        env = {"RMPERF_DATABASE_URL": db_url}
+        first = rmperf("import", str(pkg), home=tmp_path / "home", env=env)
+        assert first.returncode == 0, first.stderr
+        again = rmperf("import", str(pkg), home=tmp_path / "home", env=env)
+        assert again.returncode == 0 and "未做任何改动" in again.stderr
+        assert not (tmp_path / "home" / "rmperf.sqlite3").exists()
+        with psycopg.connect(db_url) as conn:
+            statuses = [r[0] for r in conn.execute("SELECT status FROM rmperf_dataimport ORDER BY id")]
+            files = conn.execute("SELECT count(*) FROM rmperf_storedfile").fetchone()
+        assert statuses == ["committed", "unchanged"]
+        assert files is not None and files[0] == 8
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

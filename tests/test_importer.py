@@ -1,0 +1,157 @@
+"""The importer stores all or nothing, changes nothing on re-import, appends and restates by period."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from rmperf.home import Home
+from rmperf.ingest.importer import import_package
+from rmperf.store import FactStore
+from tests.pkgbuilder import Rows, minimal_tables, write_package
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot(home: Home) -> tuple[set[str], list[tuple[object, ...]]]:
+    """Every file under the store, and every catalog row: the store's whole state."""
+    from rmperf.db.models import PeriodStamp, StoredFile
+
+    files = {str(p.relative_to(home.store)) for p in home.store.rglob("*") if p.is_file()}
+    catalog = list(StoredFile.objects.order_by("id").values_list("id", "path", "removed_in_id"))
+    catalog += list(PeriodStamp.objects.order_by("id").values_list("id", "period", "fingerprint", "superseded_in_id"))
+    return files, catalog
+
+
+def rows(home: Home, sql_table: str, query: str, version: int | None = None) -> list[tuple[object, ...]]:
+    scan = FactStore(home).scan_sql(sql_table, version)
+    return duckdb.sql(query.replace("{t}", scan)).fetchall()
+
+
+def test_import_stores_typed_parquet(home: Home, package: Path) -> None:
+    result = import_package(package, home, user="alice")
+    assert result.status == "committed", [p.render() for p in result.problems]
+    assert result.row_counts["balances"] == 6
+    [(kind, total)] = rows(home, "balances", "SELECT typeof(balance), sum(balance) FROM {t} GROUP BY 1")
+    assert kind == "DECIMAL(18,2)"
+    assert total == Decimal("1000.00") + Decimal("500000") + Decimal("200.5") + Decimal("1200.10") + Decimal("499000")
+    # leading zeros of ids survive
+    assert rows(home, "managers", "SELECT rm_id FROM {t} ORDER BY 1")[0] == ("0001",)
+    # region_type is inherited from the parent when empty
+    assert rows(home, "orgs", "SELECT region_type FROM {t} WHERE org_id = 'S1'") == [("agri_county",)]
+    # assignment kind defaults to manage
+    assert rows(home, "assignments", "SELECT count(*) FROM {t} WHERE kind = 'manage'") == [(4,)]
+
+
+def test_reimport_changes_nothing(home: Home, package: Path) -> None:
+    from rmperf.db.models import DataImport
+
+    first = import_package(package, home)
+    before = snapshot(home)
+    second = import_package(package, home)
+    assert first.status == "committed"
+    assert second.status == "unchanged"
+    assert snapshot(home) == before
+    assert FactStore(home).current_version() == first.import_id
+    assert DataImport.objects.get(id=second.import_id).content_hash == first.content_hash
+
+
+def test_same_content_in_another_format_changes_nothing(home: Home, tmp_path: Path, tables: dict[str, Rows]) -> None:
+    first = import_package(write_package(tmp_path / "a", tables), home)
+    before = snapshot(home)
+    again = import_package(write_package(tmp_path / "b", tables, {"balances": "parquet", "orgs": "xlsx"}), home)
+    assert first.status == "committed"
+    assert again.status == "unchanged", [p.render() for p in again.problems]
+    assert snapshot(home) == before
+
+
+def test_an_error_in_the_last_file_stores_nothing(home: Home, tmp_path: Path, tables: dict[str, Rows]) -> None:
+    from rmperf.db.models import DataImport
+
+    ok = import_package(write_package(tmp_path / "ok", tables), home)
+    before = snapshot(home)
+    tables["balances"].append({"date": "2025-01-03", "account_id": "A1", "balance": "5"})
+    tables["orgs"][3]["level"] = "district"  # orgs.csv is the last file read
+    bad = import_package(write_package(tmp_path / "bad", tables), home)
+    assert ok.status == "committed"
+    assert bad.status == "rejected"
+    assert [p.code for p in bad.errors] == ["value.enum"]
+    assert snapshot(home) == before
+    record = DataImport.objects.get(id=bad.import_id)
+    assert record.error_count == 1 and record.errors[0]["place"]["file"] == "orgs.csv"
+    assert not any(home.staging.iterdir())  # the work area is cleaned up
+
+
+def test_next_day_appends_and_old_versions_stay_readable(home: Home, tmp_path: Path, tables: dict[str, Rows]) -> None:
+    day1 = import_package(write_package(tmp_path / "d1", tables), home)
+    tables["balances"] = [
+        {"date": "2025-01-03", "account_id": "A1", "balance": "1300"},
+        {"date": "2025-01-03", "account_id": "A2", "balance": "498000"},
+    ]
+    day2 = import_package(write_package(tmp_path / "d2", tables), home)
+    assert day2.status == "committed"
+    assert day2.changed_tables == ["balances"]  # reference tables did not change
+    assert day2.restated == {}
+    assert rows(home, "balances", "SELECT count(*), max(date) FROM {t}")[0][0] == 8
+    assert rows(home, "balances", "SELECT count(*) FROM {t}", day1.import_id) == [(6,)]
+
+
+def test_a_period_carried_again_is_restated(home: Home, tmp_path: Path, tables: dict[str, Rows]) -> None:
+    first = import_package(write_package(tmp_path / "a", tables), home)
+    tables["balances"][3]["balance"] = "1250.10"  # 2025-01-02, A1 corrected
+    second = import_package(write_package(tmp_path / "b", tables), home)
+    assert second.status == "committed"
+    assert second.restated == {"balances": ["2025-01-02"]}
+    assert any(p.code == "import.restated" for p in second.warnings)
+    query = "SELECT balance FROM {t} WHERE account_id = 'A1' AND date = DATE '2025-01-02'"
+    assert rows(home, "balances", query) == [(Decimal("1250.10"),)]
+    assert rows(home, "balances", query, first.import_id) == [(Decimal("1200.10"),)]
+    assert rows(home, "balances", "SELECT count(*) FROM {t}") == [(6,)]
+
+
+def test_reference_data_is_versioned(home: Home, tmp_path: Path, tables: dict[str, Rows]) -> None:
+    first = import_package(write_package(tmp_path / "a", tables), home)
+    tables["managers"][0]["grade"] = "senior_3"
+    second = import_package(write_package(tmp_path / "b", tables), home)
+    assert second.changed_tables == ["managers"]
+    query = "SELECT grade FROM {t} WHERE rm_id = '0001'"
+    assert rows(home, "managers", query) == [("senior_3",)]
+    assert rows(home, "managers", query, first.import_id) == [("mid_1",)]
+
+
+def test_every_import_is_recorded_and_audited(home: Home, package: Path, tmp_path: Path) -> None:
+    from rmperf.db.models import AuditEvent, DataImport
+
+    import_package(package, home, user="alice")
+    import_package(tmp_path / "missing", home, user="bob")
+    records = list(DataImport.objects.order_by("id"))
+    assert [(r.user, r.status) for r in records] == [("alice", "committed"), ("bob", "rejected")]
+    assert records[0].row_counts["balances"] == 6 and len(records[0].content_hash) == 64
+    assert records[0].finished_at is not None and records[0].stored_bytes > 0
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [(e.actor, e.action) for e in events] == [("alice", "data.import.committed"), ("bob", "data.import.rejected")]
+    with pytest.raises(PermissionError):
+        events[0].save()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.update(reason="x")
+
+
+def test_optional_tables_append_by_month(home: Home, tmp_path: Path, tables: dict[str, Rows]) -> None:
+    tables["attendance"] = [
+        {"month": "2025-01", "rm_id": "0001", "required_days": "21", "present_days": "20"},
+        {"month": "2025-02", "rm_id": "0001", "required_days": "18", "present_days": "18"},
+    ]
+    tables["ratings"] = [
+        {"period": "2025-Q1", "rm_id": "0001", "rater_id": "0002", "rater_role": "supervisor", "criterion": "attitude",
+         "score": "4.5"},
+    ]
+    result = import_package(write_package(tmp_path / "a", tables), home)
+    assert result.status == "committed", [p.render() for p in result.problems]
+    parts = {p.parent.name for p in (home.store / "attendance").rglob("*.parquet")}
+    assert parts == {"month=2025-01", "month=2025-02"}
+    assert {p.parent.name for p in (home.store / "ratings").rglob("*.parquet")} == {"period=2025-Q1"}
