@@ -20,10 +20,31 @@ def minimal_tables() -> dict[str, Rows]:
             {"org_id": "S2", "parent_id": "B1", "name": "二支行", "level": "subbranch", "region_type": "urban"},
         ],
         "managers": [
-            {"rm_id": "0001", "name": "张三", "org_id": "S1", "post": "retail", "grade": "mid_1", "rm_since": "2019-03-01"},
-            {"rm_id": "0002", "name": "李四", "org_id": "S1", "post": "corporate", "grade": "senior_3", "rm_since": "2015-07-01"},
-            {"rm_id": "0003", "name": "王五", "org_id": "S2", "post": "wealth", "grade": "trainee", "rm_since": "2025-01-01",
-             "probation_until": "2025-07-01"},
+            {
+                "rm_id": "0001",
+                "name": "张三",
+                "org_id": "S1",
+                "post": "retail",
+                "grade": "mid_1",
+                "rm_since": "2019-03-01",
+            },
+            {
+                "rm_id": "0002",
+                "name": "李四",
+                "org_id": "S1",
+                "post": "corporate",
+                "grade": "senior_3",
+                "rm_since": "2015-07-01",
+            },
+            {
+                "rm_id": "0003",
+                "name": "王五",
+                "org_id": "S2",
+                "post": "wealth",
+                "grade": "trainee",
+                "rm_since": "2025-01-01",
+                "probation_until": "2025-07-01",
+            },
         ],
         "customers": [
             {"customer_id": "C1", "kind": "personal", "org_id": "S1"},
@@ -31,12 +52,36 @@ def minimal_tables() -> dict[str, Rows]:
             {"customer_id": "C3", "kind": "personal", "org_id": "S2"},
         ],
         "accounts": [
-            {"account_id": "A1", "customer_id": "C1", "category": "deposit", "product": "DEP_DEMAND", "currency": "CNY",
-             "opened_on": "2024-05-01", "rate": "0.0005"},
-            {"account_id": "A2", "customer_id": "C2", "category": "loan", "product": "LOAN_CORP", "currency": "CNY",
-             "opened_on": "2025-01-01", "rate": "0.0435", "guide_rate": "0.0420", "term_months": "12"},
-            {"account_id": "A3", "customer_id": "C3", "category": "deposit", "product": "DEP_DEMAND", "currency": "USD",
-             "opened_on": "2024-01-01", "closed_on": "2025-01-02", "rate": "0.0010"},
+            {
+                "account_id": "A1",
+                "customer_id": "C1",
+                "category": "deposit",
+                "product": "DEP_DEMAND",
+                "currency": "CNY",
+                "opened_on": "2024-05-01",
+                "rate": "0.0005",
+            },
+            {
+                "account_id": "A2",
+                "customer_id": "C2",
+                "category": "loan",
+                "product": "LOAN_CORP",
+                "currency": "CNY",
+                "opened_on": "2025-01-01",
+                "rate": "0.0435",
+                "guide_rate": "0.0420",
+                "term_months": "12",
+            },
+            {
+                "account_id": "A3",
+                "customer_id": "C3",
+                "category": "deposit",
+                "product": "DEP_DEMAND",
+                "currency": "USD",
+                "opened_on": "2024-01-01",
+                "closed_on": "2025-01-02",
+                "rate": "0.0010",
+            },
         ],
         "assignments": [
             {"customer_id": "C1", "rm_id": "0001", "share": "0.6", "valid_from": "2024-01-01"},
@@ -83,9 +128,7 @@ def csv_text(rows: Rows, header: list[str] | None = None) -> str:
     return buf.getvalue()
 
 
-def write_package(
-    folder: Path, tables: dict[str, Rows], formats: dict[str, str] | None = None
-) -> Path:
+def write_package(folder: Path, tables: dict[str, Rows], formats: dict[str, str] | None = None) -> Path:
     """Write ``tables`` to ``folder``; ``formats`` maps a table to csv|gbk|bom|xlsx|parquet."""
     folder.mkdir(parents=True, exist_ok=True)
     formats = formats or {}

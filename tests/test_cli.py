@@ -30,7 +30,8 @@ def test_import_then_reimport(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     assert "未做任何改动" in again.stderr
     log = rmperf("imports", home=tmp_path / "home")
-    assert "committed" in log.stdout and "unchanged" in log.stdout
+    assert "committed" in log.stdout
+    assert "unchanged" in log.stdout
     assert (tmp_path / "home" / "rmperf.sqlite3").exists()
 
 
@@ -84,13 +85,15 @@ def test_postgresql_application_database(tmp_path: Path) -> None:
         first = rmperf("import", str(pkg), home=tmp_path / "home", env=env)
         assert first.returncode == 0, first.stderr
         again = rmperf("import", str(pkg), home=tmp_path / "home", env=env)
-        assert again.returncode == 0 and "未做任何改动" in again.stderr
+        assert again.returncode == 0
+        assert "未做任何改动" in again.stderr
         assert not (tmp_path / "home" / "rmperf.sqlite3").exists()
         with psycopg.connect(db_url) as conn:
             statuses = [r[0] for r in conn.execute("SELECT status FROM rmperf_dataimport ORDER BY id")]
             files = conn.execute("SELECT count(*) FROM rmperf_storedfile").fetchone()
         assert statuses == ["committed", "unchanged"]
-        assert files is not None and files[0] == 8
+        assert files is not None
+        assert files[0] == 8
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

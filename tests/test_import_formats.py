@@ -100,7 +100,8 @@ def test_csv_with_a_short_line_names_it(tmp_path: Path) -> None:
         fh.write("2025-01-03,A1\n")
     found = errors(check(tmp_path, pkg))
     assert [(p.code, p.place.line) for p in found] == [("csv.columns_count", 8)]
-    assert "3" in found[0].render("zh") and "2" in found[0].render("zh")
+    assert "3" in found[0].render("zh")
+    assert "2" in found[0].render("zh")
 
 
 def test_parquet_folder_with_row_groups(tmp_path: Path) -> None:
@@ -156,7 +157,11 @@ def test_parquet_float_money_is_refused(tmp_path: Path) -> None:
     )
     pq.write_table(arrow, pkg / "balances.parquet")
     [problem] = errors(check(tmp_path, pkg))
-    assert (problem.code, problem.place.file, problem.place.column) == ("parquet.float_money", "balances.parquet", "balance")
+    assert (problem.code, problem.place.file, problem.place.column) == (
+        "parquet.float_money",
+        "balances.parquet",
+        "balance",
+    )
 
 
 def test_two_sources_for_one_table_is_an_error(tmp_path: Path) -> None:

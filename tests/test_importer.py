@@ -11,7 +11,7 @@ import pytest
 from rmperf.home import Home
 from rmperf.ingest.importer import import_package
 from rmperf.store import FactStore
-from tests.pkgbuilder import Rows, minimal_tables, write_package
+from tests.pkgbuilder import Rows, write_package
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,8 @@ def test_an_error_in_the_last_file_stores_nothing(home: Home, tmp_path: Path, ta
     assert [p.code for p in bad.errors] == ["value.enum"]
     assert snapshot(home) == before
     record = DataImport.objects.get(id=bad.import_id)
-    assert record.error_count == 1 and record.errors[0]["place"]["file"] == "orgs.csv"
+    assert record.error_count == 1
+    assert record.errors[0]["place"]["file"] == "orgs.csv"
     assert not any(home.staging.iterdir())  # the work area is cleaned up
 
 
@@ -129,10 +130,15 @@ def test_every_import_is_recorded_and_audited(home: Home, package: Path, tmp_pat
     import_package(tmp_path / "missing", home, user="bob")
     records = list(DataImport.objects.order_by("id"))
     assert [(r.user, r.status) for r in records] == [("alice", "committed"), ("bob", "rejected")]
-    assert records[0].row_counts["balances"] == 6 and len(records[0].content_hash) == 64
-    assert records[0].finished_at is not None and records[0].stored_bytes > 0
+    assert records[0].row_counts["balances"] == 6
+    assert len(records[0].content_hash) == 64
+    assert records[0].finished_at is not None
+    assert records[0].stored_bytes > 0
     events = list(AuditEvent.objects.order_by("id"))
-    assert [(e.actor, e.action) for e in events] == [("alice", "data.import.committed"), ("bob", "data.import.rejected")]
+    assert [(e.actor, e.action) for e in events] == [
+        ("alice", "data.import.committed"),
+        ("bob", "data.import.rejected"),
+    ]
     with pytest.raises(PermissionError):
         events[0].save()
     with pytest.raises(PermissionError):
@@ -147,8 +153,14 @@ def test_optional_tables_append_by_month(home: Home, tmp_path: Path, tables: dic
         {"month": "2025-02", "rm_id": "0001", "required_days": "18", "present_days": "18"},
     ]
     tables["ratings"] = [
-        {"period": "2025-Q1", "rm_id": "0001", "rater_id": "0002", "rater_role": "supervisor", "criterion": "attitude",
-         "score": "4.5"},
+        {
+            "period": "2025-Q1",
+            "rm_id": "0001",
+            "rater_id": "0002",
+            "rater_role": "supervisor",
+            "criterion": "attitude",
+            "score": "4.5",
+        },
     ]
     result = import_package(write_package(tmp_path / "a", tables), home)
     assert result.status == "committed", [p.render() for p in result.problems]

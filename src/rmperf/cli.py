@@ -170,8 +170,15 @@ def imports_cmd(limit: Annotated[int, typer.Option("--limit")] = 20) -> None:
     _setup_db()
     from rmperf.db.models import DataImport
 
-    table = RichTable("#", _zh_en("时间", "when"), _zh_en("操作人", "who"), _zh_en("状态", "status"),
-                      _zh_en("内容哈希", "content hash"), _zh_en("行数", "rows"), _zh_en("错误/警告", "errors/warnings"))
+    table = RichTable(
+        "#",
+        _zh_en("时间", "when"),
+        _zh_en("操作人", "who"),
+        _zh_en("状态", "status"),
+        _zh_en("内容哈希", "content hash"),
+        _zh_en("行数", "rows"),
+        _zh_en("错误/警告", "errors/warnings"),
+    )
     for rec in DataImport.objects.order_by("-id")[:limit]:
         table.add_row(
             str(rec.id),
@@ -194,8 +201,12 @@ def demo_cmd(
     out = State.home.root / f"demo-{size}-{seed}"
     started = time.monotonic()
     _generate(size, seed, out)
-    console.print(_zh_en(f"演示数据包:{out}(用时 {time.monotonic() - started:.1f} 秒)",
-                         f"demo package: {out} ({time.monotonic() - started:.1f} s)"))
+    console.print(
+        _zh_en(
+            f"演示数据包:{out}(用时 {time.monotonic() - started:.1f} 秒)",
+            f"demo package: {out} ({time.monotonic() - started:.1f} s)",
+        )
+    )
     started = time.monotonic()
     code = run_import(out, "demo")
     if code:

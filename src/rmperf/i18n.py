@@ -87,13 +87,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "利率 “{value}” 超出范围 [0, 1):请填写年化小数(0.0215 即 2.15%),不是百分数",
         "rate “{value}” is outside [0, 1): write an annual fraction (0.0215 = 2.15 %), not a percentage",
     ),
-    "value.fx": ("汇率 “{value}” 无法解析,应为正数", "cannot parse exchange rate “{value}”: expected a positive number"),
+    "value.fx": (
+        "汇率 “{value}” 无法解析,应为正数",
+        "cannot parse exchange rate “{value}”: expected a positive number",
+    ),
     "value.share": ("分成比例 “{value}” 应为 (0, 1] 之间的小数", "share “{value}” must be a decimal in (0, 1]"),
     "value.int": ("“{value}” 不是非负整数", "“{value}” is not a whole number ≥ 0"),
     "value.decimal": ("“{value}” 不是数字", "“{value}” is not a number"),
     "value.bool": ("“{value}” 不是布尔值(true/false)", "“{value}” is not a boolean (true/false)"),
     "value.enum": ("取值 “{value}” 不在允许范围内:{allowed}", "unknown value “{value}”; allowed: {allowed}"),
-    "value.currency": ("币种 “{value}” 应为三位大写字母代码(如 USD)", "currency “{value}” must be a 3-letter code such as USD"),
+    "value.currency": (
+        "币种 “{value}” 应为三位大写字母代码(如 USD)",
+        "currency “{value}” must be a 3-letter code such as USD",
+    ),
     "value.id": ("编号不能为空白", "an id cannot be blank"),
     "value.more": ("此类错误还有 {count} 处未列出", "{count} more of this kind not listed"),
     # --- rows and cross-table rules -------------------------------------------
@@ -109,7 +115,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "列 {column} 引用了表 {ref_table},但数据包中没有该表,未检查",
         "column {column} refers to table {ref_table}, which the package lacks; not checked",
     ),
-    "org.head_count": ("机构树应恰好有一个总行(level=head),实际有 {count} 个", "the org tree must have exactly one head, found {count}"),
+    "org.head_count": (
+        "机构树应恰好有一个总行(level=head),实际有 {count} 个",
+        "the org tree must have exactly one head, found {count}",
+    ),
     "org.head_parent": ("总行不应有上级机构", "the head office cannot have a parent"),
     "org.no_parent": ("非总行机构必须有上级机构 parent_id", "an org other than the head needs a parent_id"),
     "org.cycle": ("机构树存在循环:{path}", "the org tree has a cycle: {path}"),
@@ -150,7 +159,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "导入被拒绝:发现 {errors} 个错误,{warnings} 个警告。数据未做任何改动。",
         "import rejected: {errors} errors, {warnings} warnings. Nothing was stored.",
     ),
-    "import.committed": ("导入成功:第 {import_id} 号导入,用时 {seconds} 秒", "imported as import #{import_id} in {seconds} s"),
+    "import.committed": (
+        "导入成功:第 {import_id} 号导入,用时 {seconds} 秒",
+        "imported as import #{import_id} in {seconds} s",
+    ),
     "import.unchanged": (
         "该数据包已于第 {import_id} 号导入,内容相同,未做任何改动",
         "this package was already imported as import #{import_id}; nothing changed",

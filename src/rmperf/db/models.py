@@ -42,6 +42,9 @@ class DataImport(models.Model):
     class Meta:
         ordering = ("id",)
 
+    def __str__(self) -> str:
+        return f"import #{self.id} {self.status} by {self.user}"
+
 
 class StoredFile(models.Model):
     """A Parquet file of the fact store and the versions it belongs to."""
@@ -52,12 +55,13 @@ class StoredFile(models.Model):
     rows = models.BigIntegerField()
     bytes = models.BigIntegerField()
     added_in = models.ForeignKey(DataImport, on_delete=models.PROTECT, related_name="added_files")
-    removed_in = models.ForeignKey(
-        DataImport, on_delete=models.PROTECT, null=True, related_name="removed_files"
-    )
+    removed_in = models.ForeignKey(DataImport, on_delete=models.PROTECT, null=True, related_name="removed_files")
 
     class Meta:
         indexes = (models.Index(fields=("table", "removed_in")),)
+
+    def __str__(self) -> str:
+        return self.path
 
 
 class PeriodStamp(models.Model):
@@ -76,6 +80,9 @@ class PeriodStamp(models.Model):
 
     class Meta:
         indexes = (models.Index(fields=("table", "period")),)
+
+    def __str__(self) -> str:
+        return f"{self.table}@{self.period}"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -101,6 +108,9 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}#{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -119,12 +119,7 @@ def partition_name(table: Table, value: str) -> str:
 
 
 def stored_columns(source: Source) -> list[str]:
-    extras = [
-        h
-        for h in source.header
-        if h not in source.table.column_index and not h.startswith("_") and h != "month"
-    ]
-    return [c.name for c in source.table.columns] + extras
+    return [c.name for c in source.table.columns] + source.extra_columns
 
 
 def fingerprint_sql(source: Source, group: str | None) -> str:
@@ -228,7 +223,9 @@ class Importer:
             con.close()
 
     # -----------------------------------------------------------------------------
-    def _store(self, con: duckdb.DuckDBPyConnection, sources: dict[str, Source], staging: Path, result: ImportResult) -> None:
+    def _store(
+        self, con: duckdb.DuckDBPyConnection, sources: dict[str, Source], staging: Path, result: ImportResult
+    ) -> None:
         from django.db import transaction
 
         from rmperf.db.models import DataImport, PeriodStamp, StoredFile
@@ -258,9 +255,13 @@ class Importer:
                 target = out / name / f"v{import_id}"
                 target.mkdir(parents=True)
                 select = self._select(source)
-                con.execute(f"COPY ({select}) TO {_ql(str(target / 'part-0.parquet'))} (FORMAT parquet, COMPRESSION zstd)")
+                con.execute(
+                    f"COPY ({select}) TO {_ql(str(target / 'part-0.parquet'))} (FORMAT parquet, COMPRESSION zstd)"
+                )
                 new_files.append((name, "", target / "part-0.parquet"))
-                removed += list(StoredFile.objects.filter(table=name, removed_in__isnull=True).values_list("id", flat=True))
+                removed += list(
+                    StoredFile.objects.filter(table=name, removed_in__isnull=True).values_list("id", flat=True)
+                )
             else:
                 if not changed and not added:
                     continue
@@ -287,7 +288,9 @@ class Importer:
                 stamps_superseded.append(current[p].id)
             for p in changed + added:
                 n = int(prints[p].split(":")[0])
-                stamps_new.append(PeriodStamp(table=name, period=p, rows=n, fingerprint=prints[p], added_in_id=import_id))
+                stamps_new.append(
+                    PeriodStamp(table=name, period=p, rows=n, fingerprint=prints[p], added_in_id=import_id)
+                )
             result.changed_tables.append(name)
         if not new_files and not removed:
             result.status = DataImport.Status.UNCHANGED
@@ -300,7 +303,9 @@ class Importer:
         try:
             records = []
             for name, partition, staged in new_files:
-                final_dir = self.home.store / name / partition if partition else self.home.store / name / f"v{import_id}"
+                final_dir = (
+                    self.home.store / name / partition if partition else self.home.store / name / f"v{import_id}"
+                )
                 final_dir.mkdir(parents=True, exist_ok=True)
                 final = final_dir / f"i{import_id}-{staged.stem}.parquet"
                 counted = con.execute(f"SELECT count(*) FROM read_parquet({_ql(str(staged))})").fetchone()
@@ -335,13 +340,20 @@ class Importer:
         for name, periods in result.restated.items():
             shown = ", ".join(periods[:10]) + (" …" if len(periods) > 10 else "")
             result.problems.append(
-                Problem(Severity.WARNING, "import.restated", Place(table=name), {"table": name, "count": len(periods), "periods": shown})
+                Problem(
+                    Severity.WARNING,
+                    "import.restated",
+                    Place(table=name),
+                    {"table": name, "count": len(periods), "periods": shown},
+                )
             )
 
     def _select(self, source: Source) -> str:
         cols = [f"t.{_qi(c)}" for c in stored_columns(source)]
         if source.table.name == "orgs":
-            cols = [c if c != 't."region_type"' else 'coalesce(r.region, t."region_type") AS "region_type"' for c in cols]
+            cols = [
+                c if c != 't."region_type"' else 'coalesce(r.region, t."region_type") AS "region_type"' for c in cols
+            ]
             return f"SELECT {', '.join(cols)} FROM typed_orgs t LEFT JOIN org_region r ON r.org_id = t.org_id"
         return f"SELECT {', '.join(cols)} FROM typed_{source.table.name} t"
 

@@ -16,6 +16,7 @@ again with Python's csv module, which knows each record's line.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import hashlib
 from dataclasses import dataclass, field
@@ -51,6 +52,11 @@ class Source:
     relation: str = ""
     #: per Parquet file (display name): first row of each row group
     row_group_starts: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def extra_columns(self) -> list[str]:
+        """Columns of the file the contract does not know: kept, not used."""
+        return [h for h in self.header if h not in self.table.column_index and not h.startswith("_") and h != "month"]
 
     def place(self, line: int | None = None, column: str | None = None, file: str | None = None) -> Place:
         """The :class:`Place` of ``line``/``column`` in this source."""
@@ -182,9 +188,8 @@ class Loader:
             if col.name not in seen:
                 self.problems.append(error("header.missing_column", source.place(column=col.name), column=col.name))
                 ok = False
-        for name in source.header:
-            if name not in source.table.column_index and not name.startswith("_") and name != "month":
-                self.problems.append(warning("header.unknown_column", source.place(column=name), column=name))
+        for name in source.extra_columns:
+            self.problems.append(warning("header.unknown_column", source.place(column=name), column=name))
         return ok
 
     def _make_view(self, source: Source, base: str, line_expr: str, file_expr: str) -> None:
@@ -195,11 +200,7 @@ class Loader:
                 cols.append(f"CAST({_qi(col.name)} AS VARCHAR) AS {_qi(col.name)}")
             else:
                 cols.append(f"CAST(NULL AS VARCHAR) AS {_qi(col.name)}")
-        extras = [
-            f"CAST({_qi(h)} AS VARCHAR) AS {_qi(h)}"
-            for h in source.header
-            if h not in source.table.column_index and not h.startswith("_") and h != "month"
-        ]
+        extras = [f"CAST({_qi(h)} AS VARCHAR) AS {_qi(h)}" for h in source.extra_columns]
         source.relation = f"raw_{source.table.name}"
         select = ", ".join([*cols, *extras, f"{file_expr} AS _file", f"{line_expr} AS _line"])
         self.con.execute(f"CREATE OR REPLACE VIEW {source.relation} AS SELECT {select} FROM {base}")
@@ -304,10 +305,8 @@ class Loader:
         rows = 0
         with utf8_path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh, strict=True)
-            try:
+            with contextlib.suppress(StopIteration):
                 next(reader)
-            except StopIteration:
-                pass
             batch: list[list[Any]] = []
             start = reader.line_num + 1
             while True:
@@ -321,7 +320,7 @@ class Loader:
                     break
                 line = start
                 start = reader.line_num + 1
-                if not record or record == [""] * len(record) and len(record) <= 1:
+                if not record or (record == [""] * len(record) and len(record) <= 1):
                     continue  # blank line
                 if len(record) != width:
                     self.problems.append(

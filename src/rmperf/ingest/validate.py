@@ -20,10 +20,11 @@ from typing import Any
 import duckdb
 
 from rmperf.contract import NON_PERFORMING_GRADES, STORED_TYPE, ColType, Column, Table
-from rmperf.ingest.problems import Place, Problem, error, warning
+from rmperf.ingest.problems import Problem, error, warning
 from rmperf.ingest.sources import Source, _qi
 
 LIST_LIMIT = 20
+Row = dict[str, Any]
 
 TRUE_WORDS = ("true", "t", "1", "yes", "y", "是")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "否")
@@ -46,7 +47,10 @@ def check_expr(col: Column, v: str) -> str | None:
     re = "regexp_full_match"
     kind = col.type
     if kind is ColType.DATE:
-        return rf"CASE WHEN NOT {re}({v}, '\d{{4}}-\d{{2}}-\d{{2}}') OR TRY_CAST({v} AS DATE) IS NULL THEN 'value.date' END"
+        return (
+            rf"CASE WHEN NOT {re}({v}, '\d{{4}}-\d{{2}}-\d{{2}}') OR TRY_CAST({v} AS DATE) IS NULL "
+            "THEN 'value.date' END"
+        )
     if kind is ColType.MONTH:
         return rf"CASE WHEN NOT {re}({v}, '\d{{4}}-(0[1-9]|1[0-2])') THEN 'value.month' END"
     if kind is ColType.PERIOD:
@@ -59,7 +63,8 @@ def check_expr(col: Column, v: str) -> str | None:
     if kind is ColType.RATE:
         return (
             rf"CASE WHEN NOT {re}({v}, '-?\d{{1,3}}(\.\d{{1,8}})?') THEN 'value.rate' "
-            f"WHEN TRY_CAST({v} AS DECIMAL(12,8)) < 0 OR TRY_CAST({v} AS DECIMAL(12,8)) >= 1 THEN 'value.rate_range' END"
+            f"WHEN TRY_CAST({v} AS DECIMAL(12,8)) < 0 OR TRY_CAST({v} AS DECIMAL(12,8)) >= 1 "
+            "THEN 'value.rate_range' END"
         )
     if kind is ColType.FX:
         return (
@@ -88,7 +93,10 @@ def typed_expr(col: Column, v: str) -> str:
     """SQL casting clean text ``v`` to the column's stored type (NULL if bad)."""
     stored = STORED_TYPE[col.type]
     if col.type is ColType.BOOL:
-        return f"CASE WHEN lower({v}) IN ({_words(TRUE_WORDS)}) THEN true WHEN lower({v}) IN ({_words(FALSE_WORDS)}) THEN false END"
+        return (
+            f"CASE WHEN lower({v}) IN ({_words(TRUE_WORDS)}) THEN true "
+            f"WHEN lower({v}) IN ({_words(FALSE_WORDS)}) THEN false END"
+        )
     if col.type is ColType.ENUM:
         return f"CASE WHEN {v} IN ({_words(col.values)}) THEN {v} END"
     if col.type is ColType.AMOUNT:
@@ -112,23 +120,32 @@ class Validator:
     def _report(
         self,
         sql: str,
-        code: str | Callable[[dict[str, Any]], str],
-        place: Callable[[dict[str, Any]], Place],
-        params: Callable[[dict[str, Any]], dict[str, Any]],
+        code: str,
+        source: Source,
+        column: str,
+        params: Callable[[Row], dict[str, Any]] | None = None,
         *,
+        static: dict[str, Any] | None = None,
         severity: str = "error",
-        more_place: Place | None = None,
     ) -> int:
-        """Run ``sql`` (one row per problem); list the first rows, count the rest."""
+        """Run ``sql`` (one row per problem); list the first rows, count the rest.
+
+        Each row needs ``_file`` and ``_line``; ``code="@code"`` takes the
+        problem code from the row's ``code`` column.
+        """
         cur = self.con.execute(f"SELECT *, count(*) OVER () AS _total FROM ({sql}) LIMIT {LIST_LIMIT}")
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         make = error if severity == "error" else warning
         for row in rows:
-            self.problems.append(make(code if isinstance(code, str) else code(row), place(row), **params(row)))
+            place = source.place(row["_line"], column, row["_file"])
+            values = {**(static or {}), **(params(row) if params else {})}
+            self.problems.append(make(str(row["code"]) if code == "@code" else code, place, **values))
         total = int(rows[0]["_total"]) if rows else 0
         if total > len(rows):
-            self.problems.append(make("value.more", more_place or place(rows[0]), count=total - len(rows)))
+            self.problems.append(
+                make("value.more", source.place(rows[0]["_line"], column, rows[0]["_file"]), count=total - len(rows))
+            )
         return total
 
     def has(self, *tables: str) -> bool:
@@ -190,9 +207,11 @@ class Validator:
             self._report(
                 f"SELECT _file, _line, {e} AS code, {v} AS value FROM {bad} WHERE {e} IS NOT NULL "
                 "ORDER BY _file, _line",
-                lambda r: str(r["code"]),
-                lambda r, c=col.name: source.place(r["_line"], c, r["_file"]),
-                lambda r, c=col: {"value": r["value"], "allowed": ", ".join(c.values)},
+                "@code",
+                source,
+                col.name,
+                lambda r: {"value": r["value"]},
+                static={"allowed": ", ".join(col.values)},
             )
 
     def make_typed(self, source: Source) -> None:
@@ -203,10 +222,10 @@ class Validator:
             if table.name == "assignments" and col.name == "kind":
                 expr = f"coalesce({expr}, 'manage')"
             cols.append(f"{expr} AS {_qi(col.name)}")
-        extras = [h for h in source.header if h not in table.column_index and not h.startswith("_") and h != "month"]
-        cols += [_qi(h) for h in extras]
+        cols += [_qi(h) for h in source.extra_columns]
         self.con.execute(
-            f"CREATE OR REPLACE VIEW typed_{table.name} AS SELECT {', '.join(cols)}, _file, _line FROM {source.relation}"
+            f"CREATE OR REPLACE VIEW typed_{table.name} AS "
+            f"SELECT {', '.join(cols)}, _file, _line FROM {source.relation}"
         )
 
     # -- keys and references -----------------------------------------------------------
@@ -217,9 +236,7 @@ class Validator:
         typed = f"typed_{source.table.name}"
         cols = ", ".join(_qi(k) for k in key)
         on = " AND ".join(f"t.{_qi(k)} IS NOT DISTINCT FROM d.{_qi(k)}" for k in key)
-        not_null = " AND ".join(
-            f"{_qi(k)} IS NOT NULL" for k in key if source.table.column(k).required
-        ) or "true"
+        not_null = " AND ".join(f"{_qi(k)} IS NOT NULL" for k in key if source.table.column(k).required) or "true"
         sql = (
             f"WITH d AS (SELECT {cols} FROM {typed} WHERE {not_null} GROUP BY ALL HAVING count(*) > 1), "
             f"r AS (SELECT t.*, min(t._line) OVER (PARTITION BY {', '.join('t.' + _qi(k) for k in key)}) AS first_line "
@@ -229,8 +246,12 @@ class Validator:
         self._report(
             sql,
             "key.duplicate",
-            lambda r: source.place(r["_line"], key[0], r["_file"]),
-            lambda r: {"key": "(" + ", ".join("" if r[k] is None else str(r[k]) for k in key) + ")", "first_line": r["first_line"]},
+            source,
+            key[0],
+            lambda r: {
+                "key": "(" + ", ".join("" if r[k] is None else str(r[k]) for k in key) + ")",
+                "first_line": r["first_line"],
+            },
         )
 
     def check_refs(self, source: Source) -> None:
@@ -246,7 +267,9 @@ class Validator:
                     ).fetchone()
                     if has_values and has_values[0]:
                         self.problems.append(
-                            warning("ref.table_missing", source.place(column=col.name), column=col.name, ref_table=ref_table)
+                            warning(
+                                "ref.table_missing", source.place(column=col.name), column=col.name, ref_table=ref_table
+                            )
                         )
                 continue
             sql = (
@@ -258,8 +281,10 @@ class Validator:
             self._report(
                 sql,
                 "ref.dangling",
-                lambda r, c=col.name: source.place(r["_line"], c, r["_file"]),
-                lambda r, c=col.name, t=ref_table: {"column": c, "value": r["value"], "ref_table": t},
+                source,
+                col.name,
+                lambda r: {"value": r["value"]},
+                static={"column": col.name, "ref_table": ref_table},
             )
 
     # -- org tree ----------------------------------------------------------------------
@@ -274,7 +299,7 @@ class Validator:
             where = source.place(heads[1][5], "level", heads[1][4]) if len(heads) > 1 else source.place(column="level")
             self.problems.append(error("org.head_count", where, count=len(heads)))
         rank = {"head": 0, "branch": 1, "subbranch": 2}
-        for org_id, parent_id, level, _region, file, line in rows:
+        for _org_id, parent_id, level, _region, file, line in rows:
             if level == "head" and parent_id is not None:
                 self.problems.append(error("org.head_parent", source.place(line, "parent_id", file)))
             elif level in ("branch", "subbranch") and parent_id is None:
@@ -309,7 +334,9 @@ class Validator:
             if level != "subbranch" or org_id is None:
                 continue
             if resolve_region(orgs, org_id) is None:
-                self.problems.append(warning("org.region_missing", source.place(line, "region_type", file), org_id=org_id))
+                self.problems.append(
+                    warning("org.region_missing", source.place(line, "region_type", file), org_id=org_id)
+                )
 
     # -- assignments ---------------------------------------------------------------------
     def check_assignments(self) -> None:
@@ -318,7 +345,8 @@ class Validator:
             "SELECT _file, _line, valid_from, valid_to FROM typed_assignments "
             "WHERE valid_to IS NOT NULL AND valid_to <= valid_from ORDER BY _file, _line",
             "assignment.valid_to",
-            lambda r: source.place(r["_line"], "valid_to", r["_file"]),
+            source,
+            "valid_to",
             lambda r: {"valid_to": r["valid_to"], "valid_from": r["valid_from"]},
         )
         # The shares in force change only where a row starts, so the total
@@ -344,7 +372,8 @@ class Validator:
         self._report(
             sql,
             "assignment.share_over",
-            lambda r: source.place(r["_line"], "share", r["_file"]),
+            source,
+            "share",
             lambda r: {
                 "customer_id": r["customer_id"],
                 "account": f" / {r['account_id']}" if r["account_id"] else "",
@@ -359,7 +388,8 @@ class Validator:
             "SELECT _file, _line, opened_on, closed_on FROM typed_accounts "
             "WHERE closed_on < opened_on ORDER BY _file, _line",
             "account.closed_before_open",
-            lambda r: source.place(r["_line"], "closed_on", r["_file"]),
+            source,
+            "closed_on",
             lambda r: {"opened_on": r["opened_on"], "closed_on": r["closed_on"]},
         )
 
@@ -374,7 +404,8 @@ class Validator:
         self._report(
             sql,
             "balance.outside_open",
-            lambda r: source.place(r["_line"], "date", r["_file"]),
+            source,
+            "date",
             lambda r: {
                 "account_id": r["account_id"],
                 "day": r["day"],
@@ -388,8 +419,12 @@ class Validator:
         uses = []
         if self.has("accounts", "balances"):
             uses.append(
-                ("balances", "date", "SELECT a.currency, b.date AS day, b._file, b._line FROM typed_balances b "
-                 "JOIN typed_accounts a ON a.account_id = b.account_id")
+                (
+                    "balances",
+                    "date",
+                    "SELECT a.currency, b.date AS day, b._file, b._line FROM typed_balances b "
+                    "JOIN typed_accounts a ON a.account_id = b.account_id",
+                )
             )
         if self.has("fees"):
             uses.append(("fees", "date", "SELECT currency, date AS day, _file, _line FROM typed_fees"))
@@ -414,8 +449,14 @@ class Validator:
             self._report(
                 query,
                 "fx.missing",
-                lambda r, s=source, c=column: s.place(r["_line"], c, r["_file"]),
-                lambda r, t=table: {"currency": r["currency"], "day": r["day"], "used_in": t, "first_rate": r["first_rate"]},
+                source,
+                column,
+                lambda r: {
+                    "currency": r["currency"],
+                    "day": r["day"],
+                    "first_rate": r["first_rate"],
+                },
+                static={"used_in": table},
             )
         # a currency with no rate at all reads better with its own message
         self.problems = [
@@ -448,4 +489,4 @@ def validate(con: duckdb.DuckDBPyConnection, sources: dict[str, Source]) -> list
     return Validator(con, sources).run()
 
 
-__all__ = ["Table", "Validator", "validate", "resolve_region"]
+__all__ = ["Table", "Validator", "resolve_region", "validate"]

@@ -5,80 +5,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('actor', models.CharField(max_length=150)),
-                ('action', models.CharField(max_length=64)),
-                ('object_type', models.CharField(max_length=64)),
-                ('object_id', models.CharField(max_length=64)),
-                ('detail', models.JSONField(default=dict)),
-                ('reason', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField()),
+                ("actor", models.CharField(max_length=150)),
+                ("action", models.CharField(max_length=64)),
+                ("object_type", models.CharField(max_length=64)),
+                ("object_id", models.CharField(max_length=64)),
+                ("detail", models.JSONField(default=dict)),
+                ("reason", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ('id',),
+                "ordering": ("id",),
             },
         ),
         migrations.CreateModel(
-            name='DataImport',
+            name="DataImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(null=True)),
-                ('user', models.CharField(max_length=150)),
-                ('source', models.TextField()),
-                ('content_hash', models.CharField(db_index=True, max_length=64)),
-                ('status', models.CharField(choices=[('running', 'Running'), ('committed', 'Committed'), ('unchanged', 'Unchanged'), ('rejected', 'Rejected'), ('failed', 'Failed')], default='running', max_length=16)),
-                ('row_counts', models.JSONField(default=dict)),
-                ('changed_tables', models.JSONField(default=list)),
-                ('warnings', models.JSONField(default=list)),
-                ('errors', models.JSONField(default=list)),
-                ('error_count', models.IntegerField(default=0)),
-                ('stored_bytes', models.BigIntegerField(default=0)),
-                ('duration_ms', models.BigIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(null=True)),
+                ("user", models.CharField(max_length=150)),
+                ("source", models.TextField()),
+                ("content_hash", models.CharField(db_index=True, max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("committed", "Committed"),
+                            ("unchanged", "Unchanged"),
+                            ("rejected", "Rejected"),
+                            ("failed", "Failed"),
+                        ],
+                        default="running",
+                        max_length=16,
+                    ),
+                ),
+                ("row_counts", models.JSONField(default=dict)),
+                ("changed_tables", models.JSONField(default=list)),
+                ("warnings", models.JSONField(default=list)),
+                ("errors", models.JSONField(default=list)),
+                ("error_count", models.IntegerField(default=0)),
+                ("stored_bytes", models.BigIntegerField(default=0)),
+                ("duration_ms", models.BigIntegerField(default=0)),
             ],
             options={
-                'ordering': ('id',),
+                "ordering": ("id",),
             },
         ),
         migrations.CreateModel(
-            name='PeriodStamp',
+            name="PeriodStamp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('table', models.CharField(max_length=64)),
-                ('period', models.CharField(max_length=32)),
-                ('rows', models.BigIntegerField()),
-                ('fingerprint', models.CharField(max_length=80)),
-                ('added_in', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rmperf.dataimport')),
-                ('superseded_in', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rmperf.dataimport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("table", models.CharField(max_length=64)),
+                ("period", models.CharField(max_length=32)),
+                ("rows", models.BigIntegerField()),
+                ("fingerprint", models.CharField(max_length=80)),
+                (
+                    "added_in",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="rmperf.dataimport"
+                    ),
+                ),
+                (
+                    "superseded_in",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="rmperf.dataimport"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['table', 'period'], name='rmperf_peri_table_13a4eb_idx')],
+                "indexes": [models.Index(fields=["table", "period"], name="rmperf_peri_table_13a4eb_idx")],
             },
         ),
         migrations.CreateModel(
-            name='StoredFile',
+            name="StoredFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('table', models.CharField(max_length=64)),
-                ('partition', models.CharField(blank=True, max_length=64)),
-                ('path', models.TextField(unique=True)),
-                ('rows', models.BigIntegerField()),
-                ('bytes', models.BigIntegerField()),
-                ('added_in', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='added_files', to='rmperf.dataimport')),
-                ('removed_in', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='removed_files', to='rmperf.dataimport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("table", models.CharField(max_length=64)),
+                ("partition", models.CharField(blank=True, max_length=64)),
+                ("path", models.TextField(unique=True)),
+                ("rows", models.BigIntegerField()),
+                ("bytes", models.BigIntegerField()),
+                (
+                    "added_in",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="added_files", to="rmperf.dataimport"
+                    ),
+                ),
+                (
+                    "removed_in",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="removed_files",
+                        to="rmperf.dataimport",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['table', 'removed_in'], name='rmperf_stor_table_ae33a4_idx')],
+                "indexes": [models.Index(fields=["table", "removed_in"], name="rmperf_stor_table_ae33a4_idx")],
             },
         ),
     ]
