@@ -60,9 +60,7 @@ def main() -> None:
 
     import duckdb
 
-    rows = duckdb.sql(
-        f"SELECT count(*) FROM read_parquet('{home}/store/balances/*/*.parquet')"
-    ).fetchone()
+    rows = duckdb.sql(f"SELECT count(*) FROM read_parquet('{home}/store/balances/*/*.parquet')").fetchone()
     balance_rows = int(rows[0]) if rows else 0
     result = {
         "size": opts.size,

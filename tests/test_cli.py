@@ -46,6 +46,19 @@ def test_bad_package_exits_non_zero_with_place_in_chinese(tmp_path: Path) -> Non
     assert not (tmp_path / "home" / "store" / "balances").exists()
 
 
+def test_check_is_a_dry_run(tmp_path: Path) -> None:
+    tables = minimal_tables()
+    pkg = write_package(tmp_path / "ok", tables)
+    ok = rmperf("check", str(pkg), home=tmp_path / "home")
+    assert ok.returncode == 0, ok.stderr
+    assert "校验通过" in ok.stdout
+    tables["accounts"][0]["customer_id"] = "C404"
+    bad = rmperf("check", str(write_package(tmp_path / "bad", tables)), home=tmp_path / "home")
+    assert bad.returncode == 1
+    assert "accounts.csv,第 2 行,列 customer_id(第 2 列):customer_id “C404” 在表 customers 中不存在" in bad.stderr
+    assert not (tmp_path / "home" / "store" / "accounts").exists()
+
+
 def test_english_messages(tmp_path: Path) -> None:
     tables = minimal_tables()
     tables["managers"][0]["post"] = "teller"

@@ -13,6 +13,7 @@ from rich.table import Table as RichTable
 
 from rmperf import i18n
 from rmperf.home import Home
+from rmperf.ingest.problems import Problem
 
 app = typer.Typer(
     add_completion=False,
@@ -75,9 +76,7 @@ def run_import(package: Path, user: str | None) -> int:
             bar.update(task, completed=done, total=total, description=_zh_en(zh, en))
 
         result = import_package(package, State.home, user=user, progress=progress)
-    for problem in result.problems:
-        style = "red" if problem.severity.value == "error" else "yellow"
-        err_console.print(problem.render(), style=style, highlight=False, markup=False)
+    _print_problems(result.problems)
     if result.errors:
         err_console.print(
             i18n.t("import.rejected", {"errors": len(result.errors), "warnings": len(result.warnings)}),
@@ -100,6 +99,28 @@ def import_cmd(
 ) -> None:
     """导入数据包 / import a data package (all or nothing)."""
     raise typer.Exit(run_import(path, user))
+
+
+@app.command("check")
+def check_cmd(path: Annotated[Path, typer.Argument(help="data package folder")]) -> None:
+    """只校验不导入 / check a data package without storing anything."""
+    from rmperf.ingest.importer import check_package
+
+    problems = check_package(path, State.home)
+    _print_problems(problems)
+    errors = sum(1 for p in problems if p.severity.value == "error")
+    if errors:
+        err_console.print(
+            i18n.t("import.rejected", {"errors": errors, "warnings": len(problems) - errors}), style="bold red"
+        )
+        raise typer.Exit(1)
+    console.print(_zh_en("校验通过", "the package is valid"))
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        style = "red" if problem.severity.value == "error" else "yellow"
+        err_console.print(problem.render(), style=style, highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command("demo-data")

@@ -126,14 +126,12 @@ def fingerprint_sql(source: Source, group: str | None) -> str:
     """Row count and an order-independent digest of the rows, per ``group``."""
     cols = stored_columns(source)
     text = " || chr(31) || ".join(f"coalesce(CAST({_qi(c)} AS VARCHAR), chr(0))" for c in cols)
-    digest = (
-        f"count(*) AS n, sum(CAST(md5_number_upper({text}) AS HUGEINT)) AS hi, "
-        f"sum(CAST(md5_number_lower({text}) AS HUGEINT)) AS lo"
+    # one MD5 per row; its two 64-bit halves are summed separately (exact in HUGEINT)
+    hashed = f"SELECT {group or repr('*')} AS period, md5_number({text}) AS h FROM typed_{source.table.name}"
+    return (
+        "SELECT period, count(*) AS n, sum(CAST(h >> 64 AS HUGEINT)) AS hi, "
+        f"sum(CAST(h & CAST(18446744073709551615 AS UHUGEINT) AS HUGEINT)) AS lo FROM ({hashed}) GROUP BY period"
     )
-    typed = f"typed_{source.table.name}"
-    if group is None:
-        return f"SELECT '*' AS period, {digest} FROM {typed}"
-    return f"SELECT {group} AS period, {digest} FROM {typed} GROUP BY ALL"
 
 
 class Importer:

@@ -19,6 +19,7 @@ import codecs
 import contextlib
 import csv
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -52,6 +53,10 @@ class Source:
     relation: str = ""
     #: per Parquet file (display name): first row of each row group
     row_group_starts: dict[str, list[int]] = field(default_factory=dict)
+    #: Parquet columns whose stored type is already the contract's (DATE for
+    #: a date, DECIMAL with ≤ 2 fraction digits for an amount, …): they are
+    #: kept typed, not checked as text — the big tables come this way
+    native: dict[str, str] = field(default_factory=dict)
 
     @property
     def extra_columns(self) -> list[str]:
@@ -196,7 +201,9 @@ class Loader:
         """Create ``raw_<table>``: one VARCHAR column per contract column."""
         cols = []
         for col in source.table.columns:
-            if col.name in source.header:
+            if col.name in source.native:
+                cols.append(_qi(col.name))
+            elif col.name in source.header:
                 cols.append(f"CAST({_qi(col.name)} AS VARCHAR) AS {_qi(col.name)}")
             else:
                 cols.append(f"CAST(NULL AS VARCHAR) AS {_qi(col.name)}")
@@ -435,7 +442,10 @@ class Loader:
         base = f"pq_{source.table.name}"
         # Typed decimals print with their full scale (1.5000); trim the zeros
         # so that "more than 2 fraction digits" means what it says.
-        decimal_cols = [n for n, k in types.items() if k.startswith("DECIMAL")]
+        source.native = {
+            c.name: types[c.name] for c in source.table.columns if c.name in types and native_ok(c.type, types[c.name])
+        }
+        decimal_cols = [n for n, k in types.items() if k.startswith("DECIMAL") and n not in source.native]
         replace = ", ".join(
             f"CASE WHEN contains(CAST({_qi(n)} AS VARCHAR), '.') "
             f"THEN rtrim(rtrim(CAST({_qi(n)} AS VARCHAR), '0'), '.') "
@@ -448,6 +458,18 @@ class Loader:
         file_expr = f"replace(filename, {prefix}, '')"
         self._make_view(source, base, "file_row_number + 1", file_expr)
         return True
+
+
+def native_ok(kind: ColType, stored: str) -> bool:
+    """Whether a Parquet column of type ``stored`` already holds valid ``kind`` values."""
+    if kind is ColType.DATE:
+        return stored == "DATE"
+    if kind is ColType.BOOL:
+        return stored == "BOOLEAN"
+    if kind is ColType.AMOUNT:
+        match = re.fullmatch(r"DECIMAL\((\d+),(\d+)\)", stored)
+        return bool(match) and int(match.group(2)) <= 2 and int(match.group(1)) - int(match.group(2)) <= 16
+    return False
 
 
 def _cell_text(value: object) -> str | None:

@@ -184,11 +184,12 @@ class Validator:
             parts = []
             if col.required:
                 parts.append(f"WHEN {v} IS NULL THEN 'value.required'")
-            rule = check_expr(col, v)
+            rule = None if col.name in source.native else check_expr(col, v)
             if rule:
                 parts.append(f"WHEN {v} IS NOT NULL THEN ({rule})")
             if parts:
-                projections.append(f"{_clean(col)} AS {v}")
+                value = _qi(col.name) if col.name in source.native else _clean(col)
+                projections.append(f"{value} AS {v}")
                 cases.append((col, f"CASE {' '.join(parts)} END"))
         if not cases:
             return
@@ -218,7 +219,10 @@ class Validator:
         table = source.table
         cols = []
         for col in table.columns:
-            expr = typed_expr(col, _clean(col))
+            if col.name in source.native:
+                expr = f"CAST({_qi(col.name)} AS {STORED_TYPE[col.type]})"
+            else:
+                expr = typed_expr(col, _clean(col))
             if table.name == "assignments" and col.name == "kind":
                 expr = f"coalesce({expr}, 'manage')"
             cols.append(f"{expr} AS {_qi(col.name)}")
