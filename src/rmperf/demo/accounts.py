@@ -71,16 +71,18 @@ class Product:
 
 PRODUCTS = (
     Product("DEP_DEMAND", DEPOSIT, DEMAND, 6_000, 1.3, 0.95),
-    Product("DEP_TIME", DEPOSIT, FIXED, 40_000, 1.0, 0.7, TIME_TERMS, (0.1, 0.15, 0.35, 0.2, 0.15, 0.05)),
+    Product("DEP_TIME", DEPOSIT, FIXED, 40_000, 1.0, 0.75, TIME_TERMS, (0.1, 0.15, 0.35, 0.2, 0.15, 0.05)),
     Product("DEP_CORP_DEMAND", DEPOSIT, DEMAND, 400_000, 1.4, 0.9),
-    Product("DEP_CORP_TIME", DEPOSIT, FIXED, 1_500_000, 1.0, 0.7, TIME_TERMS, (0.15, 0.2, 0.35, 0.15, 0.1, 0.05)),
+    Product("DEP_CORP_TIME", DEPOSIT, FIXED, 1_500_000, 1.0, 0.75, TIME_TERMS, (0.15, 0.2, 0.35, 0.15, 0.1, 0.05)),
     Product("DEP_FX_DEMAND", DEPOSIT, DEMAND, 4_000, 1.2, 0.9),
     Product("DEP_IB", DEPOSIT, DEMAND, 30_000_000, 0.8, 1.0),
-    Product("LOAN_MORTGAGE", LOAN, AMORT, 450_000, 0.5, 0.9, (120, 180, 240, 300, 360), (0.1, 0.2, 0.3, 0.2, 0.2), 0.0330),
-    Product("LOAN_PERSONAL", LOAN, AMORT, 80_000, 0.8, 0.6, (12, 24, 36), (0.5, 0.3, 0.2), 0.0450),
+    Product(
+        "LOAN_MORTGAGE", LOAN, AMORT, 450_000, 0.5, 0.9, (120, 180, 240, 300, 360), (0.1, 0.2, 0.3, 0.2, 0.2), 0.0330
+    ),
+    Product("LOAN_PERSONAL", LOAN, AMORT, 80_000, 0.8, 0.47, (12, 24, 36), (0.5, 0.3, 0.2), 0.0450),
     Product("LOAN_AGRI", LOAN, SEASONAL, 60_000, 0.7, 0.6, (12, 24, 36), (0.7, 0.2, 0.1), 0.0450),
-    Product("LOAN_CORP", LOAN, BULLET, 5_000_000, 1.0, 0.6, (12, 24, 36), (0.6, 0.25, 0.15), 0.0380),
-    Product("LOAN_INCL_SME", LOAN, AMORT, 1_200_000, 0.8, 0.6, (12, 24, 36), (0.5, 0.3, 0.2), 0.0420),
+    Product("LOAN_CORP", LOAN, BULLET, 5_000_000, 1.0, 0.47, (12, 24, 36), (0.6, 0.25, 0.15), 0.0380),
+    Product("LOAN_INCL_SME", LOAN, AMORT, 1_200_000, 0.8, 0.47, (12, 24, 36), (0.5, 0.3, 0.2), 0.0420),
     Product("WM_FUND", WEALTH, FUND, 60_000, 1.1, 0.7),
     Product("WM_INSURANCE", WEALTH, FIXED, 80_000, 0.9, 0.8),
     Product("WM_WMP", WEALTH, FIXED, 100_000, 1.0, 0.6, (3, 6, 12), (0.3, 0.4, 0.3)),
@@ -238,7 +240,7 @@ def _open_and_close(
     closed = np.full(n, OPEN_END, dtype=np.int64)
     category = np.array([PRODUCTS[p].category for p in product.tolist()], dtype=np.int64)
     matures = has_term & (maturity >= start) & (maturity <= end)
-    rolls_over = np.where(category == LOAN, 0.1, np.where(product == PRODUCT_INDEX["WM_WMP"], 0.3, 0.5))
+    rolls_over = np.where(category == LOAN, 0.1, np.where(product == PRODUCT_INDEX["WM_WMP"], 0.5, 0.45))
     closed = np.where(matures & (rng.random(n) >= rolls_over), maturity, closed)
     lapsed = has_term & (maturity < start)  # an old contract past maturity: rolled over or extended
     closed = np.where(lapsed, OPEN_END, closed)
@@ -285,8 +287,12 @@ def build_accounts(customers: Customers, orgs: Orgs, hz: Horizon, rng: np.random
 
     npl_month = np.full(n, -1, dtype=np.int64)
     loan = (category == LOAN) & (behaviour != SEASONAL) & (customers.leave_day[customer] == OPEN_END)
-    earliest = np.maximum(hz.month_of(np.maximum(opened, hz.start)) + 3, 1)
-    candidates = loan & (rng.random(n) < 0.025) & (earliest < hz.months)
+    # a loan made in the year goes bad three months after it is drawn at the earliest
+    earliest = np.where(opened < hz.start, 1, hz.month_of(np.maximum(opened, hz.start)) + 3)
+    eligible = loan & (earliest < hz.months)
+    candidates = eligible & (rng.random(n) < 0.025)
+    if eligible.any() and not candidates.any():  # at least one, even in a tiny bank
+        candidates[np.flatnonzero(eligible)[0]] = True
     span = np.maximum(hz.months - earliest, 1)
     npl_month[candidates] = (earliest + (rng.random(n) * span).astype(np.int64))[candidates]
     closed = np.where(npl_month >= 0, OPEN_END, closed)

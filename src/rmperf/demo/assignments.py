@@ -33,6 +33,9 @@ from rmperf.demo.reference import (
     Customers,
     Managers,
 )
+from rmperf.demo.reference import (
+    WEALTH as WEALTH_POST,
+)
 from rmperf.demo.writers import Columns
 
 PLAIN, REASSIGNED, SHARED, PARTIAL, UNASSIGNED = range(5)
@@ -100,7 +103,7 @@ def _fitting_post(customers: Customers, rng: np.random.Generator) -> IntArray:
     wealthy = personal & np.isin(seg, [AFFLUENT, PRIVATE]) & (rng.random(n) < 0.6)
     rural = personal & (customers.is_agri | (customers.village >= 0)) & (rng.random(n) < 0.7)
     corporate_post = np.where((seg == LARGE) | ~customers.is_inclusive, CORPORATE, INCLUSIVE)
-    post = np.where(personal, np.where(wealthy, 3, np.where(rural, INCLUSIVE, RETAIL)), corporate_post)
+    post = np.where(personal, np.where(wealthy, WEALTH_POST, np.where(rural, INCLUSIVE, RETAIL)), corporate_post)
     return post.astype(np.int64)
 
 
@@ -163,7 +166,10 @@ def build_assignments(
             other = _colleague(managers, rm, set(), rng)
             if other >= 0:
                 main, rest = ("0.6", "0.4") if rng.random() < 0.6 else ("0.5", "0.5")
-                rows += [(c, rm, main, MANAGE, start, int(NO_DATE), -1), (c, other, rest, SHARE, start, int(NO_DATE), -1)]
+                rows += [
+                    (c, rm, main, MANAGE, start, int(NO_DATE), -1),
+                    (c, other, rest, SHARE, start, int(NO_DATE), -1),
+                ]
                 continue
             category[c] = PLAIN
         share = ("0.7", "0.8")[int(rng.integers(0, 2))] if cat == PARTIAL else "1"
@@ -200,15 +206,16 @@ def _account_rows(
     valid_from0: IntArray,
     rng: np.random.Generator,
 ) -> list[tuple[int, int, str, str, int, int, int]]:
-    """Account-level ``share`` rows: a wealth RM credited with a wealth account he sold."""
+    """Account-level ``share`` rows: a (wealth) RM credited with a wealth account they sold."""
     wealth = np.flatnonzero((accounts.category == WEALTH) & (category[accounts.customer] == PLAIN))
     count = max(2, len(wealth) // 50) if len(wealth) else 0
     rows = []
     for a in rng.choice(wealth, size=min(count, len(wealth)), replace=False).tolist():
         c = int(accounts.customer[a])
-        pool = np.flatnonzero(
-            (managers.org == customers.org[c]) & (managers.post == 3) & ~managers.leaving & (np.arange(managers.count) != rm0[c])
-        )
+        staying = (managers.org == customers.org[c]) & ~managers.leaving & (np.arange(managers.count) != rm0[c])
+        pool = np.flatnonzero(staying & (managers.post == WEALTH_POST))
+        if len(pool) == 0:
+            pool = np.flatnonzero(staying)
         if len(pool) == 0:
             continue
         start = max(int(month_start(accounts.opened[a : a + 1])[0]), int(valid_from0[c]))

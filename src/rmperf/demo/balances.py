@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 from rmperf.demo.accounts import AMORT, DEMAND, FUND, SEASONAL, Accounts, FloatArray
 from rmperf.demo.assignments import Owners
 from rmperf.demo.dates import Horizon, IntArray, day_of_month, iso_dates, month_index
-from rmperf.demo.reference import PERSONAL, Customers
+from rmperf.demo.reference import INTERBANK, PERSONAL, Customers
 from rmperf.demo.rng import child_rng
 
 #: largest row group; a large bank's day (1 M rows) is one row group of its own
@@ -60,6 +60,7 @@ WRITER_OPTIONS: dict[str, object] = {
 SPIKE_RAMP = (0.35, 0.6, 0.85, 1.0, 1.0)  # last five days of the quarter
 SPIKE_REVERSAL_DAYS = 12
 YEAR_END_SPIKE_SCALE = 1.6
+SPIKE_CAP = 10_000_000.0  # yuan per account and quarter end
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class BalanceModel:
     open_dom: IntArray
     first: IntArray
     last: IntArray
+    closes: IntArray  # day number of the closing day, far in the future when open
 
 
 @dataclass(frozen=True)
@@ -107,13 +109,16 @@ def build_model(
     sigma = np.where(demand, np.where(personal, 0.05, 0.12), np.where(fund, 0.007, 0.0))
     growth = np.where(
         demand,
-        np.where(personal, rng.normal(0.03, 0.12, n), rng.normal(0.05, 0.2, n)),
+        np.where(personal, rng.normal(0.0, 0.10, n), rng.normal(0.02, 0.15, n)),
         np.where(fund, rng.normal(0.02, 0.06, n), 0.0),
     )
-    bump = np.where(demand, np.where(personal, rng.uniform(0.0, 0.02, n), rng.uniform(0.01, 0.08, n)), 0.0)
+    interbank = customers.kind[accounts.customer] == INTERBANK
+    corporate_bump = np.where(interbank, 0.0, rng.uniform(0.005, 0.04, n))
+    bump = np.where(demand, np.where(personal, rng.uniform(0.0, 0.015, n), corporate_bump), 0.0)
     spiking = demand & (accounts.currency == 0) & owners.spike_customer[accounts.customer]
     floor = np.where(personal, 20_000.0, 500_000.0)
-    spike = np.where(spiking, np.maximum(accounts.base_amount() * rng.uniform(2.0, 6.0, n), floor), 0.0)
+    inflow = np.clip(accounts.amount * rng.uniform(1.5, 4.0, n), floor, SPIKE_CAP)
+    spike = np.where(spiking, inflow, 0.0)
     first = np.maximum(accounts.opened - hz.start, 0)
     last = np.minimum(accounts.closed, hz.end) - hz.start
     return BalanceModel(
@@ -129,15 +134,16 @@ def build_model(
         open_dom=day_of_month(accounts.opened),
         first=first.astype(np.int64),
         last=last.astype(np.int64),
+        closes=(accounts.closed - hz.start).astype(np.int64),
     )
 
 
 def month_end_profile(hz: Horizon) -> FloatArray:
-    """Per day of the horizon: 1 on a month end, 0.5 the day before; ×2 at
-    quarter ends and ×3 in December (window dressing, 月末/季末冲存款)."""
+    """Per day of the horizon: 1 on a month end, 0.5 the day before, doubled at
+    quarter ends (window dressing, 月末/季末冲存款)."""
     profile = np.zeros(hz.n_days)
     for m, end in enumerate(hz.month_ends.tolist()):
-        weight = 3.0 if m == 11 else 2.0 if m % 3 == 2 else 1.0
+        weight = 2.0 if m % 3 == 2 else 1.0
         profile[end - hz.start] = weight
         profile[end - hz.start - 1] = 0.5 * weight
     return profile
@@ -190,7 +196,7 @@ class _MonthWriter:
             self.close()
             folder = self.root / f"month={month}"
             folder.mkdir(parents=True, exist_ok=True)
-            self.writer = pq.ParquetWriter(folder / "part-0.parquet", SCHEMA, **WRITER_OPTIONS)  # type: ignore[arg-type]
+            self.writer = pq.ParquetWriter(folder / "part-0.parquet", SCHEMA, **WRITER_OPTIONS)
             self.month = month
             self.files += 1
         if self.pending_rows and self.pending_rows + batch.num_rows > ROW_GROUP_ROWS:
@@ -237,12 +243,14 @@ def write_balances(
         elapsed = int(month_index(np.array([day]))[0]) - model.open_month
         elapsed = elapsed - (int(day_of_month(np.array([day]))[0]) < model.open_dom)
         repaid = np.where(amortising, np.maximum(model.term - elapsed, 1) / model.term, 1.0)
-        repaid = np.where(seasonal, 0.3 + 0.7 * np.clip((model.last - d) / 45.0, 0.0, 1.0), repaid)
+        repaid = np.where(seasonal, 0.3 + 0.7 * np.clip((model.closes - d) / 45.0, 0.0, 1.0), repaid)
         level = model.base * np.exp(x + model.growth * (d / 365.0)) * (1.0 + model.bump * bumps[d])
         balance = level * repaid + model.spike * spikes[d]
         open_now = np.flatnonzero((model.first <= d) & (model.last >= d))
         fen = np.maximum(np.rint(balance[open_now] * 100.0).astype(np.int64), 1)
-        dates = pa.Array.from_buffers(pa.date32(), len(open_now), [None, pa.py_buffer(np.full(len(open_now), day, "<i4"))])
+        dates = pa.Array.from_buffers(
+            pa.date32(), len(open_now), [None, pa.py_buffer(np.full(len(open_now), day, "<i4"))]
+        )
         batch = pa.RecordBatch.from_arrays([dates, ids.take(pa.array(open_now)), fen_to_decimal(fen)], schema=SCHEMA)
         sink.add(months[d][:7], batch)
         rows += len(open_now)

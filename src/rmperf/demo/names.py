@@ -30,7 +30,7 @@ def person_names(rng: np.random.Generator, n: int) -> list[str]:
     two = rng.random(n) < 0.65
     return [
         SURNAMES[s] + GIVEN[a] + (GIVEN[b] if t else "")
-        for s, a, b, t in zip(surname.tolist(), first.tolist(), second.tolist(), two.tolist())
+        for s, a, b, t in zip(surname.tolist(), first.tolist(), second.tolist(), two.tolist(), strict=False)
     ]
 
 

@@ -76,8 +76,8 @@ def build_orgs(cfg: SizeConfig, rng: np.random.Generator) -> Orgs:
         b = s % cfg.branches
         counters[b] += 1
         branch_region = written[1 + b]
-        if choice[s] < 0.6:
-            region = -1
+        if choice[s] < 0.6 or (counters[b] == 1 and choice[s] >= 0.85):
+            region = -1  # inherit; a branch's first sub-branch never differs, so every region has one
         elif choice[s] < 0.85:
             region = branch_region
         else:
@@ -149,7 +149,7 @@ class Managers:
 
     @property
     def leaving(self) -> BoolArray:
-        return self.left_on != NO_DATE
+        return np.asarray(self.left_on != NO_DATE, dtype=bool)
 
     def columns(self, orgs: Orgs) -> Columns:
         return {
@@ -216,7 +216,7 @@ def build_managers(cfg: SizeConfig, orgs: Orgs, hz: Horizon, rng: np.random.Gene
     post_code = ("CORP", "RETL", "INCL", "WLTH")
     team = [
         "" if r < 0.1 else f"T{orgs.ids[o]}{post_code[p]}"
-        for o, p, r in zip(org.tolist(), post.tolist(), rng.random(n).tolist())
+        for o, p, r in zip(org.tolist(), post.tolist(), rng.random(n).tolist(), strict=False)
     ]
     return Managers(
         ids=id_text("R", np.arange(1, n + 1), 5),
@@ -273,7 +273,7 @@ def build_customers(
 ) -> Customers:
     """Mostly personal customers, some corporate, a few interbank, homed at
     sub-branches in proportion to their RMs; rural personal customers of
-    agri-county sub-branches live in a village; ~10 % joined during the
+    agri-county sub-branches live in a village; ~7 % joined during the
     year and ~3 % leave during it."""
     n = cfg.customers
     kind = rng.choice(3, size=n, p=[0.886, 0.11, 0.004]).astype(np.int64)
@@ -304,7 +304,7 @@ def build_customers(
     is_inclusive = rng.random(n) < inclusive_p
     is_new_agri = corporate & is_agri & (rng.random(n) < 0.3)
 
-    new = rng.random(n) < 0.10
+    new = rng.random(n) < 0.07
     join = np.where(new, hz.start + rng.integers(0, max(1, hz.n_days - 20), n), hz.start - rng.integers(30, 6000, n))
     lost = ~new & (kind != INTERBANK) & (rng.random(n) < 0.03)
     leave = np.where(lost, hz.start + rng.integers(20, hz.n_days, n), OPEN_END)

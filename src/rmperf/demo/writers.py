@@ -37,7 +37,7 @@ def write_csv(out: Path, table_name: str, columns: Columns) -> int:
     with (out / f"{table_name}.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(names)
-        writer.writerows(zip(*(columns[name] for name in names)))
+        writer.writerows(zip(*(columns[name] for name in names), strict=False))
     return lengths.pop() if lengths else 0
 
 

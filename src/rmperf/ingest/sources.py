@@ -468,7 +468,10 @@ def native_ok(kind: ColType, stored: str) -> bool:
         return stored == "BOOLEAN"
     if kind is ColType.AMOUNT:
         match = re.fullmatch(r"DECIMAL\((\d+),(\d+)\)", stored)
-        return bool(match) and int(match.group(2)) <= 2 and int(match.group(1)) - int(match.group(2)) <= 16
+        if match is None:
+            return False
+        precision, scale = int(match.group(1)), int(match.group(2))
+        return scale <= 2 and precision - scale <= 16
     return False
 
 
