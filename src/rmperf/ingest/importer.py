@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from rmperf.contract import ColType, Storage, Table
 from rmperf.home import Home
@@ -264,8 +265,7 @@ class Importer:
                 if not changed and not added:
                     continue
                 periods = changed + added
-                con.execute("CREATE OR REPLACE TEMP TABLE wanted (period VARCHAR)")
-                con.executemany("INSERT INTO wanted VALUES (?)", [(p,) for p in periods])
+                _temp_values(con, "wanted", periods)
                 target = out / name
                 select = (
                     f"SELECT {', '.join(_qi(c) for c in stored_columns(source))}, {partition_expr(table)} AS _part "
@@ -377,8 +377,7 @@ class Importer:
         from rmperf.db.models import StoredFile
 
         table = source.table
-        con.execute("CREATE OR REPLACE TEMP TABLE restated (period VARCHAR)")
-        con.executemany("INSERT INTO restated VALUES (?)", [(p,) for p in changed])
+        _temp_values(con, "restated", changed)
         partitions = {
             partition_name(table, r[0])
             for r in con.execute(
@@ -401,6 +400,12 @@ class Importer:
             )
             new_files.append((table.name, partition, kept))
             removed += [f.id for f in old]
+
+
+def _temp_values(con: duckdb.DuckDBPyConnection, name: str, periods: list[str]) -> None:
+    """A one-column temp table ``name(period)`` holding ``periods``."""
+    values = pa.table({"period": pa.array(periods, pa.string())})  # noqa: F841 - read by DuckDB
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT period FROM values")
 
 
 def check_package(package: Path, home: Home) -> list[Problem]:

@@ -276,11 +276,20 @@ class Validator:
                             )
                         )
                 continue
+            # Distinct values first (a small aggregate even on the big table);
+            # the rows behind a dangling value are read only when there is one.
+            c = _qi(col.name)
+            dangling = self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE dangling AS SELECT v FROM "
+                f"(SELECT {c} AS v FROM {typed} WHERE {c} IS NOT NULL GROUP BY {c}) "
+                f"WHERE NOT EXISTS (SELECT 1 FROM typed_{ref_table} b WHERE b.{_qi(ref_col)} = v); "
+                "SELECT count(*) FROM dangling"
+            ).fetchone()
+            if not dangling or not dangling[0]:
+                continue
             sql = (
-                f"SELECT a._file, a._line, a.{_qi(col.name)} AS value FROM {typed} a "
-                f"WHERE a.{_qi(col.name)} IS NOT NULL AND NOT EXISTS "
-                f"(SELECT 1 FROM typed_{ref_table} b WHERE b.{_qi(ref_col)} = a.{_qi(col.name)}) "
-                "ORDER BY a._file, a._line"
+                f"SELECT _file, _line, {c} AS value FROM {typed} "
+                f"WHERE {c} IN (SELECT v FROM dangling) ORDER BY _file, _line"
             )
             self._report(
                 sql,
@@ -397,12 +406,30 @@ class Validator:
             lambda r: {"opened_on": r["opened_on"], "closed_on": r["closed_on"]},
         )
 
+    def balance_spans(self) -> str:
+        """Per account: first and last day with a balance row (one cheap aggregate)."""
+        if not getattr(self, "_spans", False):
+            self.con.execute(
+                "CREATE OR REPLACE TEMP TABLE balance_span AS SELECT account_id, min(date) AS first_day, "
+                "max(date) AS last_day FROM typed_balances WHERE account_id IS NOT NULL GROUP BY account_id"
+            )
+            self._spans = True
+        return "balance_span"
+
     def check_balance_interval(self) -> None:
         source = self.sources["balances"]
+        spans = self.balance_spans()
+        bad = self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE outside AS SELECT a.account_id, a.opened_on, a.closed_on "
+            f"FROM {spans} s JOIN typed_accounts a ON a.account_id = s.account_id "
+            "WHERE s.first_day < a.opened_on OR s.last_day > a.closed_on; SELECT count(*) FROM outside"
+        ).fetchone()
+        if not bad or not bad[0]:
+            return
         sql = """
-            SELECT b._file, b._line, b.account_id, b.date AS day, a.opened_on, a.closed_on
-            FROM typed_balances b JOIN typed_accounts a ON a.account_id = b.account_id
-            WHERE b.date < a.opened_on OR b.date > a.closed_on
+            SELECT b._file, b._line, b.account_id, b.date AS day, o.opened_on, o.closed_on
+            FROM typed_balances b JOIN outside o ON o.account_id = b.account_id
+            WHERE b.date < o.opened_on OR b.date > o.closed_on
             ORDER BY b._file, b._line
         """
         self._report(
@@ -420,55 +447,47 @@ class Validator:
 
     # -- foreign exchange ------------------------------------------------------------------
     def check_fx(self) -> None:
-        uses = []
+        """A currency must have a rate on or before the first day it is used."""
+        first_rate = (
+            "(SELECT currency, min(date) AS first_rate FROM typed_fx_rates GROUP BY currency)"
+            if self.has("fx_rates")
+            else "(SELECT NULL::VARCHAR AS currency, NULL::DATE AS first_rate WHERE false)"
+        )
+        uses: list[tuple[str, str, str]] = []
         if self.has("accounts", "balances"):
+            first_days = (
+                f"SELECT a.currency, min(s.first_day) AS day FROM {self.balance_spans()} s "
+                "JOIN typed_accounts a ON a.account_id = s.account_id GROUP BY a.currency"
+            )
+            rows_of = (
+                "SELECT b._file, b._line FROM typed_balances b JOIN typed_accounts a ON a.account_id = b.account_id "
+                "WHERE a.currency = ? AND b.date = ? ORDER BY b._file, b._line LIMIT 1"
+            )
+            uses.append(("balances", first_days, rows_of))
+        if self.has("fees"):
             uses.append(
                 (
-                    "balances",
-                    "date",
-                    "SELECT a.currency, b.date AS day, b._file, b._line FROM typed_balances b "
-                    "JOIN typed_accounts a ON a.account_id = b.account_id",
+                    "fees",
+                    "SELECT currency, min(date) AS day FROM typed_fees GROUP BY currency",
+                    "SELECT _file, _line FROM typed_fees WHERE currency = ? AND date = ? ORDER BY _file, _line LIMIT 1",
                 )
             )
-        if self.has("fees"):
-            uses.append(("fees", "date", "SELECT currency, date AS day, _file, _line FROM typed_fees"))
-        have_rates = self.has("fx_rates")
-        for table, column, sql in uses:
+        for table, first_days, rows_of in uses:
             source = self.sources[table]
-            first_rate = (
-                "(SELECT currency, min(date) AS first_rate FROM typed_fx_rates GROUP BY currency)"
-                if have_rates
-                else "(SELECT NULL::VARCHAR AS currency, NULL::DATE AS first_rate WHERE false)"
-            )
-            query = f"""
-                WITH u AS ({sql}),
-                     first_use AS (
-                        SELECT currency, min(day) AS day, arg_min(_file, day) AS _file, arg_min(_line, day) AS _line
-                        FROM u WHERE currency IS NOT NULL AND currency <> 'CNY' AND day IS NOT NULL
-                        GROUP BY currency)
-                SELECT f.*, r.first_rate FROM first_use f LEFT JOIN {first_rate} r USING (currency)
-                WHERE r.first_rate IS NULL OR f.day < r.first_rate
-                ORDER BY currency
-            """
-            self._report(
-                query,
-                "fx.missing",
-                source,
-                column,
-                lambda r: {
-                    "currency": r["currency"],
-                    "day": r["day"],
-                    "first_rate": r["first_rate"],
-                },
-                static={"used_in": table},
-            )
-        # a currency with no rate at all reads better with its own message
-        self.problems = [
-            error("fx.none", p.place, currency=p.params["currency"], used_in=p.params["used_in"])
-            if p.code == "fx.missing" and p.params.get("first_rate") is None
-            else p
-            for p in self.problems
-        ]
+            failing = self.con.execute(
+                f"SELECT f.currency, f.day, r.first_rate FROM ({first_days}) f LEFT JOIN {first_rate} r "
+                "USING (currency) WHERE f.currency IS NOT NULL AND f.currency <> 'CNY' AND f.day IS NOT NULL "
+                "AND (r.first_rate IS NULL OR f.day < r.first_rate) ORDER BY f.currency"
+            ).fetchall()
+            for currency, day, first in failing:
+                where = self.con.execute(rows_of, [currency, day]).fetchone()
+                place = source.place(where[1], "date", where[0]) if where else source.place(column="date")
+                if first is None:
+                    self.problems.append(error("fx.none", place, currency=currency, used_in=table))
+                else:
+                    self.problems.append(
+                        error("fx.missing", place, currency=currency, day=day, used_in=table, first_rate=first)
+                    )
 
 
 def resolve_region(orgs: dict[str, tuple[Any, ...]], org_id: str) -> str | None:
