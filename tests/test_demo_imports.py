@@ -36,6 +36,6 @@ def test_demo_package_imports_and_reimports(tmp_path: Path) -> None:
     first = import_package(pkg, home)
     assert first.status == "committed", [p.render() for p in first.errors]
     # every table the generator wrote arrived, with every row
-    assert first.row_counts == {name: rows for name, rows in summary.rows.items()}
+    assert first.row_counts == dict(summary.rows.items())
     assert len(first.row_counts) == 22
     assert import_package(pkg, home).status == "unchanged"

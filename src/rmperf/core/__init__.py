@@ -1,0 +1,6 @@
+"""The pure core: periods, money, and (later) schemes, scoring and pay.
+
+Nothing here imports a database, a web framework or a spreadsheet library:
+functions take values and return values, so every rule can be tested with
+inputs written inline and run the same under the CLI, the web app or Spark.
+"""

@@ -1,0 +1,278 @@
+"""Attribution (业绩归属): each day's balance of each account, credited to its owners.
+
+The plan, written so that no step builds a large intermediate:
+
+1. **Buckets.** The days of the period are cut wherever anything that
+   attribution depends on may change: an assignment starts or ends, an FTP
+   rate takes effect. Within a bucket every account keeps its owners and its
+   FTP rate, so its balances can be summed before anything is joined.
+2. **Reduce.** Balances are summed per account and bucket (one scan of the
+   big table, a small result). Foreign-currency accounts are summed per day
+   instead, because their CNY value changes daily: each day's balance is
+   converted at that day's central parity (the last earlier rate when the
+   day has none) and rounded half-up to the fen, as a ledger converts
+   (折人民币). Decision D16.
+3. **Attribute.** The small per-account sums are joined with the owners in
+   force at the start of their bucket: account-level assignment rows when the
+   account has any, otherwise the customer's; what the shares leave is the
+   public pool (公共) of the customer's home sub-branch.
+
+Every amount stays an exact DECIMAL with declared precision (no DOUBLE):
+balances DECIMAL(20,2) yuan·days, shares DECIMAL(7,6), attributed amounts
+DECIMAL(28,8), spread products DECIMAL(38,16). Division (by days, by the
+day-count basis) and the one rounding happen in Python, in the pure core.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rmperf.engine.backend import Backend
+
+JISHU = "DECIMAL(20,2)"  # 积数: yuan x days
+ATTRIBUTED = "DECIMAL(28,8)"
+SPREAD_PRODUCT = "DECIMAL(38,16)"
+
+
+def _d(day: date) -> str:
+    return f"DATE '{day.isoformat()}'"
+
+
+def register_days(backend: Backend, name: str, first: date, last: date) -> None:
+    days = [(first + timedelta(days=i),) for i in range((last - first).days + 1)]
+    backend.register_rows(name, [("day", "DATE")], days)
+
+
+def build_buckets(backend: Backend, start: date, end: date, prefix: str) -> None:
+    """``{prefix}_day_bucket(day, bucket)``: each day and the start of its bucket."""
+    register_days(backend, f"{prefix}_days", start, end)
+    backend.create_table(
+        f"{prefix}_breaks",
+        f"""
+        SELECT DISTINCT d FROM (
+            SELECT {_d(start)} AS d
+            UNION ALL SELECT valid_from FROM ftp_rates
+            UNION ALL SELECT valid_from FROM assignments
+            UNION ALL SELECT valid_to FROM assignments WHERE valid_to IS NOT NULL
+        ) WHERE d BETWEEN {_d(start)} AND {_d(end)}
+        """,
+    )
+    backend.create_table(
+        f"{prefix}_day_bucket",
+        f"""
+        SELECT x.day, max(b.d) AS bucket
+        FROM {prefix}_days x JOIN {prefix}_breaks b ON b.d <= x.day
+        GROUP BY x.day
+        """,
+    )
+
+
+def build_fx_days(backend: Backend, start: date, end: date, prefix: str) -> None:
+    """``{prefix}_fx(currency, day, rate)``: the central parity in force each day."""
+    backend.create_table(
+        f"{prefix}_fx",
+        f"""
+        SELECT c.currency, x.day, max_by(r.cny_per_unit, r.date) AS rate
+        FROM {prefix}_days x
+        CROSS JOIN (SELECT DISTINCT currency FROM fx_rates) c
+        JOIN fx_rates r ON r.currency = c.currency AND r.date <= x.day
+        GROUP BY c.currency, x.day
+        """,
+    )
+
+
+def reduce_balances(backend: Backend, start: date, end: date, prefix: str) -> None:
+    """``{prefix}_acct(account_id, bucket, jishu, days)``: CNY 积数 per account and bucket.
+
+    ``jishu`` is the sum of the account's end-of-day CNY balances over the
+    bucket's days (yuan·days); ``days`` counts the days with a row.
+    """
+    build_buckets(backend, start, end, prefix)
+    build_fx_days(backend, start, end, prefix)
+    backend.create_table(f"{prefix}_foreign", "SELECT account_id, currency FROM accounts WHERE currency <> 'CNY'")
+    backend.create_table(
+        f"{prefix}_raw",
+        f"""
+        SELECT b.account_id, db.bucket,
+               CASE WHEN fa.account_id IS NULL THEN NULL ELSE b.date END AS day,
+               sum(b.balance) AS balance_sum, count(*) AS n
+        FROM balances b
+        JOIN {prefix}_day_bucket db ON db.day = b.date
+        LEFT JOIN {prefix}_foreign fa ON fa.account_id = b.account_id
+        WHERE b.date BETWEEN {_d(start)} AND {_d(end)}
+        GROUP BY b.account_id, db.bucket, CASE WHEN fa.account_id IS NULL THEN NULL ELSE b.date END
+        """,
+    )
+    backend.create_table(
+        f"{prefix}_acct",
+        f"""
+        SELECT r.account_id, r.bucket,
+               CAST(sum(CASE WHEN r.day IS NULL THEN r.balance_sum
+                             ELSE round(CAST(r.balance_sum AS DECIMAL(20,2)) * CAST(f.rate AS DECIMAL(12,8)), 2)
+                        END) AS {JISHU}) AS jishu,
+               CAST(sum(r.n) AS BIGINT) AS days,
+               CAST(sum(CASE WHEN r.day IS NOT NULL AND f.rate IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS missing_fx
+        FROM {prefix}_raw r
+        LEFT JOIN {prefix}_foreign fa ON fa.account_id = r.account_id
+        LEFT JOIN {prefix}_fx f ON f.currency = fa.currency AND f.day = r.day
+        GROUP BY r.account_id, r.bucket
+        """,
+    )
+
+
+def point_balances(backend: Backend, day: date, name: str) -> None:
+    """``name(account_id, balance)``: CNY end-of-day balance of each account on ``day``."""
+    backend.create_table(
+        name,
+        f"""
+        WITH fx AS (
+            SELECT currency, max_by(cny_per_unit, date) AS rate FROM fx_rates
+            WHERE date <= {_d(day)} GROUP BY currency
+        )
+        SELECT b.account_id,
+               CAST(CASE WHEN a.currency = 'CNY' THEN b.balance
+                         ELSE round(CAST(b.balance AS DECIMAL(20,2)) * CAST(fx.rate AS DECIMAL(12,8)), 2)
+                    END AS {JISHU}) AS balance
+        FROM balances b
+        JOIN accounts a ON a.account_id = b.account_id
+        LEFT JOIN fx ON fx.currency = a.currency
+        WHERE b.date = {_d(day)}
+        """,
+    )
+
+
+def owners(backend: Backend, when: str, name: str) -> None:
+    """``name(account_id, as_of, owner_kind, owner_id, share, kind)``: who owns each account on day ``as_of``.
+
+    ``when`` is a table of ``(account_id, as_of)``. Account-level assignment rows
+    override customer-level ones for their account; the public pool (owner
+    kind ``pool``, owner id = the customer's home org) gets 1 − Σ shares.
+    """
+    backend.create_table(
+        f"{name}_rm",
+        f"""
+        WITH w AS (
+            SELECT DISTINCT w.account_id, w.as_of, a.customer_id
+            FROM {when} w JOIN accounts a ON a.account_id = w.account_id
+        ),
+        by_account AS (
+            SELECT w.account_id, w.as_of, s.rm_id, s.share, s.kind
+            FROM w JOIN assignments s ON s.account_id = w.account_id
+            WHERE s.valid_from <= w.as_of AND (s.valid_to IS NULL OR s.valid_to > w.as_of)
+        ),
+        by_customer AS (
+            SELECT w.account_id, w.as_of, s.rm_id, s.share, s.kind
+            FROM w JOIN assignments s ON s.customer_id = w.customer_id AND s.account_id IS NULL
+            WHERE s.valid_from <= w.as_of AND (s.valid_to IS NULL OR s.valid_to > w.as_of)
+              AND NOT EXISTS (SELECT 1 FROM by_account x WHERE x.account_id = w.account_id AND x.as_of = w.as_of)
+        )
+        SELECT * FROM by_account UNION ALL SELECT * FROM by_customer
+        """,
+    )
+    backend.create_table(
+        name,
+        f"""
+        SELECT account_id, as_of, 'rm' AS owner_kind, rm_id AS owner_id,
+               CAST(share AS DECIMAL(7,6)) AS share, kind
+        FROM {name}_rm
+        UNION ALL
+        SELECT w.account_id, w.as_of, 'pool' AS owner_kind, c.org_id AS owner_id,
+               CAST(1 - coalesce(t.total, 0) AS DECIMAL(7,6)) AS share, 'pool' AS kind
+        FROM (SELECT DISTINCT account_id, as_of FROM {when}) w
+        JOIN accounts a ON a.account_id = w.account_id
+        JOIN customers c ON c.customer_id = a.customer_id
+        LEFT JOIN (SELECT account_id, as_of, sum(share) AS total FROM {name}_rm GROUP BY account_id, as_of) t
+               ON t.account_id = w.account_id AND t.as_of = w.as_of
+        WHERE coalesce(t.total, 0) < 1
+        """,
+    )
+
+
+def ftp_in_force(backend: Backend, when: str, name: str) -> None:
+    """``name(account_id, as_of, ftp_rate)``: the FTP rate of each account's product and term as_of ``as_of``.
+
+    A row for the account's exact term wins over a row for any term; among
+    those, the latest ``valid_from`` on or before ``as_of``.
+    """
+    backend.create_table(
+        name,
+        f"""
+        SELECT account_id, as_of, ftp_rate FROM (
+            SELECT w.account_id, w.as_of, f.rate AS ftp_rate,
+                   row_number() OVER (
+                       PARTITION BY w.account_id, w.as_of
+                       ORDER BY CASE WHEN f.term_months IS NULL THEN 1 ELSE 0 END, f.valid_from DESC
+                   ) AS rn
+            FROM (SELECT DISTINCT account_id, as_of FROM {when}) w
+            JOIN accounts a ON a.account_id = w.account_id
+            JOIN ftp_rates f ON f.product = a.product
+                 AND (f.term_months IS NULL OR f.term_months = a.term_months)
+                 AND f.valid_from <= w.as_of
+        ) WHERE rn = 1
+        """,
+    )
+
+
+def attribute_period(backend: Backend, start: date, end: date, prefix: str) -> None:
+    """``{prefix}_attr``: per owner and account, the attributed 积数 and spread product.
+
+    Columns: owner_kind, owner_id, account_id, jishu (yuan·days, DECIMAL(28,8)),
+    spread_jishu (Σ jishu x FTP spread, DECIMAL(38,16): deposits FTP − rate
+    paid, loans rate − FTP; NULL for wealth or without an FTP rate), days.
+    """
+    reduce_balances(backend, start, end, prefix)
+    backend.create_table(f"{prefix}_when", f"SELECT account_id, bucket AS as_of FROM {prefix}_acct")
+    owners(backend, f"{prefix}_when", f"{prefix}_owners")
+    ftp_in_force(backend, f"{prefix}_when", f"{prefix}_ftp")
+    backend.create_table(
+        f"{prefix}_attr",
+        f"""
+        SELECT o.owner_kind, o.owner_id, s.account_id,
+               sum(CAST(s.jishu * o.share AS {ATTRIBUTED})) AS jishu,
+               sum(CAST(CAST(s.jishu * o.share AS {ATTRIBUTED}) * CAST(
+                   CASE a.category WHEN 'deposit' THEN f.ftp_rate - coalesce(a.rate, 0)
+                                   WHEN 'loan' THEN coalesce(a.rate, 0) - f.ftp_rate END
+                   AS DECIMAL(9,8)) AS {SPREAD_PRODUCT})) AS spread_jishu,
+               sum(CASE WHEN a.category <> 'wealth' AND f.ftp_rate IS NULL THEN 1 ELSE 0 END) AS missing_ftp,
+               max(s.days) AS days
+        FROM {prefix}_acct s
+        JOIN accounts a ON a.account_id = s.account_id
+        JOIN {prefix}_owners o ON o.account_id = s.account_id AND o.as_of = s.bucket
+        LEFT JOIN {prefix}_ftp f ON f.account_id = s.account_id AND f.as_of = s.bucket
+        GROUP BY o.owner_kind, o.owner_id, s.account_id
+        """,
+    )
+
+
+def attribute_point(backend: Backend, day: date, owners_at: date, prefix: str) -> None:
+    """``{prefix}_attr``: per owner and account, the balance on ``day`` with the owners of ``owners_at``."""
+    point_balances(backend, day, f"{prefix}_bal")
+    backend.create_table(f"{prefix}_when", f"SELECT account_id, {_d(owners_at)} AS as_of FROM {prefix}_bal")
+    owners(backend, f"{prefix}_when", f"{prefix}_owners")
+    backend.create_table(
+        f"{prefix}_attr",
+        f"""
+        SELECT o.owner_kind, o.owner_id, b.account_id,
+               CAST(b.balance * o.share AS {ATTRIBUTED}) AS balance
+        FROM {prefix}_bal b JOIN {prefix}_owners o ON o.account_id = b.account_id
+        """,
+    )
+
+
+def attribute_sums_at(backend: Backend, source: str, owners_at: date, prefix: str) -> None:
+    """Re-attribute per-account sums ``source(account_id, jishu)`` to the owners of ``owners_at``.
+
+    Used for baselines: the start-of-year book is credited to whoever holds
+    the customer at the end of the period (decision D17).
+    """
+    backend.create_table(f"{prefix}_when", f"SELECT DISTINCT account_id, {_d(owners_at)} AS as_of FROM {source}")
+    owners(backend, f"{prefix}_when", f"{prefix}_owners")
+    backend.create_table(
+        f"{prefix}_attr",
+        f"""
+        SELECT o.owner_kind, o.owner_id, s.account_id,
+               CAST(s.jishu * o.share AS {ATTRIBUTED}) AS jishu
+        FROM (SELECT account_id, sum(jishu) AS jishu FROM {source} GROUP BY account_id) s
+        JOIN {prefix}_owners o ON o.account_id = s.account_id
+        """,
+    )

@@ -1,0 +1,83 @@
+"""Engine backends: where the one SQL definition of an indicator runs.
+
+Indicator SQL is written once, in DuckDB's dialect, and rendered for other
+engines by SQLGlot (``render``). A backend binds the store's tables (as of
+one version) to plain names — ``balances``, ``accounts`` … — so the SQL
+never names a file. DuckDB is the default; Spark overrides only what differs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import duckdb
+import sqlglot
+
+from rmperf.contract import TABLES
+from rmperf.store import FactStore
+
+
+def render(sql: str, dialect: str) -> str:
+    """``sql`` (DuckDB dialect) in ``dialect``; DuckDB itself gets it unchanged."""
+    if dialect == "duckdb":
+        return sql
+    return ";\n".join(sqlglot.transpile(sql, read="duckdb", write=dialect))
+
+
+class Backend(Protocol):
+    dialect: str
+
+    def execute(self, sql: str) -> None: ...
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]: ...
+
+    def create_table(self, name: str, sql: str) -> None: ...
+
+    def register_rows(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> None: ...
+
+    def has_rows(self, table: str) -> bool: ...
+
+
+class DuckDBBackend:
+    """The embedded default: DuckDB over the store's Parquet files."""
+
+    dialect = "duckdb"
+
+    def __init__(self, store: FactStore, version: int | None = None) -> None:
+        self.store = store
+        self.version = version if version is not None else store.current_version()
+        self.con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+        self.con.execute(f"SET memory_limit = '{os.environ.get('RMPERF_MEMORY_LIMIT', '4GB')}'")
+        store.home.tmp.mkdir(parents=True, exist_ok=True)
+        self.con.execute(f"SET temp_directory = '{store.home.tmp}'")
+        self.present: set[str] = set()
+        for table in TABLES:
+            if store.has(table.name, self.version):
+                self.present.add(table.name)
+            self.con.execute(
+                f"CREATE OR REPLACE VIEW {table.name} AS SELECT * FROM {store.scan_sql(table.name, self.version)}"
+            )
+
+    def execute(self, sql: str) -> None:
+        self.con.execute(sql)
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql).fetchall()
+
+    def create_table(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def register_rows(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> None:
+        cols = ", ".join(f"{n} {t}" for n, t in columns)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({cols})")
+        if rows:
+            marks = ", ".join("?" for _ in columns)
+            self.con.executemany(f"INSERT INTO {name} VALUES ({marks})", [list(r) for r in rows])
+
+    def has_rows(self, table: str) -> bool:
+        return table in self.present
+
+    def close(self) -> None:
+        self.con.close()

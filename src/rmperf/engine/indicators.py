@@ -1,0 +1,214 @@
+"""Balance indicators (余额类指标) per RM, per public pool and per org unit.
+
+Definitions (units in brackets; every figure rounded once, half-up to the
+fen, from exact sums):
+
+- ``accumulated_balance`` 积数 [yuan·days]: Σ over the period's days of the
+  owner's share of each account's end-of-day CNY balance.
+- ``daily_average`` 日均 [yuan]: 积数 ÷ calendar days in the period.
+- ``point_balance`` 时点 [yuan]: the owner's share of the balances at the end
+  of the period's last day.
+- ``baseline_point`` 年初时点 [yuan] and ``point_increment`` 时点增量 [yuan]:
+  the balance at the end of the day before the year began (31 Dec), credited
+  to the period-end owners (D17); ``point_balance − baseline_point``.
+- ``baseline_daily_average`` 年初日均 [yuan] and ``daily_average_increment``
+  日均增量 [yuan]: last year's 积数 ÷ its days, credited to the period-end
+  owners; ``daily_average − baseline_daily_average``.
+- ``ftp_profit`` 模拟利润(FTP 利差) [yuan]: Σ balance × spread ÷ basis, the
+  spread being FTP − rate paid for deposits and rate − FTP for loans, with
+  the rates in force each day; basis 365 (or 360, PBOC 日利率 = 年利率 ÷ 360).
+- ``aum`` 管理资产 [yuan]: deposits + wealth at the period end, and
+  ``aum_increment`` against the same at the baseline day.
+
+Each is given per account category (``deposit``, ``loan``, ``wealth``) and
+for ``all``; ``aum`` has category ``all`` only. When the store has no
+balances for the baseline day or year, the baseline falls back as D18 says
+and the result carries a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, localcontext
+
+from rmperf.core.money import divide, to_fen
+from rmperf.core.periods import Period
+from rmperf.engine import attribution as attr
+from rmperf.engine.backend import Backend
+
+CATEGORIES = ("deposit", "loan", "wealth")
+OwnerKey = tuple[str, str]  # (owner_kind, owner_id): ("rm", "R00001"), ("pool", "0101"), ("org", "0100")
+
+
+@dataclass(frozen=True)
+class IndicatorDef:
+    code: str
+    zh: str
+    en: str
+    unit: str
+
+
+INDICATORS: dict[str, IndicatorDef] = {
+    d.code: d
+    for d in (
+        IndicatorDef("accumulated_balance", "积数", "accumulated balance", "yuan·days"),
+        IndicatorDef("daily_average", "日均余额", "daily average", "yuan"),
+        IndicatorDef("point_balance", "时点余额", "point-in-time balance", "yuan"),
+        IndicatorDef("baseline_point", "年初时点", "baseline point balance", "yuan"),
+        IndicatorDef("point_increment", "时点增量", "point-in-time increment", "yuan"),
+        IndicatorDef("baseline_daily_average", "年初日均", "baseline daily average", "yuan"),
+        IndicatorDef("daily_average_increment", "日均增量", "daily-average increment", "yuan"),
+        IndicatorDef("ftp_profit", "FTP利差模拟利润", "FTP spread profit", "yuan"),
+        IndicatorDef("aum", "管理资产", "assets under management", "yuan"),
+        IndicatorDef("aum_increment", "管理资产增量", "AUM increment", "yuan"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    owner_kind: str
+    owner_id: str
+    indicator: str
+    category: str
+    value: Decimal
+
+
+@dataclass
+class BalanceResult:
+    period: Period
+    basis: int
+    values: list[IndicatorValue]
+    notes: list[str] = field(default_factory=list)
+    version: int | None = None
+
+    def get(self, owner: OwnerKey, indicator: str, category: str = "all") -> Decimal | None:
+        for v in self.values:
+            if (v.owner_kind, v.owner_id, v.indicator, v.category) == (*owner, indicator, category):
+                return v.value
+        return None
+
+
+def _sums(backend: Backend, table: str, column: str) -> dict[tuple[str, str, str], Decimal]:
+    """Σ ``column`` of an attributed table per (owner_kind, owner_id, category)."""
+    rows = backend.query(
+        f"SELECT t.owner_kind, t.owner_id, a.category, sum(t.{column}) "
+        f"FROM {table} t JOIN accounts a ON a.account_id = t.account_id "
+        "GROUP BY t.owner_kind, t.owner_id, a.category"
+    )
+    return {(k, o, c): Decimal(v) for k, o, c, v in rows if v is not None}
+
+
+def _first_balance_day(backend: Backend) -> date | None:
+    row = backend.query("SELECT min(date) FROM balances")
+    return row[0][0] if row and row[0][0] is not None else None
+
+
+def _has_day(backend: Backend, day: date) -> bool:
+    row = backend.query(f"SELECT count(*) FROM balances WHERE date = DATE '{day.isoformat()}'")
+    return bool(row and row[0][0])
+
+
+def compute_balance_indicators(
+    backend: Backend, period: Period, *, basis: int = 365, rounding: str = "half_up"
+) -> BalanceResult:
+    """Every balance indicator of ``period`` for every RM and public pool (not yet rolled up)."""
+    if basis not in (360, 365):
+        raise ValueError("the day-count basis is 365 or 360")
+    notes: list[str] = []
+    if not backend.has_rows("balances"):
+        raise MissingInput("balances")
+    attr.attribute_period(backend, period.start, period.end, "p")
+    attr.attribute_point(backend, period.end, period.end, "pt")
+
+    # baselines: the day before the year, and last year (D18)
+    base_day = period.year_start - timedelta(days=1)
+    if not _has_day(backend, base_day):
+        notes.append(f"baseline_day_fallback:{base_day.isoformat()}->{period.year_start.isoformat()}")
+        base_day = period.year_start
+    attr.attribute_point(backend, base_day, period.end, "bp")
+    last_year = period.previous_year()
+    first = _first_balance_day(backend)
+    full_last_year = first is not None and first <= last_year.start
+    if full_last_year:
+        attr.reduce_balances(backend, last_year.start, last_year.end, "ly")
+        attr.attribute_sums_at(backend, "ly_acct", period.end, "lya")
+    else:
+        notes.append("baseline_daily_average_fallback:no_prior_year")
+
+    jishu = _sums(backend, "p_attr", "jishu")
+    spread = _sums(backend, "p_attr", "spread_jishu")
+    point = _sums(backend, "pt_attr", "balance")
+    base_point = _sums(backend, "bp_attr", "balance")
+    base_jishu = _sums(backend, "lya_attr", "jishu") if full_last_year else {}
+    missing = backend.query("SELECT coalesce(sum(missing_ftp), 0) FROM p_attr")
+    if missing and missing[0][0]:
+        notes.append(f"missing_ftp_rate:{missing[0][0]}")
+
+    owners = {(k, o) for k, o, _ in (*jishu, *point, *base_point)}
+    values: list[IndicatorValue] = []
+    with localcontext() as ctx:
+        ctx.prec = 60  # exact quotients and differences before the one rounding
+        for owner in sorted(owners):
+            if full_last_year:
+                base_daily = {c: _total(base_jishu, owner, (c,)) / last_year.days for c in CATEGORIES}
+            else:  # D18: without last year, the baseline daily average is the baseline point
+                base_daily = {c: _total(base_point, owner, (c,)) for c in CATEGORIES}
+            values += _owner_values(owner, period, basis, rounding, jishu, spread, point, base_point, base_daily)
+    return BalanceResult(period, basis, values, notes)
+
+
+Sums = dict[tuple[str, str, str], Decimal]
+
+
+def _total(source: Sums, owner: OwnerKey, cats: Iterable[str]) -> Decimal:
+    return sum((source.get((*owner, c), Decimal(0)) for c in cats), Decimal(0))
+
+
+def _owner_values(
+    owner: OwnerKey,
+    period: Period,
+    basis: int,
+    rounding: str,
+    jishu: Sums,
+    spread: Sums,
+    point: Sums,
+    base_point: Sums,
+    base_daily: dict[str, Decimal],
+) -> list[IndicatorValue]:
+    """The balance indicators of one owner, per category and for ``all``."""
+    out: list[IndicatorValue] = []
+
+    def add(code: str, category: str, amount: Decimal) -> None:
+        out.append(IndicatorValue(owner[0], owner[1], code, category, amount))
+
+    for category in (*CATEGORIES, "all"):
+        cats = CATEGORIES if category == "all" else (category,)
+        j, p, bp = _total(jishu, owner, cats), _total(point, owner, cats), _total(base_point, owner, cats)
+        daily = j / period.days
+        b_daily = sum((base_daily[c] for c in cats), Decimal(0))
+        add("accumulated_balance", category, to_fen(j, rounding))
+        add("daily_average", category, divide(j, period.days, 2, rounding))
+        add("point_balance", category, to_fen(p, rounding))
+        add("baseline_point", category, to_fen(bp, rounding))
+        add("point_increment", category, to_fen(p - bp, rounding))
+        add("baseline_daily_average", category, to_fen(b_daily, rounding))
+        add("daily_average_increment", category, to_fen(daily - b_daily, rounding))
+        if category != "wealth":
+            s = _total(spread, owner, tuple(c for c in cats if c != "wealth"))
+            add("ftp_profit", category, divide(s, basis, 2, rounding))
+    asset_cats = ("deposit", "wealth")
+    aum, base_aum = _total(point, owner, asset_cats), _total(base_point, owner, asset_cats)
+    add("aum", "all", to_fen(aum, rounding))
+    add("aum_increment", "all", to_fen(aum - base_aum, rounding))
+    return out
+
+
+class MissingInput(LookupError):
+    """An indicator's input table is absent from the store: reported, never computed as zero."""
+
+    def __init__(self, table: str) -> None:
+        super().__init__(table)
+        self.table = table

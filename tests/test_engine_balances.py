@@ -1,0 +1,83 @@
+"""Balance indicators: by hand on a readable case, and against the Decimal reference on the demo bank."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rmperf.core.periods import Period
+from rmperf.demo import generate
+from rmperf.engine.backend import DuckDBBackend
+from rmperf.engine.indicators import compute_balance_indicators
+from rmperf.home import Home
+from rmperf.ingest.importer import import_package
+from rmperf.store import FactStore
+from tests.pkgbuilder import minimal_tables, write_package
+from tests.reference_indicators import Reference
+
+
+@pytest.fixture(scope="module")
+def tiny_home(tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any) -> Iterator[Home]:
+    root = tmp_path_factory.mktemp("tiny")
+    generate("tiny", 11, root / "pkg")
+    home = Home(root / "home")
+    with django_db_blocker.unblock():
+        result = import_package(root / "pkg", home)
+        assert result.status == "committed"
+        yield home
+
+
+def fetch(backend: DuckDBBackend, table: str) -> list[dict[str, Any]]:
+    cur = backend.con.execute(f"SELECT * FROM {table}")
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+@pytest.mark.parametrize("label", ["2025-01", "2025-Q1", "2025-02"])
+def test_engine_agrees_with_reference_to_the_fen(tiny_home: Home, django_db_blocker: Any, label: str) -> None:
+    period = Period.parse(label)
+    with django_db_blocker.unblock():
+        backend = DuckDBBackend(FactStore(tiny_home))
+    result = compute_balance_indicators(backend, period)
+    tables = ("accounts", "customers", "assignments", "ftp_rates", "fx_rates", "balances")
+    expected = Reference({t: fetch(backend, t) for t in tables}).compute(period)
+    got = {(v.owner_kind, v.owner_id, v.indicator, v.category): v.value for v in result.values}
+    assert set(got) == set(expected)
+    mismatches = {k: (got[k], expected[k]) for k in expected if got[k] != expected[k]}
+    assert mismatches == {}
+    # the demo bank has re-assignments, shares and a pool: all of them are exercised
+    kinds = {k[0] for k in got}
+    assert kinds == {"rm", "pool"}
+    assert all(isinstance(v, Decimal) for v in got.values())
+
+
+@pytest.mark.django_db
+def test_readable_case_by_hand(tmp_path: Path) -> None:
+    """Two days of January (see tests/pkgbuilder.minimal_tables).
+
+    A1 deposit, 60/40 between RMs 0001 and 0002: 1000.00 then 1200.10 → 积数 2200.10.
+    A2 loan moves from 0002 to 0001 on 2 January: 500000 then 499000.
+    A3 USD deposit of RM 0003: 200.50 x 7.1884 (31 Dec rate) = 1441.2742 → 1441.27, then 0.
+    """
+    home = Home(tmp_path / "home")
+    assert import_package(write_package(tmp_path / "pkg", minimal_tables()), home).status == "committed"
+    result = compute_balance_indicators(DuckDBBackend(FactStore(home)), Period.parse("2025-01"))
+    rm1, rm2, rm3 = ("rm", "0001"), ("rm", "0002"), ("rm", "0003")
+    assert result.get(rm1, "accumulated_balance", "deposit") == Decimal("1320.06")  # 2200.10 x 0.6
+    assert result.get(rm2, "accumulated_balance", "deposit") == Decimal("880.04")
+    assert result.get(rm1, "daily_average", "deposit") == Decimal("42.58")  # 1320.06 / 31
+    assert result.get(rm2, "accumulated_balance", "loan") == Decimal("500000.00")
+    assert result.get(rm1, "accumulated_balance", "loan") == Decimal("499000.00")
+    assert result.get(rm3, "accumulated_balance", "deposit") == Decimal("1441.27")
+    # FTP: deposits (0.0180 − 0.0005) = 0.0175; loan 0.0435 − 0.0250 = 0.0185; ÷ 365
+    assert result.get(rm1, "ftp_profit", "deposit") == Decimal("0.06")  # 1320.06 x 0.0175 / 365 = 0.0633
+    assert result.get(rm2, "ftp_profit", "loan") == Decimal("25.34")  # 500000 x 0.0185 / 365 = 25.3425
+    assert result.get(rm1, "ftp_profit", "all") == Decimal("25.36")  # (23.10105 + 9231.5) / 365 = 25.3557
+    # the 360-day basis (PBOC 日利率 = 年利率 ÷ 360)
+    r360 = compute_balance_indicators(DuckDBBackend(FactStore(home)), Period.parse("2025-01"), basis=360)
+    assert r360.get(rm2, "ftp_profit", "loan") == Decimal("25.69")  # 9250 / 360 = 25.694
+    assert "baseline_day_fallback:2024-12-31->2025-01-01" in result.notes
