@@ -110,3 +110,30 @@ def test_postgresql_application_database(tmp_path: Path) -> None:
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_indicators_and_explain_commands(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path / "pkg", minimal_tables())
+    home = tmp_path / "home"
+    assert rmperf("import", str(pkg), home=home).returncode == 0
+    shown = rmperf("indicators", "--period", "2025-01", "--rm", "0001", "--category", "deposit", home=home)
+    assert shown.returncode == 0, shown.stderr
+    assert "积数" in shown.stdout and "1,320.06" in shown.stdout
+    out = tmp_path / "values.csv"
+    written = rmperf("indicators", "--period", "2025-01", "--out", str(out), home=home)
+    assert written.returncode == 0, written.stderr
+    assert "rm,0001,accumulated_balance,积数,deposit,yuan·days,1320.06" in out.read_text(encoding="utf-8-sig")
+    explained = rmperf(
+        "--lang",
+        "en",
+        "explain",
+        "--period",
+        "2025-01",
+        "--rm",
+        "0001",
+        "--indicator",
+        "accumulated_balance",
+        home=home,
+    )
+    assert explained.returncode == 0, explained.stderr
+    assert "A2" in explained.stdout and "499,000.00" in explained.stdout and "1,320.06" in explained.stdout

@@ -45,7 +45,11 @@ def test_engine_agrees_with_reference_to_the_fen(tiny_home: Home, django_db_bloc
     result = compute_balance_indicators(backend, period)
     tables = ("accounts", "customers", "assignments", "ftp_rates", "fx_rates", "balances")
     expected = Reference({t: fetch(backend, t) for t in tables}).compute(period)
-    got = {(v.owner_kind, v.owner_id, v.indicator, v.category): v.value for v in result.values}
+    got = {
+        (v.owner_kind, v.owner_id, v.indicator, v.category): v.value
+        for v in result.values
+        if v.owner_kind in ("rm", "pool")
+    }
     assert set(got) == set(expected)
     mismatches = {k: (got[k], expected[k]) for k in expected if got[k] != expected[k]}
     assert mismatches == {}
@@ -81,3 +85,74 @@ def test_readable_case_by_hand(tmp_path: Path) -> None:
     r360 = compute_balance_indicators(DuckDBBackend(FactStore(home)), Period.parse("2025-01"), basis=360)
     assert r360.get(rm2, "ftp_profit", "loan") == Decimal("25.69")  # 9250 / 360 = 25.694
     assert "baseline_day_fallback:2024-12-31->2025-01-01" in result.notes
+
+
+def test_org_units_roll_up_exactly(tiny_home: Home, django_db_blocker: Any) -> None:
+    """An org's figure is its RMs' and pools' exact sums, rounded once (not a sum of rounded figures)."""
+    period = Period.parse("2025-Q1")
+    with django_db_blocker.unblock():
+        backend = DuckDBBackend(FactStore(tiny_home))
+    result = compute_balance_indicators(backend, period)
+    tables = ("accounts", "customers", "assignments", "ftp_rates", "fx_rates", "balances")
+    ref = Reference({t: fetch(backend, t) for t in tables})
+    head = backend.query("SELECT org_id FROM orgs WHERE level = 'head'")[0][0]
+    bank = result.get(("org", head), "accumulated_balance", "all")
+    # attribution conserves money: the shares and the pool of every account sum to 1,
+    # so the bank's 积数 is every account's CNY balance on every day of the period
+    every_day = sum(
+        (ref.cny(a, b, day) for day, rows in ref.by_day.items() if period.contains(day) for a, b in rows),
+        Decimal(0),
+    )
+    assert bank == every_day
+    # and every org unit, and team, has its value
+    kinds = {v.owner_kind for v in result.values}
+    assert {"org", "team", "rm", "pool"} <= kinds
+
+
+def test_explanation_adds_up_to_the_value(tiny_home: Home, django_db_blocker: Any) -> None:
+    from rmperf.engine.explain import explain
+
+    period = Period.parse("2025-Q1")
+    with django_db_blocker.unblock():
+        backend = DuckDBBackend(FactStore(tiny_home))
+    rm = backend.query("SELECT rm_id FROM managers ORDER BY rm_id LIMIT 1")[0][0]
+    head = backend.query("SELECT org_id FROM orgs WHERE level = 'head'")[0][0]
+    for owner, indicator, category in [
+        (("rm", rm), "daily_average", "deposit"),
+        (("rm", rm), "ftp_profit", "all"),
+        (("rm", rm), "point_increment", "all"),
+        (("org", head), "aum", "all"),
+    ]:
+        e = explain(backend, period, owner, indicator, category, with_days=indicator == "daily_average")
+        assert e.accounts, (owner, indicator)
+        assert sum(c.value for c in e.accounts) == e.value
+        assert sum(c.exact for c in e.accounts).quantize(Decimal("0.01")) == e.value or indicator != "aum"
+        if indicator == "daily_average":
+            # the days behind it: their total over the period's days is the exact daily average
+            day_total = sum(amount for _, _, amount in e.days)
+            assert (day_total / period.days).quantize(Decimal("0.01")) == e.value
+
+
+def test_export_formats(tiny_home: Home, django_db_blocker: Any, tmp_path: Path) -> None:
+    import csv
+
+    import duckdb
+    from openpyxl import load_workbook
+
+    from rmperf.engine.export import write
+
+    with django_db_blocker.unblock():
+        backend = DuckDBBackend(FactStore(tiny_home))
+    result = compute_balance_indicators(backend, Period.parse("2025-01"))
+    values = [v for v in result.values if v.owner_kind == "rm"][:50]
+    for suffix in ("csv", "parquet", "xlsx"):
+        write(tmp_path / f"out.{suffix}", "2025-01", values)
+    with (tmp_path / "out.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [Decimal(r["value"]) for r in rows] == [v.value for v in values]
+    parquet = duckdb.sql(f"SELECT typeof(value), value FROM '{tmp_path / 'out.parquet'}'").fetchall()
+    assert parquet[0][0] == "DECIMAL(38,2)"
+    assert [r[1] for r in parquet] == [v.value for v in values]
+    sheet = load_workbook(tmp_path / "out.xlsx").active
+    assert sheet is not None
+    assert [Decimal(str(c.value)) for c in sheet["I"][1:]] == [v.value for v in values]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.table import Table as RichTable
 from rmperf import i18n
 from rmperf.home import Home
 from rmperf.ingest.problems import Problem
+
+if TYPE_CHECKING:
+    from rmperf.engine.backend import DuckDBBackend
 
 app = typer.Typer(
     add_completion=False,
@@ -233,6 +236,116 @@ def demo_cmd(
     if code:
         raise typer.Exit(code)
     _print_summary(time.monotonic() - started)
+
+
+def _backend() -> DuckDBBackend:
+    from rmperf.engine.backend import DuckDBBackend
+    from rmperf.store import FactStore
+
+    _setup_db()
+    return DuckDBBackend(FactStore(State.home))
+
+
+def _owner(rm: str | None, org: str | None, pool: str | None) -> tuple[str, str] | None:
+    if rm:
+        return ("rm", rm)
+    if org:
+        return ("org", org)
+    if pool:
+        return ("pool", pool)
+    return None
+
+
+@app.command("indicators")
+def indicators_cmd(
+    period: Annotated[str, typer.Option("--period", help="2025, 2025-H1, 2025-Q2 or 2025-06")],
+    rm: Annotated[str | None, typer.Option("--rm", help="one RM")] = None,
+    org: Annotated[str | None, typer.Option("--org", help="an org unit: its total and everyone in it")] = None,
+    indicator: Annotated[str | None, typer.Option("--indicator")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="deposit|loan|wealth|all")] = None,
+    basis: Annotated[int, typer.Option("--basis", help="day-count basis: 365 or 360")] = 365,
+    out: Annotated[Path | None, typer.Option("--out", help="write to .csv, .parquet or .xlsx")] = None,
+) -> None:
+    """指标计算 / compute the balance indicators of a period."""
+    from rmperf.core.periods import Period
+    from rmperf.engine import export
+    from rmperf.engine.indicators import INDICATORS, OrgTree, compute_balance_indicators
+
+    backend = _backend()
+    the_period = Period.parse(period)
+    result = compute_balance_indicators(backend, the_period, basis=basis)
+    values = result.values
+    if rm:
+        values = [v for v in values if (v.owner_kind, v.owner_id) == ("rm", rm)]
+    if org:
+        tree = OrgTree.load(backend)
+        inside = {("org", org)} | {
+            (v.owner_kind, v.owner_id) for v in values if ("org", org) in tree.units_of((v.owner_kind, v.owner_id))
+        }
+        values = [v for v in values if (v.owner_kind, v.owner_id) in inside]
+    if indicator:
+        values = [v for v in values if v.indicator == indicator]
+    if category:
+        values = [v for v in values if v.category == category]
+    for note in result.notes:
+        err_console.print(_zh_en("说明:", "note: ") + note, style="yellow")
+    if out:
+        export.write(out, the_period.label, values)
+        console.print(_zh_en(f"已写出 {len(values)} 行到 {out}", f"wrote {len(values)} rows to {out}"))
+        return
+    table = RichTable(
+        _zh_en("对象", "owner"),
+        _zh_en("指标", "indicator"),
+        _zh_en("类别", "category"),
+        _zh_en("数值", "value"),
+        _zh_en("单位", "unit"),
+    )
+    for v in values:
+        name = INDICATORS[v.indicator].zh if i18n.get_language() == "zh" else INDICATORS[v.indicator].en
+        table.add_row(f"{v.owner_kind}:{v.owner_id}", name, v.category, f"{v.value:,}", INDICATORS[v.indicator].unit)
+    console.print(table)
+
+
+@app.command("explain")
+def explain_cmd(
+    period: Annotated[str, typer.Option("--period")],
+    indicator: Annotated[str, typer.Option("--indicator")],
+    rm: Annotated[str | None, typer.Option("--rm")] = None,
+    org: Annotated[str | None, typer.Option("--org")] = None,
+    pool: Annotated[str | None, typer.Option("--pool", help="the public pool of an org")] = None,
+    category: Annotated[str, typer.Option("--category")] = "all",
+    days: Annotated[bool, typer.Option("--days", help="also list each day")] = False,
+    limit: Annotated[int, typer.Option("--limit")] = 50,
+) -> None:
+    """指标明细 / the accounts (and days) behind one value; they add up to it."""
+    from rmperf.core.periods import Period
+    from rmperf.engine.explain import explain
+
+    owner = _owner(rm, org, pool)
+    if owner is None:
+        raise typer.BadParameter(_zh_en("请指定 --rm、--org 或 --pool", "give --rm, --org or --pool"))
+    e = explain(_backend(), Period.parse(period), owner, indicator, category, with_days=days)
+    console.print(f"{owner[0]}:{owner[1]} {indicator} {category} {period} = {e.value:,}")
+    table = RichTable(
+        _zh_en("账户", "account"),
+        _zh_en("客户", "customer"),
+        _zh_en("类别", "category"),
+        _zh_en("贡献", "contribution"),
+    )
+    for c in e.accounts[:limit]:
+        table.add_row(c.account_id, c.customer_id, c.category, f"{c.value:,}")
+    console.print(table)
+    if len(e.accounts) > limit:
+        rest = sum((c.value for c in e.accounts[limit:]), start=type(e.value)(0))
+        console.print(
+            _zh_en(
+                f"其余 {len(e.accounts) - limit} 个账户合计 {rest:,}",
+                f"{len(e.accounts) - limit} more accounts, together {rest:,}",
+            )
+        )
+    if days:
+        for account_id, day, amount in e.days[: limit * 10]:
+            console.print(f"{account_id} {day} {amount:,.2f}")
 
 
 def main() -> None:

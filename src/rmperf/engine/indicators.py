@@ -147,6 +147,10 @@ def compute_balance_indicators(
     if missing and missing[0][0]:
         notes.append(f"missing_ftp_rate:{missing[0][0]}")
 
+    tree = OrgTree.load(backend)
+    jishu, spread, point, base_point, base_jishu = (
+        tree.roll_up(s) for s in (jishu, spread, point, base_point, base_jishu)
+    )
     owners = {(k, o) for k, o, _ in (*jishu, *point, *base_point)}
     values: list[IndicatorValue] = []
     with localcontext() as ctx:
@@ -204,6 +208,49 @@ def _owner_values(
     add("aum", "all", to_fen(aum, rounding))
     add("aum_increment", "all", to_fen(aum - base_aum, rounding))
     return out
+
+
+@dataclass(frozen=True)
+class OrgTree:
+    """Who rolls up where: RM → own org and its ancestors; a pool → its org and ancestors."""
+
+    parent: dict[str, str | None]
+    rm_org: dict[str, str]
+    rm_team: dict[str, str]
+
+    @classmethod
+    def load(cls, backend: Backend) -> OrgTree:
+        parent = dict(backend.query("SELECT org_id, parent_id FROM orgs"))
+        managers = backend.query("SELECT rm_id, org_id, team FROM managers")
+        return cls(parent, {r: o for r, o, _ in managers}, {r: t for r, _, t in managers if t})
+
+    def ancestors(self, org_id: str | None) -> list[str]:
+        """``org_id`` and every org above it, nearest first."""
+        out: list[str] = []
+        while org_id is not None and org_id not in out:
+            out.append(org_id)
+            org_id = self.parent.get(org_id)
+        return out
+
+    def units_of(self, owner: OwnerKey) -> list[OwnerKey]:
+        """The units an owner's figures also count for: its team and every org above it."""
+        kind, owner_id = owner
+        if kind == "rm":
+            units = [("org", o) for o in self.ancestors(self.rm_org.get(owner_id))]
+            team = self.rm_team.get(owner_id)
+            return [("team", team), *units] if team else units
+        if kind == "pool":
+            return [("org", o) for o in self.ancestors(owner_id)]
+        return []
+
+    def roll_up(self, sums: Sums) -> Sums:
+        """``sums`` plus, for every team and org unit, the exact total of its owners."""
+        out: Sums = dict(sums)
+        for (kind, owner_id, category), value in sums.items():
+            for unit_kind, unit_id in self.units_of((kind, owner_id)):
+                key = (unit_kind, unit_id, category)
+                out[key] = out.get(key, Decimal(0)) + value
+        return out
 
 
 class MissingInput(LookupError):

@@ -1,0 +1,67 @@
+"""Writing indicator values to CSV, Parquet or XLSX (for ``rmperf indicators``)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+from rmperf.engine.indicators import INDICATORS, IndicatorValue
+
+HEADER = ("period", "owner_kind", "owner_id", "indicator", "indicator_zh", "category", "unit", "value")
+
+
+def rows_of(period: str, values: Sequence[IndicatorValue]) -> list[tuple[str, ...]]:
+    return [
+        (
+            period,
+            v.owner_kind,
+            v.owner_id,
+            v.indicator,
+            INDICATORS[v.indicator].zh,
+            v.category,
+            INDICATORS[v.indicator].unit,
+            str(v.value),
+        )
+        for v in values
+    ]
+
+
+def write(path: Path, period: str, values: Sequence[IndicatorValue]) -> None:
+    """Write ``values`` to ``path``; the suffix (.csv, .parquet, .xlsx) picks the format."""
+    rows = rows_of(period, values)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
+            writer = csv.writer(fh)
+            writer.writerow(HEADER)
+            writer.writerows(rows)
+    elif suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        columns = {h: [r[i] for r in rows] for i, h in enumerate(HEADER[:-1])}
+        table = pa.table(
+            {
+                **{h: pa.array(c, pa.string()) for h, c in columns.items()},
+                # exact: Decimal → decimal128, never through float
+                "value": pa.array([v.value for v in values], pa.decimal128(38, 2)),
+            }
+        )
+        pq.write_table(table, path)
+    elif suffix == ".xlsx":
+        import xlsxwriter
+
+        book = xlsxwriter.Workbook(str(path))
+        sheet = book.add_worksheet("indicators")
+        money = book.add_format({"num_format": "#,##0.00"})
+        sheet.write_row(0, 0, HEADER)
+        for i, row in enumerate(rows, start=1):
+            sheet.write_row(i, 0, row[:-1])
+            # a spreadsheet has only binary numbers; the value is also kept as exact text in column I
+            sheet.write_number(i, len(HEADER) - 1, float(values[i - 1].value), money)
+            sheet.write_string(i, len(HEADER), row[-1])
+        sheet.write(0, len(HEADER), "value_text")
+        book.close()
+    else:
+        raise ValueError(f"unsupported export format {suffix!r}: use .csv, .parquet or .xlsx")
