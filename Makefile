@@ -22,6 +22,7 @@ demo: $(STAMP)
 	$(BIN)/rmperf demo
 
 test: $(STAMP)
+	bash scripts/ensure-java.sh
 	bash scripts/ensure-postgres.sh
 	source scripts/pg-env.sh && $(BIN)/python -m pytest -q
 

@@ -118,7 +118,8 @@ def test_indicators_and_explain_commands(tmp_path: Path) -> None:
     assert rmperf("import", str(pkg), home=home).returncode == 0
     shown = rmperf("indicators", "--period", "2025-01", "--rm", "0001", "--category", "deposit", home=home)
     assert shown.returncode == 0, shown.stderr
-    assert "积数" in shown.stdout and "1,320.06" in shown.stdout
+    assert "积数" in shown.stdout
+    assert "1,320.06" in shown.stdout
     out = tmp_path / "values.csv"
     written = rmperf("indicators", "--period", "2025-01", "--out", str(out), home=home)
     assert written.returncode == 0, written.stderr
@@ -136,4 +137,6 @@ def test_indicators_and_explain_commands(tmp_path: Path) -> None:
         home=home,
     )
     assert explained.returncode == 0, explained.stderr
-    assert "A2" in explained.stdout and "499,000.00" in explained.stdout and "1,320.06" in explained.stdout
+    assert "A2" in explained.stdout
+    assert "499,000.00" in explained.stdout
+    assert "1,320.06" in explained.stdout

@@ -19,9 +19,12 @@ from rmperf.store import FactStore
 from tests.pkgbuilder import minimal_tables, write_package
 from tests.reference_indicators import Reference
 
+# the store's catalog is in the (test) application database
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(scope="module")
-def tiny_home(tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any) -> Iterator[Home]:
+def tiny_home(tmp_path_factory: pytest.TempPathFactory, django_db_setup: Any, django_db_blocker: Any) -> Iterator[Home]:
     root = tmp_path_factory.mktemp("tiny")
     generate("tiny", 11, root / "pkg")
     home = Home(root / "home")
@@ -59,7 +62,6 @@ def test_engine_agrees_with_reference_to_the_fen(tiny_home: Home, django_db_bloc
     assert all(isinstance(v, Decimal) for v in got.values())
 
 
-@pytest.mark.django_db
 def test_readable_case_by_hand(tmp_path: Path) -> None:
     """Two days of January (see tests/pkgbuilder.minimal_tables).
 

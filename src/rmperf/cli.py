@@ -16,7 +16,7 @@ from rmperf.home import Home
 from rmperf.ingest.problems import Problem
 
 if TYPE_CHECKING:
-    from rmperf.engine.backend import DuckDBBackend
+    from rmperf.engine.backend import Backend
 
 app = typer.Typer(
     add_completion=False,
@@ -238,11 +238,17 @@ def demo_cmd(
     _print_summary(time.monotonic() - started)
 
 
-def _backend() -> DuckDBBackend:
+def _backend(engine: str = "duckdb", master: str | None = None) -> Backend:
     from rmperf.engine.backend import DuckDBBackend
     from rmperf.store import FactStore
 
     _setup_db()
+    if engine == "spark":
+        from rmperf.engine.spark import SparkBackend, spark_session
+
+        return SparkBackend(FactStore(State.home), session=spark_session(master))
+    if engine != "duckdb":
+        raise typer.BadParameter(_zh_en("引擎只能是 duckdb 或 spark", "engine is duckdb or spark"))
     return DuckDBBackend(FactStore(State.home))
 
 
@@ -265,13 +271,15 @@ def indicators_cmd(
     category: Annotated[str | None, typer.Option("--category", help="deposit|loan|wealth|all")] = None,
     basis: Annotated[int, typer.Option("--basis", help="day-count basis: 365 or 360")] = 365,
     out: Annotated[Path | None, typer.Option("--out", help="write to .csv, .parquet or .xlsx")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="duckdb (default) or spark")] = "duckdb",
+    master: Annotated[str | None, typer.Option("--master", help="Spark master URL (default local[2])")] = None,
 ) -> None:
     """指标计算 / compute the balance indicators of a period."""
     from rmperf.core.periods import Period
     from rmperf.engine import export
     from rmperf.engine.indicators import INDICATORS, OrgTree, compute_balance_indicators
 
-    backend = _backend()
+    backend = _backend(engine, master)
     the_period = Period.parse(period)
     result = compute_balance_indicators(backend, the_period, basis=basis)
     values = result.values
