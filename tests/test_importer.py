@@ -128,13 +128,13 @@ def test_every_import_is_recorded_and_audited(home: Home, package: Path, tmp_pat
 
     import_package(package, home, user="alice")
     import_package(tmp_path / "missing", home, user="bob")
-    records = list(DataImport.objects.order_by("id"))
+    records = list(DataImport.objects.filter(store=home.store_id()).order_by("id"))
     assert [(r.user, r.status) for r in records] == [("alice", "committed"), ("bob", "rejected")]
     assert records[0].row_counts["balances"] == 6
     assert len(records[0].content_hash) == 64
     assert records[0].finished_at is not None
     assert records[0].stored_bytes > 0
-    events = list(AuditEvent.objects.order_by("id"))
+    events = list(AuditEvent.objects.filter(object_id__in=[str(r.id) for r in records]).order_by("id"))
     assert [(e.actor, e.action) for e in events] == [
         ("alice", "data.import.committed"),
         ("bob", "data.import.rejected"),
@@ -167,3 +167,16 @@ def test_optional_tables_append_by_month(home: Home, tmp_path: Path, tables: dic
     parts = {p.parent.name for p in (home.store / "attendance").rglob("*.parquet")}
     assert parts == {"month=2025-01", "month=2025-02"}
     assert {p.parent.name for p in (home.store / "ratings").rglob("*.parquet")} == {"period=2025-Q1"}
+
+
+def test_two_homes_sharing_one_database_do_not_mix(tmp_path: Path, tables: dict[str, Rows]) -> None:
+    """A shared PostgreSQL may serve several homes: each store's catalog is its own."""
+    a, b = Home(tmp_path / "a"), Home(tmp_path / "b")
+    first = import_package(write_package(tmp_path / "pa", tables), a)
+    tables["balances"] = tables["balances"][:2]
+    second = import_package(write_package(tmp_path / "pb", tables), b)
+    assert (first.status, second.status) == ("committed", "committed")
+    assert second.restated == {}  # b's first import, whatever a holds
+    assert rows(a, "balances", "SELECT count(*) FROM {t}") == [(6,)]
+    assert rows(b, "balances", "SELECT count(*) FROM {t}") == [(2,)]
+    assert a.store_id() != b.store_id()

@@ -203,7 +203,7 @@ def imports_cmd(limit: Annotated[int, typer.Option("--limit")] = 20) -> None:
         _zh_en("行数", "rows"),
         _zh_en("错误/警告", "errors/warnings"),
     )
-    for rec in DataImport.objects.order_by("-id")[:limit]:
+    for rec in DataImport.objects.filter(store=State.home.store_id()).order_by("-id")[:limit]:
         table.add_row(
             str(rec.id),
             rec.started_at.isoformat(timespec="seconds"),

@@ -55,6 +55,22 @@ class Home:
     def database_url(self) -> str:
         return os.environ.get("RMPERF_DATABASE_URL") or f"sqlite:///{self.sqlite_path}"
 
+    def store_id(self) -> str:
+        """This store's identity (a UUID kept in ``store/STORE_ID``), created on first use.
+
+        The catalog rows of a store carry it, so one application database
+        (a shared PostgreSQL) can serve several homes without mixing them.
+        """
+        marker = self.store / "STORE_ID"
+        if not marker.exists():
+            import uuid
+
+            self.store.mkdir(parents=True, exist_ok=True)
+            tmp = marker.with_suffix(".tmp")
+            tmp.write_text(str(uuid.uuid4()), encoding="ascii")
+            os.replace(tmp, marker)
+        return marker.read_text(encoding="ascii").strip()
+
     def ensure(self) -> None:
         for path in (self.root, self.store, self.staging, self.tmp):
             path.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ class DataImport(models.Model):
         REJECTED = "rejected"  # errors found; nothing stored
         FAILED = "failed"  # crashed; nothing stored
 
+    store = models.CharField(max_length=36, db_index=True)  # Home.store_id()
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True)
     user = models.CharField(max_length=150)
@@ -49,16 +50,17 @@ class DataImport(models.Model):
 class StoredFile(models.Model):
     """A Parquet file of the fact store and the versions it belongs to."""
 
+    store = models.CharField(max_length=36)
     table = models.CharField(max_length=64)
     partition = models.CharField(max_length=64, blank=True)
-    path = models.TextField(unique=True)  # relative to the store root
+    path = models.TextField()  # relative to the store root
     rows = models.BigIntegerField()
     bytes = models.BigIntegerField()
     added_in = models.ForeignKey(DataImport, on_delete=models.PROTECT, related_name="added_files")
     removed_in = models.ForeignKey(DataImport, on_delete=models.PROTECT, null=True, related_name="removed_files")
 
     class Meta:
-        indexes = (models.Index(fields=("table", "removed_in")),)
+        indexes = (models.Index(fields=("store", "table", "removed_in")),)
 
     def __str__(self) -> str:
         return self.path
@@ -71,6 +73,7 @@ class PeriodStamp(models.Model):
     carries is new (append), the same (skip) or different (restate).
     """
 
+    store = models.CharField(max_length=36)
     table = models.CharField(max_length=64)
     period = models.CharField(max_length=32)
     rows = models.BigIntegerField()
@@ -79,7 +82,7 @@ class PeriodStamp(models.Model):
     superseded_in = models.ForeignKey(DataImport, on_delete=models.PROTECT, null=True, related_name="+")
 
     class Meta:
-        indexes = (models.Index(fields=("table", "period")),)
+        indexes = (models.Index(fields=("store", "table", "period")),)
 
     def __str__(self) -> str:
         return f"{self.table}@{self.period}"

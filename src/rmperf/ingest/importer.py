@@ -140,6 +140,7 @@ class Importer:
         self.home = home
         self.user = user or getpass.getuser()
         self.progress = progress or (lambda step, done, total: None)
+        self.store_id = home.store_id()
 
     def run(self, package: Path) -> ImportResult:
         from rmperf.db.models import AuditEvent, DataImport
@@ -147,7 +148,7 @@ class Importer:
         package = package.absolute()
         started = time.monotonic()
         record = DataImport.objects.create(
-            started_at=datetime.now(UTC), user=self.user, source=str(package), content_hash=""
+            store=self.store_id, started_at=datetime.now(UTC), user=self.user, source=str(package), content_hash=""
         )
         staging = self.home.staging / f"import-{record.id}-{uuid.uuid4().hex[:8]}"
         result = ImportResult(record.id, DataImport.Status.FAILED, [])
@@ -202,7 +203,11 @@ class Importer:
             loaded = Loader(con, package, staging).load()
             result = ImportResult(import_id, DataImport.Status.REJECTED, list(loaded.problems), loaded.content_hash)
             result.row_counts = {name: s.rows for name, s in loaded.sources.items()}
-            last_change = DataImport.objects.filter(status=DataImport.Status.COMMITTED).order_by("-id").first()
+            last_change = (
+                DataImport.objects.filter(store=self.store_id, status=DataImport.Status.COMMITTED)
+                .order_by("-id")
+                .first()
+            )
             if last_change is not None and last_change.content_hash == loaded.content_hash and not result.errors:
                 # Same bytes as what the store now holds: nothing to check or do.
                 result.status = DataImport.Status.UNCHANGED
@@ -239,7 +244,10 @@ class Importer:
         self._resolve_regions(con, sources)
         for name, source in sorted(sources.items()):
             table = source.table
-            current = {s.period: s for s in PeriodStamp.objects.filter(table=name, superseded_in__isnull=True)}
+            current = {
+                s.period: s
+                for s in PeriodStamp.objects.filter(store=self.store_id, table=name, superseded_in__isnull=True)
+            }
             group = period_expr(table) if table.storage is Storage.BY_PERIOD else None
             prints = {
                 str(p): f"{n}:{hi}:{lo}" for p, n, hi, lo in con.execute(fingerprint_sql(source, group)).fetchall()
@@ -259,7 +267,9 @@ class Importer:
                 )
                 new_files.append((name, "", target / "part-0.parquet"))
                 removed += list(
-                    StoredFile.objects.filter(table=name, removed_in__isnull=True).values_list("id", flat=True)
+                    StoredFile.objects.filter(store=self.store_id, table=name, removed_in__isnull=True).values_list(
+                        "id", flat=True
+                    )
                 )
             else:
                 if not changed and not added:
@@ -287,7 +297,9 @@ class Importer:
             for p in changed + added:
                 n = int(prints[p].split(":")[0])
                 stamps_new.append(
-                    PeriodStamp(table=name, period=p, rows=n, fingerprint=prints[p], added_in_id=import_id)
+                    PeriodStamp(
+                        store=self.store_id, table=name, period=p, rows=n, fingerprint=prints[p], added_in_id=import_id
+                    )
                 )
             result.changed_tables.append(name)
         if not new_files and not removed:
@@ -316,6 +328,7 @@ class Importer:
                 result.stored_bytes += size
                 records.append(
                     StoredFile(
+                        store=self.store_id,
                         table=name,
                         partition=partition,
                         path=str(final.relative_to(self.home.store)),
@@ -386,7 +399,11 @@ class Importer:
             ).fetchall()
         }
         for partition in sorted(partitions):
-            old = list(StoredFile.objects.filter(table=table.name, partition=partition, removed_in__isnull=True))
+            old = list(
+                StoredFile.objects.filter(
+                    store=self.store_id, table=table.name, partition=partition, removed_in__isnull=True
+                )
+            )
             if not old:
                 continue
             listing = ", ".join(_ql(str(self.home.store / f.path)) for f in old)

@@ -36,7 +36,9 @@ class FactStore:
         from rmperf.db.models import DataImport
 
         last = (
-            DataImport.objects.filter(status=DataImport.Status.COMMITTED).order_by("-id").values_list("id", flat=True)
+            DataImport.objects.filter(store=self.home.store_id(), status=DataImport.Status.COMMITTED)
+            .order_by("-id")
+            .values_list("id", flat=True)
         ).first()
         return int(last) if last is not None else None
 
@@ -46,7 +48,7 @@ class FactStore:
 
         from rmperf.db.models import StoredFile
 
-        query = StoredFile.objects.filter(table=table)
+        query = StoredFile.objects.filter(store=self.home.store_id(), table=table)
         if version is None:
             query = query.filter(removed_in__isnull=True)
         else:
