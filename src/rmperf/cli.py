@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -236,6 +237,50 @@ def demo_cmd(
     if code:
         raise typer.Exit(code)
     _print_summary(time.monotonic() - started)
+    _print_demo_indicators()
+
+
+def _print_demo_indicators() -> None:
+    """The last quarter's leading RMs by deposit daily average, with their FTP profit."""
+    from rmperf.core.periods import Period
+    from rmperf.engine.indicators import compute_balance_indicators
+
+    backend = _backend()
+    last = backend.query("SELECT max(date) FROM balances")[0][0]
+    if last is None:
+        return
+    period = Period.parse(f"{last.year}-Q{(last.month - 1) // 3 + 1}")
+    started = time.monotonic()
+    result = compute_balance_indicators(backend, period)
+    seconds = time.monotonic() - started
+    names = dict(backend.query("SELECT rm_id, name FROM managers"))
+    by_rm: dict[str, dict[str, Decimal]] = {}
+    for v in result.values:
+        if v.owner_kind == "rm" and v.category in ("deposit", "all"):
+            by_rm.setdefault(v.owner_id, {})[f"{v.indicator}:{v.category}"] = v.value
+    zero = Decimal(0)
+    top = sorted(by_rm.items(), key=lambda kv: kv[1].get("daily_average:deposit", zero), reverse=True)[:5]
+    table = RichTable(
+        title=_zh_en(
+            f"{period} 存款日均前五名(计算用时 {seconds:.1f} 秒)",
+            f"{period}: top 5 RMs by deposit daily average ({seconds:.1f} s)",
+        ),
+    )
+    for header in (
+        _zh_en("客户经理", "RM"),
+        _zh_en("存款日均", "deposit daily avg"),
+        _zh_en("日均增量", "daily-avg increment"),
+        _zh_en("FTP利差模拟利润", "FTP spread profit"),
+    ):
+        table.add_column(header, justify="right")
+    for rm_id, vals in top:
+        table.add_row(
+            f"{rm_id} {names.get(rm_id, '')}",
+            f"{vals.get('daily_average:deposit', 0):,}",
+            f"{vals.get('daily_average_increment:deposit', 0):,}",
+            f"{vals.get('ftp_profit:all', 0):,}",
+        )
+    console.print(table)
 
 
 def _backend(engine: str = "duckdb", master: str | None = None) -> Backend:
