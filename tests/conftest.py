@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,3 +27,25 @@ def tables() -> dict[str, list[dict[str, object]]]:
 @pytest.fixture
 def package(tmp_path: Path, tables: dict[str, list[dict[str, object]]]) -> Path:
     return write_package(tmp_path / "pkg", tables)
+
+
+@pytest.fixture(scope="session")
+def spark_session_for_tests() -> Iterator[Any]:
+    """One local Spark session for the whole test run (starting one takes ~10 s)."""
+    if shutil.which("java") is None and not os.environ.get("CI"):
+        pytest.skip("Spark needs Java (make test installs it)")
+    from rmperf.engine.spark import spark_session
+
+    session = spark_session("local[2]", partitions=2)  # tiny data: few shuffle partitions
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def tiny_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny demo bank (seed 5), generated once per test run; import it into a fresh home per test."""
+    from rmperf.demo import generate
+
+    path = tmp_path_factory.mktemp("tiny-package") / "pkg"
+    generate("tiny", 5, path)
+    return path

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ from typing import Any
 import pytest
 
 from rmperf.core.periods import Period
-from rmperf.demo import generate
 from rmperf.engine.backend import DuckDBBackend, render
 from rmperf.engine.indicators import compute_balance_indicators
 from rmperf.home import Home
@@ -34,21 +32,16 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    from rmperf.engine.spark import spark_session
-
-    session = spark_session("local[2]", partitions=2)  # tiny data: few shuffle partitions
-    yield session
-    session.stop()
+@pytest.fixture
+def spark(spark_session_for_tests: Any) -> Any:
+    return spark_session_for_tests
 
 
 @pytest.fixture(scope="module")
-def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def packages(tmp_path_factory: pytest.TempPathFactory, tiny_package: Path) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("conformance")
-    generate("tiny", 5, root / "tiny")
     write_package(root / "hand", minimal_tables())
-    return {"tiny": root / "tiny", "hand": root / "hand"}
+    return {"tiny": tiny_package, "hand": root / "hand"}
 
 
 CASES = [("hand", "2025-01", 365), ("tiny", "2025-02", 365), ("tiny", "2025-Q1", 360)]
