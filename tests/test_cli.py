@@ -140,3 +140,19 @@ def test_indicators_and_explain_commands(tmp_path: Path) -> None:
     assert "A2" in explained.stdout
     assert "499,000.00" in explained.stdout
     assert "1,320.06" in explained.stdout
+
+
+def test_close_then_indicators_from_accumulators(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path / "pkg", minimal_tables())
+    home = tmp_path / "home"
+    assert rmperf("import", str(pkg), home=home).returncode == 0
+    for day in ("2025-01-01", "2025-01-02"):
+        closed = rmperf("close", "--date", day, home=home)
+        assert closed.returncode == 0, closed.stderr
+    assert "unchanged" in rmperf("close", "--date", "2025-01-02", home=home).stdout
+    # January has 31 days, only two are closed: auto falls back to a scan, close refuses
+    refused = rmperf("indicators", "--period", "2025-01", "--source", "close", home=home)
+    assert refused.returncode != 0
+    assert "not closed" in refused.stderr
+    scanned = rmperf("indicators", "--period", "2025-01", "--rm", "0001", home=home)
+    assert "1,320.06" in scanned.stdout

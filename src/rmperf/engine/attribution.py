@@ -26,6 +26,7 @@ day-count basis) and the one rounding happen in Python, in the pure core.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Protocol
 
 from rmperf.engine.backend import Backend
 
@@ -213,14 +214,47 @@ def ftp_in_force(backend: Backend, when: str, name: str) -> None:
     )
 
 
-def attribute_period(backend: Backend, start: date, end: date, prefix: str) -> None:
+class ScanSource:
+    """Balances read from the store: the period's rows are scanned and reduced."""
+
+    def reduce(self, backend: Backend, start: date, end: date, prefix: str) -> None:
+        reduce_balances(backend, start, end, prefix)
+
+    def point(self, backend: Backend, day: date, name: str) -> None:
+        point_balances(backend, day, name)
+
+    def has_day(self, backend: Backend, day: date) -> bool:
+        row = backend.query(f"SELECT count(*) FROM balances WHERE date = {_d(day)}")
+        return bool(row and row[0][0])
+
+    def first_day(self, backend: Backend) -> date | None:
+        row = backend.query("SELECT min(date) FROM balances")
+        return row[0][0] if row and row[0][0] is not None else None
+
+
+class BalanceSource(Protocol):
+    """Where per-account sums and point balances come from: a scan, or the daily close's accumulators."""
+
+    def reduce(self, backend: Backend, start: date, end: date, prefix: str) -> None: ...
+
+    def point(self, backend: Backend, day: date, name: str) -> None: ...
+
+    def has_day(self, backend: Backend, day: date) -> bool: ...
+
+    def first_day(self, backend: Backend) -> date | None: ...
+
+
+SCAN = ScanSource()
+
+
+def attribute_period(backend: Backend, start: date, end: date, prefix: str, source: BalanceSource = SCAN) -> None:
     """``{prefix}_attr``: per owner and account, the attributed 积数 and spread product.
 
     Columns: owner_kind, owner_id, account_id, jishu (yuan·days, DECIMAL(28,8)),
     spread_jishu (Σ jishu x FTP spread, DECIMAL(38,16): deposits FTP − rate
     paid, loans rate − FTP; NULL for wealth or without an FTP rate), days.
     """
-    reduce_balances(backend, start, end, prefix)
+    source.reduce(backend, start, end, prefix)
     backend.create_table(f"{prefix}_when", f"SELECT account_id, bucket AS as_of FROM {prefix}_acct")
     owners(backend, f"{prefix}_when", f"{prefix}_owners")
     ftp_in_force(backend, f"{prefix}_when", f"{prefix}_ftp")
@@ -244,9 +278,9 @@ def attribute_period(backend: Backend, start: date, end: date, prefix: str) -> N
     )
 
 
-def attribute_point(backend: Backend, day: date, owners_at: date, prefix: str) -> None:
+def attribute_point(backend: Backend, day: date, owners_at: date, prefix: str, source: BalanceSource = SCAN) -> None:
     """``{prefix}_attr``: per owner and account, the balance on ``day`` with the owners of ``owners_at``."""
-    point_balances(backend, day, f"{prefix}_bal")
+    source.point(backend, day, f"{prefix}_bal")
     backend.create_table(f"{prefix}_when", f"SELECT account_id, {_d(owners_at)} AS as_of FROM {prefix}_bal")
     owners(backend, f"{prefix}_when", f"{prefix}_owners")
     backend.create_table(

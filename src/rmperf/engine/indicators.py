@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal, localcontext
 
 from rmperf.core.money import divide, to_fen
@@ -101,18 +101,13 @@ def _sums(backend: Backend, table: str, column: str) -> dict[tuple[str, str, str
     return {(k, o, c): Decimal(v) for k, o, c, v in rows if v is not None}
 
 
-def _first_balance_day(backend: Backend) -> date | None:
-    row = backend.query("SELECT min(date) FROM balances")
-    return row[0][0] if row and row[0][0] is not None else None
-
-
-def _has_day(backend: Backend, day: date) -> bool:
-    row = backend.query(f"SELECT count(*) FROM balances WHERE date = DATE '{day.isoformat()}'")
-    return bool(row and row[0][0])
-
-
 def compute_balance_indicators(
-    backend: Backend, period: Period, *, basis: int = 365, rounding: str = "half_up"
+    backend: Backend,
+    period: Period,
+    *,
+    basis: int = 365,
+    rounding: str = "half_up",
+    source: attr.BalanceSource = attr.SCAN,
 ) -> BalanceResult:
     """Every balance indicator of ``period`` for every RM and public pool (not yet rolled up)."""
     if basis not in (360, 365):
@@ -120,20 +115,20 @@ def compute_balance_indicators(
     notes: list[str] = []
     if not backend.has_rows("balances"):
         raise MissingInput("balances")
-    attr.attribute_period(backend, period.start, period.end, "p")
-    attr.attribute_point(backend, period.end, period.end, "pt")
+    attr.attribute_period(backend, period.start, period.end, "p", source)
+    attr.attribute_point(backend, period.end, period.end, "pt", source)
 
     # baselines: the day before the year, and last year (D18)
     base_day = period.year_start - timedelta(days=1)
-    if not _has_day(backend, base_day):
+    if not source.has_day(backend, base_day):
         notes.append(f"baseline_day_fallback:{base_day.isoformat()}->{period.year_start.isoformat()}")
         base_day = period.year_start
-    attr.attribute_point(backend, base_day, period.end, "bp")
+    attr.attribute_point(backend, base_day, period.end, "bp", source)
     last_year = period.previous_year()
-    first = _first_balance_day(backend)
+    first = source.first_day(backend)
     full_last_year = first is not None and first <= last_year.start
     if full_last_year:
-        attr.reduce_balances(backend, last_year.start, last_year.end, "ly")
+        source.reduce(backend, last_year.start, last_year.end, "ly")
         attr.attribute_sums_at(backend, "ly_acct", period.end, "lya")
     else:
         notes.append("baseline_daily_average_fallback:no_prior_year")
