@@ -32,10 +32,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_import.py --size small
+	$(BIN)/python bench/bench_import.py --size small --keep
+	$(BIN)/python bench/bench_indicators.py --home bench/out/small-42/home
 
 bench-large: $(STAMP)
-	$(BIN)/python bench/bench_import.py --size large
+	$(BIN)/python bench/bench_import.py --size large --keep
+	$(BIN)/python bench/bench_indicators.py --home bench/out/large-42/home
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -190,26 +190,44 @@ def owners(backend: Backend, when: str, name: str) -> None:
 
 
 def ftp_in_force(backend: Backend, when: str, name: str) -> None:
-    """``name(account_id, as_of, ftp_rate)``: the FTP rate of each account's product and term as_of ``as_of``.
+    """``name(account_id, as_of, ftp_rate)``: the FTP rate of each account's product and term on ``as_of``.
 
     A row for the account's exact term wins over a row for any term; among
-    those, the latest ``valid_from`` on or before ``as_of``.
+    those, the latest ``valid_from`` on or before ``as_of``. The rate is
+    found once per (product, term, day) — a handful of rows — and only then
+    joined to the accounts.
     """
+    backend.create_table(
+        f"{name}_keys",
+        f"""
+        SELECT DISTINCT a.product, a.term_months, w.as_of
+        FROM (SELECT DISTINCT account_id, as_of FROM {when}) w JOIN accounts a ON a.account_id = w.account_id
+        """,
+    )
+    backend.create_table(
+        f"{name}_rate",
+        f"""
+        SELECT product, term_months, as_of, ftp_rate FROM (
+            SELECT k.product, k.term_months, k.as_of, f.rate AS ftp_rate,
+                   row_number() OVER (
+                       PARTITION BY k.product, k.term_months, k.as_of
+                       ORDER BY CASE WHEN f.term_months IS NULL THEN 1 ELSE 0 END, f.valid_from DESC
+                   ) AS rn
+            FROM {name}_keys k
+            JOIN ftp_rates f ON f.product = k.product
+                 AND (f.term_months IS NULL OR f.term_months = k.term_months)
+                 AND f.valid_from <= k.as_of
+        ) WHERE rn = 1
+        """,
+    )
     backend.create_table(
         name,
         f"""
-        SELECT account_id, as_of, ftp_rate FROM (
-            SELECT w.account_id, w.as_of, f.rate AS ftp_rate,
-                   row_number() OVER (
-                       PARTITION BY w.account_id, w.as_of
-                       ORDER BY CASE WHEN f.term_months IS NULL THEN 1 ELSE 0 END, f.valid_from DESC
-                   ) AS rn
-            FROM (SELECT DISTINCT account_id, as_of FROM {when}) w
-            JOIN accounts a ON a.account_id = w.account_id
-            JOIN ftp_rates f ON f.product = a.product
-                 AND (f.term_months IS NULL OR f.term_months = a.term_months)
-                 AND f.valid_from <= w.as_of
-        ) WHERE rn = 1
+        SELECT w.account_id, w.as_of, r.ftp_rate
+        FROM (SELECT DISTINCT account_id, as_of FROM {when}) w
+        JOIN accounts a ON a.account_id = w.account_id
+        JOIN {name}_rate r ON r.product = a.product AND r.as_of = w.as_of
+             AND r.term_months IS NOT DISTINCT FROM a.term_months
         """,
     )
 

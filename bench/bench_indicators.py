@@ -1,0 +1,112 @@
+"""Benchmark: full-year recompute of the balance indicators, one daily close, and the floor.
+
+    python bench/bench_indicators.py --home bench/out/large-42/home [--year 2025]
+
+The home must hold an imported demo bank (``bench/bench_import.py --size
+large --keep`` leaves one). Each measurement runs in its own child process
+so its peak memory is its own. Printed as a table and written to
+``bench/results/indicators-<timestamp>.json``. Nothing here asserts a speed.
+
+Measured:
+- floor: DuckDB reading the same Parquet files and summing the balance per
+  account — the least any correct plan must do;
+- full: ``compute_balance_indicators`` for the whole year (every RM, pool,
+  team and org; every balance indicator);
+- close: ``rmperf close`` of the year's last day, onto accumulators that
+  already hold the day before (built first, not timed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+CHILD = r"""
+import json, os, sys, time
+from pathlib import Path
+from datetime import date, timedelta
+from rmperf.home import Home
+from rmperf import db
+home = Home(Path(sys.argv[2])); db.setup(home)
+from rmperf.store import FactStore
+from rmperf.engine.backend import DuckDBBackend
+what, year = sys.argv[1], int(sys.argv[3])
+store = FactStore(home)
+backend = DuckDBBackend(store)
+out = {}
+if what == "floor":
+    t = time.monotonic()
+    backend.query("SELECT count(*), sum(s) FROM (SELECT account_id, sum(balance) s FROM balances GROUP BY 1)")
+    out["seconds"] = time.monotonic() - t
+    out["rows"] = backend.query("SELECT count(*) FROM balances")[0][0]
+elif what == "full":
+    from rmperf.core.periods import Period
+    from rmperf.engine.indicators import compute_balance_indicators
+    t = time.monotonic()
+    result = compute_balance_indicators(backend, Period.parse(str(year)))
+    out["seconds"] = time.monotonic() - t
+    out["values"] = len(result.values)
+elif what == "close":
+    from rmperf.engine.close import DailyClose
+    close = DailyClose(home, backend)
+    last = backend.query("SELECT max(date) FROM balances")[0][0]
+    close.rebuild(last - timedelta(days=1), first=last - timedelta(days=1))  # the day before, untimed
+    t = time.monotonic()
+    r = close.close(last)
+    out["seconds"] = time.monotonic() - t
+    out["rows"] = r.rows
+print("RESULT " + json.dumps(out, default=str))
+"""
+
+
+def measure(what: str, home: Path, year: int) -> dict[str, object]:
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, what, str(home), str(year)], stdout=subprocess.PIPE, text=True, env=os.environ
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    output = child.stdout.read() if child.stdout else ""
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"{what} failed")
+    line = next(x for x in output.splitlines() if x.startswith("RESULT "))
+    result: dict[str, object] = json.loads(line[len("RESULT ") :])
+    result["peak_rss_mb"] = round(usage.ru_maxrss / 1024)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    opts = parser.parse_args()
+    results = {what: measure(what, opts.home, opts.year) for what in ("floor", "full", "close")}
+    rows = int(results["floor"]["rows"])  # type: ignore[call-overload]
+    floor, full, close = (float(results[k]["seconds"]) for k in ("floor", "full", "close"))  # type: ignore[arg-type]
+    summary = {
+        "balance_rows": rows,
+        "floor_seconds": round(floor, 2),
+        "floor_rows_per_second": round(rows / floor),
+        "full_year_seconds": round(full, 2),
+        "full_over_floor": round(full / floor, 2),
+        "full_peak_rss_mb": results["full"]["peak_rss_mb"],
+        "close_seconds": round(close, 2),
+        "full_over_close": round(full / close, 1),
+        "close_peak_rss_mb": results["close"]["peak_rss_mb"],
+        "cores": os.cpu_count(),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    width = max(len(k) for k in summary)
+    for key, value in summary.items():
+        print(f"{key:<{width}}  {value}")
+    opts.out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    (opts.out / f"indicators-{stamp}.json").write_text(json.dumps({"summary": summary, "raw": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
