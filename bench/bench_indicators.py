@@ -13,7 +13,10 @@ Measured:
 - full: ``compute_balance_indicators`` for the whole year (every RM, pool,
   team and org; every balance indicator);
 - close: ``rmperf close`` of the year's last day, onto accumulators that
-  already hold the day before (built first, not timed).
+  already hold the day before (built first, not timed);
+- January by the engine, and January by a straightforward day-by-day pandas
+  implementation (``bench/pandas_baseline.py``, float64), for the ratio.
+  PostgreSQL is not measured yet.
 """
 
 from __future__ import annotations
@@ -51,6 +54,20 @@ elif what == "full":
     result = compute_balance_indicators(backend, Period.parse(str(year)))
     out["seconds"] = time.monotonic() - t
     out["values"] = len(result.values)
+elif what == "month":
+    from rmperf.core.periods import Period
+    from rmperf.engine.indicators import compute_balance_indicators
+    t = time.monotonic()
+    compute_balance_indicators(backend, Period.parse(f"{year}-01"))
+    out["seconds"] = time.monotonic() - t
+elif what == "pandas_month":
+    sys.path.insert(0, "bench")
+    import pandas_baseline
+    from rmperf.contract import TABLES
+    files = {t.name: store.files(t.name) for t in TABLES}
+    t = time.monotonic()
+    pandas_baseline.balance_indicators(files, date(year, 1, 1), date(year, 1, 31))
+    out["seconds"] = time.monotonic() - t
 elif what == "close":
     from rmperf.engine.close import DailyClose
     close = DailyClose(home, backend)
@@ -84,7 +101,8 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     opts = parser.parse_args()
-    results = {what: measure(what, opts.home, opts.year) for what in ("floor", "full", "close")}
+    steps = ("floor", "full", "close", "month", "pandas_month")
+    results = {what: measure(what, opts.home, opts.year) for what in steps}
     rows = int(results["floor"]["rows"])  # type: ignore[call-overload]
     floor, full, close = (float(results[k]["seconds"]) for k in ("floor", "full", "close"))  # type: ignore[arg-type]
     summary = {
@@ -97,6 +115,13 @@ def main() -> None:
         "close_seconds": round(close, 2),
         "full_over_close": round(full / close, 1),
         "close_peak_rss_mb": results["close"]["peak_rss_mb"],
+        "january_duckdb_seconds": results["month"]["seconds"],
+        "january_pandas_day_by_day_seconds": results["pandas_month"]["seconds"],
+        "pandas_over_duckdb_january": round(
+            float(results["pandas_month"]["seconds"]) / float(results["month"]["seconds"]),  # type: ignore[arg-type]
+            1,
+        ),
+        "pandas_peak_rss_mb": results["pandas_month"]["peak_rss_mb"],
         "cores": os.cpu_count(),
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -158,3 +158,24 @@ def test_export_formats(tiny_home: Home, django_db_blocker: Any, tmp_path: Path)
     sheet = load_workbook(tmp_path / "out.xlsx").active
     assert sheet is not None
     assert [Decimal(str(c.value)) for c in sheet["I"][1:]] == [v.value for v in values]
+
+
+def test_breakdown_by_product_and_flag(tmp_path: Path) -> None:
+    tables = minimal_tables()
+    tables["accounts"][1]["is_agri"] = "true"  # the corporate loan is agricultural
+    home = Home(tmp_path / "home")
+    assert import_package(write_package(tmp_path / "pkg", tables), home).status == "committed"
+    by_product = compute_balance_indicators(
+        DuckDBBackend(FactStore(home)), Period.parse("2025-01"), breakdown="product"
+    )
+    rm1 = ("rm", "0001")
+    assert by_product.get(rm1, "accumulated_balance", "deposit/product=DEP_DEMAND") == Decimal("1320.06")
+    assert by_product.get(rm1, "accumulated_balance", "loan/product=LOAN_CORP") == Decimal("499000.00")
+    assert by_product.get(rm1, "ftp_profit", "loan/product=LOAN_CORP") == Decimal("25.29")  # 499000 x 0.0185 / 365
+    # the plain categories are still there, unchanged
+    assert by_product.get(rm1, "accumulated_balance", "deposit") == Decimal("1320.06")
+    by_agri = compute_balance_indicators(DuckDBBackend(FactStore(home)), Period.parse("2025-01"), breakdown="agri")
+    assert by_agri.get(rm1, "accumulated_balance", "loan/agri=agri") == Decimal("499000.00")
+    assert by_agri.get(rm1, "accumulated_balance", "deposit/agri=other") == Decimal("1320.06")
+    with pytest.raises(ValueError, match="unknown breakdown"):
+        compute_balance_indicators(DuckDBBackend(FactStore(home)), Period.parse("2025-01"), breakdown="colour")

@@ -332,7 +332,7 @@ def indicators_cmd(
     backend = _backend(engine, master)
     the_period = Period.parse(period)
     balance_source = _balance_source(backend, the_period, source)
-    result = compute_balance_indicators(backend, the_period, basis=basis, source=balance_source)
+    result = compute_balance_indicators(backend, the_period, basis=basis, source=balance_source, breakdown=by)
     values = result.values
     if rm:
         values = [v for v in values if (v.owner_kind, v.owner_id) == ("rm", rm)]
@@ -345,7 +345,7 @@ def indicators_cmd(
     if indicator:
         values = [v for v in values if v.indicator == indicator]
     if category:
-        values = [v for v in values if v.category == category]
+        values = [v for v in values if v.category == category or v.category.startswith(category + "/")]
     for note in result.notes:
         err_console.print(_zh_en("说明:", "note: ") + note, style="yellow")
     if out:

@@ -91,14 +91,33 @@ class BalanceResult:
         return None
 
 
-def _sums(backend: Backend, table: str, column: str) -> dict[tuple[str, str, str], Decimal]:
-    """Σ ``column`` of an attributed table per (owner_kind, owner_id, category)."""
+def _sums(
+    backend: Backend, table: str, column: str, breakdown: str | None = None
+) -> dict[tuple[str, str, str], Decimal]:
+    """Σ ``column`` of an attributed table per (owner_kind, owner_id, category).
+
+    With a ``breakdown`` the category is ``deposit/product=DEP_TIME`` and the like.
+    """
+    key = "a.category"
+    if breakdown is not None:
+        key = f"a.category || '/{breakdown}=' || coalesce(CAST({BREAKDOWNS[breakdown]} AS VARCHAR), '-')"
     rows = backend.query(
-        f"SELECT t.owner_kind, t.owner_id, a.category, sum(t.{column}) "
+        f"SELECT t.owner_kind, t.owner_id, {key} AS k, sum(t.{column}) "
         f"FROM {table} t JOIN accounts a ON a.account_id = t.account_id "
-        "GROUP BY t.owner_kind, t.owner_id, a.category"
+        "JOIN customers c ON c.customer_id = a.customer_id "
+        f"GROUP BY t.owner_kind, t.owner_id, {key}"
     )
     return {(k, o, c): Decimal(v) for k, o, c, v in rows if v is not None}
+
+
+#: Breakdowns of the balance indicators below the account category (``--by``).
+BREAKDOWNS = {
+    "product": "a.product",
+    "currency": "a.currency",
+    "customer_kind": "c.kind",
+    "agri": "CASE WHEN coalesce(a.is_agri, c.is_agri, false) THEN 'agri' ELSE 'other' END",
+    "inclusive": "CASE WHEN coalesce(a.is_inclusive, c.is_inclusive, false) THEN 'inclusive' ELSE 'other' END",
+}
 
 
 def compute_balance_indicators(
@@ -108,10 +127,18 @@ def compute_balance_indicators(
     basis: int = 365,
     rounding: str = "half_up",
     source: attr.BalanceSource = attr.SCAN,
+    breakdown: str | None = None,
 ) -> BalanceResult:
-    """Every balance indicator of ``period`` for every RM and public pool (not yet rolled up)."""
+    """Every balance indicator of ``period`` for every RM, pool, team and org unit.
+
+    ``breakdown`` (``product``, ``currency``, ``customer_kind``, ``agri``,
+    ``inclusive``) adds the same indicators per category and breakdown value,
+    e.g. category ``deposit/product=DEP_TIME``.
+    """
     if basis not in (360, 365):
         raise ValueError("the day-count basis is 365 or 360")
+    if breakdown is not None and breakdown not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {breakdown!r}; use one of {', '.join(BREAKDOWNS)}")
     notes: list[str] = []
     if not backend.has_rows("balances"):
         raise MissingInput("balances")
@@ -133,11 +160,15 @@ def compute_balance_indicators(
     else:
         notes.append("baseline_daily_average_fallback:no_prior_year")
 
-    jishu = _sums(backend, "p_attr", "jishu")
-    spread = _sums(backend, "p_attr", "spread_jishu")
-    point = _sums(backend, "pt_attr", "balance")
-    base_point = _sums(backend, "bp_attr", "balance")
-    base_jishu = _sums(backend, "lya_attr", "jishu") if full_last_year else {}
+    def sums(table: str, column: str) -> Sums:
+        plain = _sums(backend, table, column)
+        return {**plain, **_sums(backend, table, column, breakdown)} if breakdown else plain
+
+    jishu = sums("p_attr", "jishu")
+    spread = sums("p_attr", "spread_jishu")
+    point = sums("pt_attr", "balance")
+    base_point = sums("bp_attr", "balance")
+    base_jishu = sums("lya_attr", "jishu") if full_last_year else {}
     missing = backend.query("SELECT coalesce(sum(missing_ftp), 0) FROM p_attr")
     if missing and missing[0][0]:
         notes.append(f"missing_ftp_rate:{missing[0][0]}")
@@ -150,12 +181,18 @@ def compute_balance_indicators(
     values: list[IndicatorValue] = []
     with localcontext() as ctx:
         ctx.prec = 60  # exact quotients and differences before the one rounding
+        subkeys: dict[OwnerKey, set[str]] = {}
+        for k, o, c in (*jishu, *point, *base_point):
+            if "/" in c:
+                subkeys.setdefault((k, o), set()).add(c)
         for owner in sorted(owners):
+            extra = sorted(subkeys.get(owner, ()))
+            keys = (*CATEGORIES, *extra)
             if full_last_year:
-                base_daily = {c: _total(base_jishu, owner, (c,)) / last_year.days for c in CATEGORIES}
+                base_daily = {c: _total(base_jishu, owner, (c,)) / last_year.days for c in keys}
             else:  # D18: without last year, the baseline daily average is the baseline point
-                base_daily = {c: _total(base_point, owner, (c,)) for c in CATEGORIES}
-            values += _owner_values(owner, period, basis, rounding, jishu, spread, point, base_point, base_daily)
+                base_daily = {c: _total(base_point, owner, (c,)) for c in keys}
+            values += _owner_values(owner, period, basis, rounding, jishu, spread, point, base_point, base_daily, extra)
     return BalanceResult(period, basis, values, notes)
 
 
@@ -176,14 +213,15 @@ def _owner_values(
     point: Sums,
     base_point: Sums,
     base_daily: dict[str, Decimal],
+    extra: list[str] | None = None,
 ) -> list[IndicatorValue]:
-    """The balance indicators of one owner, per category and for ``all``."""
+    """The balance indicators of one owner, per category, for ``all``, and per breakdown key."""
     out: list[IndicatorValue] = []
 
     def add(code: str, category: str, amount: Decimal) -> None:
         out.append(IndicatorValue(owner[0], owner[1], code, category, amount))
 
-    for category in (*CATEGORIES, "all"):
+    for category in (*CATEGORIES, "all", *(extra or ())):
         cats = CATEGORIES if category == "all" else (category,)
         j, p, bp = _total(jishu, owner, cats), _total(point, owner, cats), _total(base_point, owner, cats)
         daily = j / period.days
@@ -195,8 +233,8 @@ def _owner_values(
         add("point_increment", category, to_fen(p - bp, rounding))
         add("baseline_daily_average", category, to_fen(b_daily, rounding))
         add("daily_average_increment", category, to_fen(daily - b_daily, rounding))
-        if category != "wealth":
-            s = _total(spread, owner, tuple(c for c in cats if c != "wealth"))
+        if not category.startswith("wealth"):
+            s = _total(spread, owner, tuple(c for c in cats if not c.startswith("wealth")))
             add("ftp_profit", category, divide(s, basis, 2, rounding))
     asset_cats = ("deposit", "wealth")
     aum, base_aum = _total(point, owner, asset_cats), _total(base_point, owner, asset_cats)
