@@ -323,6 +323,9 @@ def indicators_cmd(
     source: Annotated[
         str, typer.Option("--source", help="auto|scan|close: read the daily close's accumulators")
     ] = "auto",
+    by: Annotated[
+        str | None, typer.Option("--by", help="also break down by product|currency|customer_kind|agri|inclusive")
+    ] = None,
 ) -> None:
     """指标计算 / compute the balance indicators of a period."""
     from rmperf.core.periods import Period
