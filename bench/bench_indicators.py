@@ -82,11 +82,14 @@ print("RESULT " + json.dumps(out, default=str))
 
 
 def measure(what: str, home: Path, year: int) -> dict[str, object]:
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, what, str(home), str(year)], stdout=subprocess.PIPE, text=True, env=os.environ
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    output = child.stdout.read() if child.stdout else ""
+    import tempfile
+
+    # the child's output goes to a file: a pipe that nobody reads while we wait would block it
+    with tempfile.TemporaryFile("w+") as sink:
+        child = subprocess.Popen([sys.executable, "-c", CHILD, what, str(home), str(year)], stdout=sink, env=os.environ)
+        _, status, usage = os.wait4(child.pid, 0)
+        sink.seek(0)
+        output = sink.read()
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"{what} failed")
     line = next(x for x in output.splitlines() if x.startswith("RESULT "))

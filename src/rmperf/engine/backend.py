@@ -50,6 +50,7 @@ class DuckDBBackend:
         self.version = version if version is not None else store.current_version()
         self.con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
         self.con.execute(f"SET memory_limit = '{os.environ.get('RMPERF_MEMORY_LIMIT', '4GB')}'")
+        self.con.execute("SET enable_progress_bar = false")  # a library prints nothing of its own
         store.home.tmp.mkdir(parents=True, exist_ok=True)
         self.con.execute(f"SET temp_directory = '{store.home.tmp}'")
         self.present: set[str] = set()

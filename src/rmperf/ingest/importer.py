@@ -95,6 +95,7 @@ def connect_work_db(path: Path, home: Home) -> duckdb.DuckDBPyConnection:
     con.execute(f"SET temp_directory = {_ql(str(home.tmp))}")
     con.execute(f"SET memory_limit = {_ql(os.environ.get('RMPERF_MEMORY_LIMIT', '4GB'))}")
     con.execute(f"SET threads = {int(os.environ.get('RMPERF_THREADS', os.cpu_count() or 2))}")
+    con.execute("SET enable_progress_bar = false")  # the CLI draws its own (Rich)
     return con
 
 
