@@ -82,6 +82,18 @@ def build_fx_days(backend: Backend, start: date, end: date, prefix: str) -> None
     )
 
 
+def _month_spans(start: date, end: date) -> list[tuple[date, date]]:
+    """``[start, end]`` cut at month boundaries."""
+    spans = []
+    first = start
+    while first <= end:
+        next_month = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+        last = min(end, next_month - timedelta(days=1))
+        spans.append((first, last))
+        first = next_month
+    return spans
+
+
 def reduce_balances(backend: Backend, start: date, end: date, prefix: str) -> None:
     """``{prefix}_acct(account_id, bucket, jishu, days)``: CNY 积数 per account and bucket.
 
@@ -91,19 +103,25 @@ def reduce_balances(backend: Backend, start: date, end: date, prefix: str) -> No
     build_buckets(backend, start, end, prefix)
     build_fx_days(backend, start, end, prefix)
     backend.create_table(f"{prefix}_foreign", "SELECT account_id, currency FROM accounts WHERE currency <> 'CNY'")
-    backend.create_table(
-        f"{prefix}_raw",
-        f"""
+    # One month at a time: the store is partitioned by month, so each pass
+    # reads one month's files and its hash table holds one month's groups
+    # (memory stays flat however long the period).
+    months = _month_spans(start, end)
+    for i, (first, last) in enumerate(months):
+        select = f"""
         SELECT b.account_id, db.bucket,
                CASE WHEN fa.account_id IS NULL THEN NULL ELSE b.date END AS day,
                sum(b.balance) AS balance_sum, count(*) AS n
         FROM balances b
         JOIN {prefix}_day_bucket db ON db.day = b.date
         LEFT JOIN {prefix}_foreign fa ON fa.account_id = b.account_id
-        WHERE b.date BETWEEN {_d(start)} AND {_d(end)}
+        WHERE b.date BETWEEN {_d(first)} AND {_d(last)}
         GROUP BY b.account_id, db.bucket, CASE WHEN fa.account_id IS NULL THEN NULL ELSE b.date END
-        """,
-    )
+        """
+        if i == 0:
+            backend.create_table(f"{prefix}_raw", select)
+        else:
+            backend.append(f"{prefix}_raw", select)
     backend.create_table(
         f"{prefix}_acct",
         f"""

@@ -35,6 +35,8 @@ class Backend(Protocol):
 
     def create_table(self, name: str, sql: str) -> None: ...
 
+    def append(self, name: str, sql: str) -> None: ...
+
     def register_rows(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> None: ...
 
     def has_rows(self, table: str) -> bool: ...
@@ -69,6 +71,10 @@ class DuckDBBackend:
 
     def create_table(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def append(self, name: str, sql: str) -> None:
+        """Add the rows of ``sql`` to the table ``name`` made by :meth:`create_table`."""
+        self.con.execute(f"INSERT INTO {name} {sql}")
 
     def register_rows(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> None:
         cols = ", ".join(f"{n} {t}" for n, t in columns)

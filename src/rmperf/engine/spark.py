@@ -76,6 +76,13 @@ class SparkBackend:
         frame.createOrReplaceTempView(name)
         self._cached.append(frame)
 
+    def append(self, name: str, sql: str) -> None:
+        previous = self.spark.table(name)
+        frame = previous.unionByName(self.spark.sql(render(sql, self.dialect))).cache()
+        frame.count()
+        frame.createOrReplaceTempView(name)
+        self._cached.append(frame)
+
     def register_rows(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> None:
         schema = ", ".join(f"{n} {_spark_type(t)}" for n, t in columns)
         self.spark.createDataFrame([tuple(r) for r in rows], schema=schema).createOrReplaceTempView(name)
