@@ -156,3 +156,19 @@ def test_close_then_indicators_from_accumulators(tmp_path: Path) -> None:
     assert "not closed" in refused.stderr
     scanned = rmperf("indicators", "--period", "2025-01", "--rm", "0001", home=home)
     assert "1,320.06" in scanned.stdout
+
+
+def test_all_indicator_groups_export(tmp_path: Path) -> None:
+    from rmperf.demo import generate
+
+    generate("tiny", 3, tmp_path / "pkg")
+    home = tmp_path / "home"
+    assert rmperf("import", str(tmp_path / "pkg"), home=home).returncode == 0
+    out = tmp_path / "all.csv"
+    done = rmperf("indicators", "--period", "2025-Q1", "--out", str(out), home=home)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8-sig")
+    for code in ("daily_average", "fee_income", "cards_issued", "post_loan_check_rate", "raroc", "veto"):
+        assert f",{code}," in text, code
+    bad = rmperf("indicators", "--period", "2025-Q1", "--group", "everything", home=home)
+    assert bad.returncode != 0

@@ -326,17 +326,38 @@ def indicators_cmd(
     by: Annotated[
         str | None, typer.Option("--by", help="also break down by product|currency|customer_kind|agri|inclusive")
     ] = None,
+    group: Annotated[str, typer.Option("--group", help="balances|flows|quality|all")] = "all",
 ) -> None:
-    """指标计算 / compute the balance indicators of a period."""
+    """指标计算 / compute the indicators of a period (balances, flows, quality)."""
     from rmperf.core.periods import Period
     from rmperf.engine import export
-    from rmperf.engine.indicators import INDICATORS, OrgTree, compute_balance_indicators
+    from rmperf.engine.indicators import OrgTree, compute_balance_indicators
 
+    if group not in ("balances", "flows", "quality", "all"):
+        raise typer.BadParameter(
+            _zh_en("--group 只能是 balances、flows、quality 或 all", "--group is balances, flows, quality or all")
+        )
     backend = _backend(engine, master)
     the_period = Period.parse(period)
     balance_source = _balance_source(backend, the_period, source)
     result = compute_balance_indicators(backend, the_period, basis=basis, source=balance_source, breakdown=by)
-    values = result.values
+    values = list(result.values)
+    notes = list(result.notes)
+    if group in ("flows", "all"):
+        from rmperf.engine.flows import compute_flow_indicators
+
+        flows = compute_flow_indicators(backend, the_period)
+        values += flows.values
+        notes += flows.notes
+    if group in ("quality", "all"):
+        from rmperf.engine.quality import QualityParams, compute_quality_indicators
+
+        quality = compute_quality_indicators(backend, the_period, QualityParams(basis=basis))
+        values += quality.values
+        notes += quality.notes
+    if group == "flows" or group == "quality":
+        values = values[len(result.values) :]
+    names = export.indicator_defs()
     if rm:
         values = [v for v in values if (v.owner_kind, v.owner_id) == ("rm", rm)]
     if org:
@@ -349,7 +370,7 @@ def indicators_cmd(
         values = [v for v in values if v.indicator == indicator]
     if category:
         values = [v for v in values if v.category == category or v.category.startswith(category + "/")]
-    for note in result.notes:
+    for note in dict.fromkeys(notes):
         err_console.print(_zh_en("说明:", "note: ") + note, style="yellow")
     if out:
         export.write(out, the_period.label, values)
@@ -363,8 +384,9 @@ def indicators_cmd(
         _zh_en("单位", "unit"),
     )
     for v in values:
-        name = INDICATORS[v.indicator].zh if i18n.get_language() == "zh" else INDICATORS[v.indicator].en
-        table.add_row(f"{v.owner_kind}:{v.owner_id}", name, v.category, f"{v.value:,}", INDICATORS[v.indicator].unit)
+        d = names.get(v.indicator)
+        name = (d.zh if i18n.get_language() == "zh" else d.en) if d else v.indicator
+        table.add_row(f"{v.owner_kind}:{v.owner_id}", name, v.category, f"{v.value:,}", d.unit if d else "")
     console.print(table)
 
 

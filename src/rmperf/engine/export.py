@@ -6,21 +6,30 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from rmperf.engine.indicators import INDICATORS, IndicatorValue
+from rmperf.engine.indicators import INDICATORS, IndicatorDef, IndicatorValue
 
 HEADER = ("period", "owner_kind", "owner_id", "indicator", "indicator_zh", "category", "unit", "value")
 
 
+def indicator_defs() -> dict[str, IndicatorDef]:
+    """Every indicator the engine knows: balances, flows and quality."""
+    from rmperf.engine.flows import FLOW_INDICATORS
+    from rmperf.engine.quality import INDICATORS as QUALITY_INDICATORS
+
+    return {**INDICATORS, **FLOW_INDICATORS, **QUALITY_INDICATORS}
+
+
 def rows_of(period: str, values: Sequence[IndicatorValue]) -> list[tuple[str, ...]]:
+    defs = indicator_defs()
     return [
         (
             period,
             v.owner_kind,
             v.owner_id,
             v.indicator,
-            INDICATORS[v.indicator].zh,
+            defs[v.indicator].zh,
             v.category,
-            INDICATORS[v.indicator].unit,
+            defs[v.indicator].unit,
             str(v.value),
         )
         for v in values
