@@ -188,20 +188,51 @@ def owners(backend: Backend, when: str, name: str) -> None:
         SELECT * FROM by_account UNION ALL SELECT * FROM by_customer
         """,
     )
+    with_pool(backend, when, f"{name}_rm", name, "account_id")
+
+
+def customer_owners(backend: Backend, when: str, name: str) -> None:
+    """``name(customer_id, as_of, owner_kind, owner_id, share, kind)``: a customer's owners on ``as_of``.
+
+    The customer-level assignment rows (no ``account_id``) valid that day,
+    split by share, and the public pool for 1 − Σ shares: the customer-level
+    half of :func:`owners`, for things that belong to a customer and no
+    account (a fee without an account).
+    """
+    backend.create_table(
+        f"{name}_rm",
+        f"""
+        SELECT w.customer_id, w.as_of, s.rm_id, s.share, coalesce(s.kind, 'manage') AS kind
+        FROM (SELECT DISTINCT customer_id, as_of FROM {when}) w
+        JOIN assignments s ON s.customer_id = w.customer_id AND s.account_id IS NULL
+        WHERE s.valid_from <= w.as_of AND (s.valid_to IS NULL OR s.valid_to > w.as_of)
+        """,
+    )
+    with_pool(backend, when, f"{name}_rm", name, "customer_id")
+
+
+def with_pool(backend: Backend, when: str, rm_rows: str, name: str, key: str) -> None:
+    """``name``: the RM rows of ``rm_rows`` plus, per (``key``, as_of), the public pool's 1 − Σ shares.
+
+    ``key`` is ``account_id`` or ``customer_id``; the pool is the home
+    sub-branch of the (account's) customer.
+    """
+    customer = "a.customer_id" if key == "account_id" else "w.customer_id"
+    join_account = "JOIN accounts a ON a.account_id = w.account_id" if key == "account_id" else ""
     backend.create_table(
         name,
         f"""
-        SELECT account_id, as_of, 'rm' AS owner_kind, rm_id AS owner_id,
+        SELECT {key}, as_of, 'rm' AS owner_kind, rm_id AS owner_id,
                CAST(share AS DECIMAL(7,6)) AS share, kind
-        FROM {name}_rm
+        FROM {rm_rows}
         UNION ALL
-        SELECT w.account_id, w.as_of, 'pool' AS owner_kind, c.org_id AS owner_id,
+        SELECT w.{key}, w.as_of, 'pool' AS owner_kind, c.org_id AS owner_id,
                CAST(1 - coalesce(t.total, 0) AS DECIMAL(7,6)) AS share, 'pool' AS kind
-        FROM (SELECT DISTINCT account_id, as_of FROM {when}) w
-        JOIN accounts a ON a.account_id = w.account_id
-        JOIN customers c ON c.customer_id = a.customer_id
-        LEFT JOIN (SELECT account_id, as_of, sum(share) AS total FROM {name}_rm GROUP BY account_id, as_of) t
-               ON t.account_id = w.account_id AND t.as_of = w.as_of
+        FROM (SELECT DISTINCT {key}, as_of FROM {when}) w
+        {join_account}
+        JOIN customers c ON c.customer_id = {customer}
+        LEFT JOIN (SELECT {key}, as_of, sum(share) AS total FROM {rm_rows} GROUP BY {key}, as_of) t
+               ON t.{key} = w.{key} AND t.as_of = w.as_of
         WHERE coalesce(t.total, 0) < 1
         """,
     )

@@ -199,42 +199,6 @@ def _coded_sums(backend: Backend, sql: str) -> dict[str, Sums]:
 # ---- attribution of customer-level things ------------------------------------
 
 
-def customer_owners(backend: Backend, when: str, name: str) -> None:
-    """``name(customer_id, as_of, owner_kind, owner_id, share, kind)``: a customer's owners on ``as_of``.
-
-    The customer-level assignment rows (no ``account_id``) valid that day,
-    split by share, and the public pool of the home sub-branch for
-    1 − Σ shares: the customer-level half of ``attribution.owners``, for
-    things that belong to a customer and no account (a fee without an
-    account).
-    """
-    backend.create_table(
-        f"{name}_rm",
-        f"""
-        SELECT w.customer_id, w.as_of, s.rm_id, s.share, coalesce(s.kind, 'manage') AS kind
-        FROM (SELECT DISTINCT customer_id, as_of FROM {when}) w
-        JOIN assignments s ON s.customer_id = w.customer_id AND s.account_id IS NULL
-        WHERE s.valid_from <= w.as_of AND (s.valid_to IS NULL OR s.valid_to > w.as_of)
-        """,
-    )
-    backend.create_table(
-        name,
-        f"""
-        SELECT customer_id, as_of, 'rm' AS owner_kind, rm_id AS owner_id,
-               CAST(share AS DECIMAL(7,6)) AS share, kind
-        FROM {name}_rm
-        UNION ALL
-        SELECT w.customer_id, w.as_of, 'pool' AS owner_kind, c.org_id AS owner_id,
-               CAST(1 - coalesce(t.total, 0) AS DECIMAL(7,6)) AS share, 'pool' AS kind
-        FROM (SELECT DISTINCT customer_id, as_of FROM {when}) w
-        JOIN customers c ON c.customer_id = w.customer_id
-        LEFT JOIN (SELECT customer_id, as_of, sum(share) AS total FROM {name}_rm GROUP BY customer_id, as_of) t
-               ON t.customer_id = w.customer_id AND t.as_of = w.as_of
-        WHERE coalesce(t.total, 0) < 1
-        """,
-    )
-
-
 def service_owner(backend: Backend, when: str, name: str) -> None:
     """``name(customer_id, as_of, owner_kind, owner_id)``: the one service owner (管户) of a customer.
 
@@ -306,7 +270,7 @@ def _fees(backend: Backend, period: Period, notes: list[str]) -> Sums:
         "fl_fee_cust_when",
         "SELECT DISTINCT customer_id, as_of FROM fl_fee WHERE rm_id IS NULL AND account_id IS NULL",
     )
-    customer_owners(backend, "fl_fee_cust_when", "fl_fee_cust_owners")
+    attr.customer_owners(backend, "fl_fee_cust_when", "fl_fee_cust_owners")
     return _sums(
         backend,
         f"""
