@@ -31,8 +31,9 @@ from rmperf.home import Home
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS acc.segments (
-    account_id VARCHAR NOT NULL, bucket DATE NOT NULL, jishu {JISHU} NOT NULL, days BIGINT NOT NULL,
-    PRIMARY KEY (account_id, bucket));
+    account_id VARCHAR NOT NULL, bucket DATE NOT NULL, jishu {JISHU} NOT NULL, days BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS acc.days (
+    day DATE NOT NULL, account_id VARCHAR NOT NULL, bucket DATE NOT NULL, balance {JISHU} NOT NULL);
 CREATE TABLE IF NOT EXISTS acc.points (day DATE NOT NULL, account_id VARCHAR NOT NULL, balance {JISHU} NOT NULL);
 CREATE TABLE IF NOT EXISTS acc.closed (
     day DATE PRIMARY KEY, fingerprint VARCHAR NOT NULL, breaks VARCHAR NOT NULL, store_version BIGINT);
@@ -48,6 +49,10 @@ class CloseResult:
     day: date
     rows: int
     status: str  # closed | unchanged
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
 def _d(day: date) -> str:
@@ -123,21 +128,22 @@ class DailyClose:
         rows = self.backend.query("SELECT count(*) FROM close_day")[0][0]
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(
-                f"""
-                INSERT INTO acc.segments
-                SELECT account_id, {_d(bucket)}, balance, 1 FROM close_day
-                ON CONFLICT (account_id, bucket) DO UPDATE
-                SET jishu = CAST(acc.segments.jishu + excluded.jishu AS {JISHU}), days = acc.segments.days + 1
-                """
-            )
-            con.execute(f"INSERT INTO acc.points SELECT {_d(day)}, account_id, balance FROM close_day")
-            # keep the point balances a period can ask for: month ends, 1 January
-            # (the baseline fallback, D18) and the latest day
-            con.execute(
-                f"DELETE FROM acc.points WHERE day <> {_d(day)} AND day <> last_day(day) "
-                "AND NOT (month(day) = 1 AND dayofmonth(day) = 1)"
-            )
+            # The open month's days are appended (cheap, no update of a million
+            # rows a day); the month is folded into segment sums when it ends.
+            con.execute(f"INSERT INTO acc.days SELECT {_d(day)}, account_id, {_d(bucket)}, balance FROM close_day")
+            # keep the point balances a period can ask for: month ends and 1 January
+            # (the baseline fallback, D18); the latest day is in acc.days
+            if day == _month_end(day) or (day.month, day.day) == (1, 1):
+                con.execute(f"INSERT INTO acc.points SELECT {_d(day)}, account_id, balance FROM close_day")
+            if day == _month_end(day):
+                con.execute(
+                    f"""
+                    INSERT INTO acc.segments
+                    SELECT account_id, bucket, CAST(sum(balance) AS {JISHU}), count(*) FROM acc.days
+                    WHERE day BETWEEN {_d(day.replace(day=1))} AND {_d(day)} GROUP BY account_id, bucket
+                    """
+                )
+                con.execute(f"DELETE FROM acc.days WHERE day <= {_d(day)}")
             con.execute("INSERT INTO acc.closed VALUES (?, ?, ?, ?)", [day, fingerprint, key, self.backend.version])
             con.execute("COMMIT")
         except BaseException:
@@ -148,7 +154,7 @@ class DailyClose:
     def rebuild(self, through: date, first: date | None = None) -> int:
         """Forget the accumulators and close every day from ``first`` (default: the first balance) to ``through``."""
         con = self.backend.con
-        con.execute("DELETE FROM acc.segments; DELETE FROM acc.points; DELETE FROM acc.closed")
+        con.execute("DELETE FROM acc.segments; DELETE FROM acc.days; DELETE FROM acc.points; DELETE FROM acc.closed")
         start = first or self.backend.query("SELECT min(date) FROM balances")[0][0]
         count = 0
         day = start
@@ -201,7 +207,9 @@ class AccumulatorSource:
             f"""
             SELECT account_id, bucket, CAST(sum(jishu) AS {JISHU}) AS jishu, CAST(sum(days) AS BIGINT) AS days,
                    CAST(0 AS BIGINT) AS missing_fx
-            FROM acc.segments WHERE bucket BETWEEN {_d(start)} AND {_d(end)}
+            FROM (SELECT account_id, bucket, jishu, days FROM acc.segments
+                  UNION ALL SELECT account_id, bucket, balance, 1 FROM acc.days) s
+            WHERE bucket BETWEEN {_d(start)} AND {_d(end)}
             GROUP BY account_id, bucket
             """,
         )
@@ -209,10 +217,19 @@ class AccumulatorSource:
     def point(self, backend: Backend, day: date, name: str) -> None:
         if not self.has_day(backend, day):
             raise StaleAccumulators(f"no closed balances for {day}: run rmperf close --date {day}")
-        backend.create_table(name, f"SELECT account_id, balance FROM acc.points WHERE day = {_d(day)}")
+        backend.create_table(
+            name,
+            f"SELECT account_id, balance FROM acc.points WHERE day = {_d(day)} "
+            f"UNION ALL SELECT account_id, balance FROM acc.days WHERE day = {_d(day)} "
+            f"AND NOT EXISTS (SELECT 1 FROM acc.points WHERE day = {_d(day)})",
+        )
 
     def has_day(self, backend: Backend, day: date) -> bool:
-        return bool(backend.query(f"SELECT count(*) FROM acc.points WHERE day = {_d(day)}")[0][0])
+        found = backend.query(
+            f"SELECT (SELECT count(*) FROM acc.points WHERE day = {_d(day)}) "
+            f"+ (SELECT count(*) FROM acc.days WHERE day = {_d(day)})"
+        )
+        return bool(found[0][0])
 
     def first_day(self, backend: Backend) -> date | None:
         row = backend.query("SELECT min(day) FROM acc.closed")
