@@ -239,22 +239,23 @@ def with_pool(backend: Backend, when: str, rm_rows: str, name: str, key: str) ->
 
 
 def ftp_in_force(backend: Backend, when: str, name: str) -> None:
-    """``name(account_id, as_of, ftp_rate)``: the FTP rate of each account's product and term on ``as_of``.
+    """``name(product, term_months, as_of, ftp_rate)``: the FTP rate of each product and term on ``as_of``.
 
-    A row for the account's exact term wins over a row for any term; among
-    those, the latest ``valid_from`` on or before ``as_of``. The rate is
-    found once per (product, term, day) — a handful of rows — and only then
-    joined to the accounts.
+    A row for the exact term wins over a row for any term; among those, the
+    latest ``valid_from`` on or before ``as_of``. Found once per (product,
+    term, day) — a handful of rows — and joined to accounts by product and
+    term where it is used, never materialised per account.
     """
     backend.create_table(
         f"{name}_keys",
         f"""
-        SELECT DISTINCT a.product, a.term_months, w.as_of
-        FROM (SELECT DISTINCT account_id, as_of FROM {when}) w JOIN accounts a ON a.account_id = w.account_id
+        SELECT p.product, p.term_months, d.as_of
+        FROM (SELECT DISTINCT product, term_months FROM accounts) p
+        CROSS JOIN (SELECT DISTINCT as_of FROM {when}) d
         """,
     )
     backend.create_table(
-        f"{name}_rate",
+        name,
         f"""
         SELECT product, term_months, as_of, ftp_rate FROM (
             SELECT k.product, k.term_months, k.as_of, f.rate AS ftp_rate,
@@ -267,16 +268,6 @@ def ftp_in_force(backend: Backend, when: str, name: str) -> None:
                  AND (f.term_months IS NULL OR f.term_months = k.term_months)
                  AND f.valid_from <= k.as_of
         ) WHERE rn = 1
-        """,
-    )
-    backend.create_table(
-        name,
-        f"""
-        SELECT w.account_id, w.as_of, r.ftp_rate
-        FROM (SELECT DISTINCT account_id, as_of FROM {when}) w
-        JOIN accounts a ON a.account_id = w.account_id
-        JOIN {name}_rate r ON r.product = a.product AND r.as_of = w.as_of
-             AND r.term_months IS NOT DISTINCT FROM a.term_months
         """,
     )
 
@@ -339,7 +330,8 @@ def attribute_period(backend: Backend, start: date, end: date, prefix: str, sour
         FROM {prefix}_acct s
         JOIN accounts a ON a.account_id = s.account_id
         JOIN {prefix}_owners o ON o.account_id = s.account_id AND o.as_of = s.bucket
-        LEFT JOIN {prefix}_ftp f ON f.account_id = s.account_id AND f.as_of = s.bucket
+        LEFT JOIN {prefix}_ftp f ON f.product = a.product AND f.as_of = s.bucket
+             AND f.term_months IS NOT DISTINCT FROM a.term_months
         GROUP BY o.owner_kind, o.owner_id, s.account_id
         """,
     )
