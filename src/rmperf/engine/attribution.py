@@ -45,13 +45,19 @@ def register_days(backend: Backend, name: str, first: date, last: date) -> None:
 
 
 def build_buckets(backend: Backend, start: date, end: date, prefix: str) -> None:
-    """``{prefix}_day_bucket(day, bucket)``: each day and the start of its bucket."""
+    """``{prefix}_day_bucket(day, bucket)``: each day and the start of its bucket.
+
+    Month starts cut buckets too, so that the month-by-month reduce gives
+    each (account, bucket) exactly once.
+    """
     register_days(backend, f"{prefix}_days", start, end)
+    months = [(first,) for first, _ in _month_spans(start, end)]
+    backend.register_rows(f"{prefix}_month_starts", [("d", "DATE")], months)
     backend.create_table(
         f"{prefix}_breaks",
         f"""
         SELECT DISTINCT d FROM (
-            SELECT {_d(start)} AS d
+            SELECT d FROM {prefix}_month_starts
             UNION ALL SELECT valid_from FROM ftp_rates
             UNION ALL SELECT valid_from FROM assignments
             UNION ALL SELECT valid_to FROM assignments WHERE valid_to IS NOT NULL
@@ -124,16 +130,21 @@ def reduce_balances(backend: Backend, start: date, end: date, prefix: str) -> No
             backend.append(f"{prefix}_raw", select)
     backend.create_table(
         f"{prefix}_acct",
+        # CNY rows are already one per (account, bucket); only the foreign
+        # accounts' daily rows are converted and summed
         f"""
+        SELECT account_id, bucket, CAST(balance_sum AS {JISHU}) AS jishu, CAST(n AS BIGINT) AS days,
+               CAST(0 AS BIGINT) AS missing_fx
+        FROM {prefix}_raw WHERE day IS NULL
+        UNION ALL
         SELECT r.account_id, r.bucket,
-               CAST(sum(CASE WHEN r.day IS NULL THEN r.balance_sum
-                             ELSE round(CAST(r.balance_sum AS DECIMAL(20,2)) * CAST(f.rate AS DECIMAL(12,8)), 2)
-                        END) AS {JISHU}) AS jishu,
-               CAST(sum(r.n) AS BIGINT) AS days,
-               CAST(sum(CASE WHEN r.day IS NOT NULL AND f.rate IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS missing_fx
+               CAST(sum(round(CAST(r.balance_sum AS DECIMAL(20,2)) * CAST(f.rate AS DECIMAL(12,8)), 2)) AS {JISHU}),
+               CAST(sum(r.n) AS BIGINT),
+               CAST(sum(CASE WHEN f.rate IS NULL THEN 1 ELSE 0 END) AS BIGINT)
         FROM {prefix}_raw r
-        LEFT JOIN {prefix}_foreign fa ON fa.account_id = r.account_id
+        JOIN {prefix}_foreign fa ON fa.account_id = r.account_id
         LEFT JOIN {prefix}_fx f ON f.currency = fa.currency AND f.day = r.day
+        WHERE r.day IS NOT NULL
         GROUP BY r.account_id, r.bucket
         """,
     )
@@ -313,26 +324,60 @@ def attribute_period(backend: Backend, start: date, end: date, prefix: str, sour
     paid, loans rate − FTP; NULL for wealth or without an FTP rate), days.
     """
     source.reduce(backend, start, end, prefix)
-    backend.create_table(f"{prefix}_when", f"SELECT account_id, bucket AS as_of FROM {prefix}_acct")
+    inside = (
+        f"(s.valid_from > {_d(start)} AND s.valid_from <= {_d(end)}) "
+        f"OR (s.valid_to > {_d(start)} AND s.valid_to <= {_d(end)})"
+    )
+    # Accounts whose owners may change inside the period keep the bucket
+    # grain; every other account is attributed once, its buckets summed
+    # first (exact: Σ_b j_b·share·spread_b = share·Σ_b j_b·spread_b).
+    backend.create_table(
+        f"{prefix}_moving",
+        f"""
+        SELECT a.account_id FROM accounts a
+        JOIN assignments s ON s.customer_id = a.customer_id AND s.account_id IS NULL WHERE {inside}
+        UNION
+        SELECT s.account_id FROM assignments s WHERE s.account_id IS NOT NULL AND ({inside})
+        """,
+    )
+    backend.create_table(f"{prefix}_buckets", f"SELECT DISTINCT bucket AS as_of FROM {prefix}_acct")
+    ftp_in_force(backend, f"{prefix}_buckets", f"{prefix}_ftp")
+    backend.create_table(
+        f"{prefix}_grain",
+        f"""
+        SELECT account_id, as_of, CAST(sum(jishu) AS {JISHU}) AS jishu,
+               CAST(sum(spread_jishu) AS DECIMAL(30,10)) AS spread_jishu,
+               sum(missing_ftp) AS missing_ftp, sum(days) AS days
+        FROM (
+            SELECT s.account_id, s.jishu, s.days,
+                   CASE WHEN m.account_id IS NULL THEN {_d(start)} ELSE s.bucket END AS as_of,
+                   CAST(s.jishu * CAST(
+                       CASE a.category WHEN 'deposit' THEN f.ftp_rate - coalesce(a.rate, 0)
+                                       WHEN 'loan' THEN coalesce(a.rate, 0) - f.ftp_rate END
+                       AS DECIMAL(9,8)) AS DECIMAL(30,10)) AS spread_jishu,
+                   CASE WHEN a.category <> 'wealth' AND f.ftp_rate IS NULL THEN 1 ELSE 0 END AS missing_ftp
+            FROM {prefix}_acct s
+            JOIN accounts a ON a.account_id = s.account_id
+            LEFT JOIN {prefix}_ftp f ON f.product = a.product AND f.as_of = s.bucket
+                 AND f.term_months IS NOT DISTINCT FROM a.term_months
+            LEFT JOIN {prefix}_moving m ON m.account_id = s.account_id
+        ) x
+        GROUP BY account_id, as_of
+        """,
+    )
+    backend.create_table(f"{prefix}_when", f"SELECT account_id, as_of FROM {prefix}_grain")
     owners(backend, f"{prefix}_when", f"{prefix}_owners")
-    ftp_in_force(backend, f"{prefix}_when", f"{prefix}_ftp")
     backend.create_table(
         f"{prefix}_attr",
         f"""
-        SELECT o.owner_kind, o.owner_id, s.account_id,
-               sum(CAST(s.jishu * o.share AS {ATTRIBUTED})) AS jishu,
-               sum(CAST(CAST(s.jishu * o.share AS {ATTRIBUTED}) * CAST(
-                   CASE a.category WHEN 'deposit' THEN f.ftp_rate - coalesce(a.rate, 0)
-                                   WHEN 'loan' THEN coalesce(a.rate, 0) - f.ftp_rate END
-                   AS DECIMAL(9,8)) AS {SPREAD_PRODUCT})) AS spread_jishu,
-               sum(CASE WHEN a.category <> 'wealth' AND f.ftp_rate IS NULL THEN 1 ELSE 0 END) AS missing_ftp,
-               max(s.days) AS days
-        FROM {prefix}_acct s
-        JOIN accounts a ON a.account_id = s.account_id
-        JOIN {prefix}_owners o ON o.account_id = s.account_id AND o.as_of = s.bucket
-        LEFT JOIN {prefix}_ftp f ON f.product = a.product AND f.as_of = s.bucket
-             AND f.term_months IS NOT DISTINCT FROM a.term_months
-        GROUP BY o.owner_kind, o.owner_id, s.account_id
+        SELECT o.owner_kind, o.owner_id, g.account_id,
+               sum(CAST(g.jishu * o.share AS {ATTRIBUTED})) AS jishu,
+               sum(CAST(g.spread_jishu * o.share AS {SPREAD_PRODUCT})) AS spread_jishu,
+               sum(g.missing_ftp) AS missing_ftp,
+               sum(g.days) AS days
+        FROM {prefix}_grain g
+        JOIN {prefix}_owners o ON o.account_id = g.account_id AND o.as_of = g.as_of
+        GROUP BY o.owner_kind, o.owner_id, g.account_id
         """,
     )
 

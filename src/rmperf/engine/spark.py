@@ -27,6 +27,7 @@ def spark_session(master: str | None = None, partitions: int | None = None) -> A
         .appName("rmperf")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", os.environ.get("RMPERF_SPARK_DRIVER_MEMORY", "2g"))
         .config("spark.sql.shuffle.partitions", str(partitions or os.environ.get("RMPERF_SPARK_PARTITIONS", "8")))
         .config("spark.sql.session.timeZone", "Asia/Shanghai")
         .config("spark.sql.ansi.enabled", "true")  # overflow is an error, never a silent NULL
@@ -71,15 +72,16 @@ class SparkBackend:
         return [tuple(row) for row in self.spark.sql(render(sql, self.dialect)).collect()]
 
     def create_table(self, name: str, sql: str) -> None:
-        frame = self.spark.sql(render(sql, self.dialect)).cache()
-        frame.count()  # materialise now, as a DuckDB temp table would be
+        # materialise now, as a DuckDB temp table would be, and cut the
+        # lineage: a chain of steps would otherwise re-plan every step before
+        # it, and the plans grow until the driver runs out of memory
+        frame = self.spark.sql(render(sql, self.dialect)).localCheckpoint(eager=True)
         frame.createOrReplaceTempView(name)
         self._cached.append(frame)
 
     def append(self, name: str, sql: str) -> None:
         previous = self.spark.table(name)
-        frame = previous.unionByName(self.spark.sql(render(sql, self.dialect))).cache()
-        frame.count()
+        frame = previous.unionByName(self.spark.sql(render(sql, self.dialect))).localCheckpoint(eager=True)
         frame.createOrReplaceTempView(name)
         self._cached.append(frame)
 
