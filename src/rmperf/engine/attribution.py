@@ -385,16 +385,7 @@ def attribute_period(backend: Backend, start: date, end: date, prefix: str, sour
 def attribute_point(backend: Backend, day: date, owners_at: date, prefix: str, source: BalanceSource = SCAN) -> None:
     """``{prefix}_attr``: per owner and account, the balance on ``day`` with the owners of ``owners_at``."""
     source.point(backend, day, f"{prefix}_bal")
-    backend.create_table(f"{prefix}_when", f"SELECT account_id, {_d(owners_at)} AS as_of FROM {prefix}_bal")
-    owners(backend, f"{prefix}_when", f"{prefix}_owners")
-    backend.create_table(
-        f"{prefix}_attr",
-        f"""
-        SELECT o.owner_kind, o.owner_id, b.account_id,
-               CAST(b.balance * o.share AS {ATTRIBUTED}) AS balance
-        FROM {prefix}_bal b JOIN {prefix}_owners o ON o.account_id = b.account_id
-        """,
-    )
+    _credit_at(backend, f"SELECT account_id, balance FROM {prefix}_bal", "balance", owners_at, prefix)
 
 
 def attribute_sums_at(backend: Backend, source: str, owners_at: date, prefix: str) -> None:
@@ -403,14 +394,20 @@ def attribute_sums_at(backend: Backend, source: str, owners_at: date, prefix: st
     Used for baselines: the start-of-year book is credited to whoever holds
     the customer at the end of the period (decision D17).
     """
-    backend.create_table(f"{prefix}_when", f"SELECT DISTINCT account_id, {_d(owners_at)} AS as_of FROM {source}")
+    amounts = f"SELECT account_id, sum(jishu) AS jishu FROM {source} GROUP BY account_id"
+    _credit_at(backend, amounts, "jishu", owners_at, prefix)
+
+
+def _credit_at(backend: Backend, amounts: str, column: str, owners_at: date, prefix: str) -> None:
+    """``{prefix}_attr``: each account's ``column`` of ``amounts``, credited to its owners on ``owners_at``."""
+    backend.create_table(f"{prefix}_amounts", amounts)
+    backend.create_table(f"{prefix}_when", f"SELECT account_id, {_d(owners_at)} AS as_of FROM {prefix}_amounts")
     owners(backend, f"{prefix}_when", f"{prefix}_owners")
     backend.create_table(
         f"{prefix}_attr",
         f"""
         SELECT o.owner_kind, o.owner_id, s.account_id,
-               CAST(s.jishu * o.share AS {ATTRIBUTED}) AS jishu
-        FROM (SELECT account_id, sum(jishu) AS jishu FROM {source} GROUP BY account_id) s
-        JOIN {prefix}_owners o ON o.account_id = s.account_id
+               CAST(s.{column} * o.share AS {ATTRIBUTED}) AS {column}
+        FROM {prefix}_amounts s JOIN {prefix}_owners o ON o.account_id = s.account_id
         """,
     )
