@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,3 +49,24 @@ def tiny_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tiny-package") / "pkg"
     generate("tiny", 5, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def import_home(
+    tmp_path_factory: pytest.TempPathFactory, django_db_setup: Any, django_db_blocker: Any
+) -> Callable[[str, Path], Home]:
+    """Import a package into a fresh home, once, for a module-scoped fixture.
+
+    The import's catalog rows go to the test database outside any test's
+    transaction; each home has its own store identity, so they never mix.
+    """
+    from rmperf.ingest.importer import import_package
+
+    def make(name: str, package: Path) -> Home:
+        home = Home(tmp_path_factory.mktemp(name) / "home")
+        with django_db_blocker.unblock():
+            result = import_package(package, home)
+        assert result.status == "committed", [p.render() for p in result.problems]
+        return home
+
+    return make

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from rmperf.core.periods import Period
-from rmperf.demo import generate
 from rmperf.engine.backend import DuckDBBackend
 from rmperf.engine.indicators import compute_balance_indicators
 from rmperf.home import Home
@@ -24,14 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def tiny_home(tmp_path_factory: pytest.TempPathFactory, django_db_setup: Any, django_db_blocker: Any) -> Iterator[Home]:
-    root = tmp_path_factory.mktemp("tiny")
-    generate("tiny", 11, root / "pkg")
-    home = Home(root / "home")
-    with django_db_blocker.unblock():
-        result = import_package(root / "pkg", home)
-        assert result.status == "committed"
-        yield home
+def tiny_home(import_home: Callable[[str, Path], Home], tiny_package: Path) -> Home:
+    return import_home("balances-tiny", tiny_package)
 
 
 def fetch(backend: DuckDBBackend, table: str) -> list[dict[str, Any]]:
@@ -133,6 +126,16 @@ def test_explanation_adds_up_to_the_value(tiny_home: Home, django_db_blocker: An
             # the days behind it: their total over the period's days is the exact daily average
             day_total = sum(amount for _, _, amount in e.days)
             assert (day_total / period.days).quantize(Decimal("0.01")) == e.value
+
+
+def test_explanation_refuses_what_it_cannot_explain(tiny_home: Home) -> None:
+    from rmperf.engine.explain import explain
+
+    backend = DuckDBBackend(FactStore(tiny_home))
+    with pytest.raises(ValueError, match="no account-level explanation for fee_income"):
+        explain(backend, Period.parse("2025-01"), ("rm", "R00001"), "fee_income")
+    with pytest.raises(LookupError, match="rm NOBODY has no daily_average"):
+        explain(backend, Period.parse("2025-01"), ("rm", "NOBODY"), "daily_average")
 
 
 def test_export_formats(tiny_home: Home, django_db_blocker: Any, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -145,13 +145,8 @@ def flow_tables() -> dict[str, Rows]:
 
 
 @pytest.fixture(scope="module")
-def hand_home(tmp_path_factory: pytest.TempPathFactory, django_db_setup: Any, django_db_blocker: Any) -> Iterator[Home]:
-    root = tmp_path_factory.mktemp("flows-hand")
-    home = Home(root / "home")
-    with django_db_blocker.unblock():
-        result = import_package(write_package(root / "pkg", flow_tables()), home)
-        assert result.status == "committed", result
-        yield home
+def hand_home(import_home: Callable[[str, Path], Home], tmp_path_factory: pytest.TempPathFactory) -> Home:
+    return import_home("flows-hand", write_package(tmp_path_factory.mktemp("flows-pkg") / "pkg", flow_tables()))
 
 
 def run(home: Home, label: str, params: FlowParams | None = None) -> FlowResult:
@@ -315,11 +310,8 @@ def test_params_are_checked() -> None:
 
 
 @pytest.fixture(scope="module")
-def tiny_home(tmp_path_factory: pytest.TempPathFactory, tiny_package: Path, django_db_blocker: Any) -> Iterator[Home]:
-    home = Home(tmp_path_factory.mktemp("flows-tiny") / "home")
-    with django_db_blocker.unblock():
-        assert import_package(tiny_package, home).status == "committed"
-        yield home
+def tiny_home(import_home: Callable[[str, Path], Home], tiny_package: Path) -> Home:
+    return import_home("flows-tiny", tiny_package)
 
 
 def _rows(backend: DuckDBBackend, table: str) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -185,13 +185,8 @@ PARAMS = QualityParams(
 
 
 @pytest.fixture(scope="module")
-def hand(tmp_path_factory: pytest.TempPathFactory, django_db_setup: Any, django_db_blocker: Any) -> Iterator[Home]:
-    root = tmp_path_factory.mktemp("quality-hand")
-    home = Home(root / "home")
-    with django_db_blocker.unblock():
-        result = import_package(write_package(root / "pkg", quality_tables()), home)
-        assert result.status == "committed", result
-        yield home
+def hand(import_home: Callable[[str, Path], Home], tmp_path_factory: pytest.TempPathFactory) -> Home:
+    return import_home("quality-hand", write_package(tmp_path_factory.mktemp("quality-pkg") / "pkg", quality_tables()))
 
 
 @pytest.fixture(scope="module")
