@@ -182,3 +182,45 @@ def test_breakdown_by_product_and_flag(tmp_path: Path) -> None:
     assert by_agri.get(rm1, "accumulated_balance", "deposit/agri=other") == Decimal("1320.06")
     with pytest.raises(ValueError, match="unknown breakdown"):
         compute_balance_indicators(DuckDBBackend(FactStore(home)), Period.parse("2025-01"), breakdown="colour")
+
+
+@pytest.mark.parametrize("label", ["2025-01", "2025-Q1"])
+def test_mid_month_move_of_a_foreign_account_matches_the_reference(tmp_path: Path, label: str) -> None:
+    """A customer with a CNY and a USD account moves on 20 January; FTP changes on 15 January.
+
+    The scan cuts only that customer's accounts at the move (per-account
+    segments, D32) and keeps the USD account per day; the reference sums day
+    by day. They must agree to the fen.
+    """
+    from tests.test_engine_close import two_months
+
+    tables = two_months()
+    tables["accounts"].append(
+        {
+            "account_id": "A9",
+            "customer_id": "C1",
+            "category": "deposit",
+            "product": "DEP_DEMAND",
+            "currency": "USD",
+            "opened_on": "2024-01-01",
+            "rate": "0.0010",
+        }
+    )
+    for i, row in enumerate([r for r in tables["balances"] if r["account_id"] == "A1"]):
+        tables["balances"].append({"date": row["date"], "account_id": "A9", "balance": f"{3000 + 11 * i}.{i % 7}5"})
+    home = Home(tmp_path / "home")
+    assert import_package(write_package(tmp_path / "pkg", tables), home).status == "committed"
+    backend = DuckDBBackend(FactStore(home))
+    period = Period.parse(label)
+    result = compute_balance_indicators(backend, period)
+    names = ("accounts", "customers", "assignments", "ftp_rates", "fx_rates", "balances")
+    expected = Reference({t: fetch(backend, t) for t in names}).compute(period)
+    got = {
+        (v.owner_kind, v.owner_id, v.indicator, v.category): v.value
+        for v in result.values
+        if v.owner_kind in ("rm", "pool")
+    }
+    assert {k: (got.get(k), v) for k, v in expected.items() if got.get(k) != v} == {}
+    # the move really split the USD account between two owners
+    spread = {k[1] for k, v in got.items() if k[2] == "accumulated_balance" and k[3] == "deposit" and v}
+    assert len(spread) >= 2

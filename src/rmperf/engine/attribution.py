@@ -2,16 +2,21 @@
 
 The plan, written so that no step builds a large intermediate:
 
-1. **Buckets.** The days of the period are cut wherever anything that
-   attribution depends on may change: an assignment starts or ends, an FTP
-   rate takes effect. Within a bucket every account keeps its owners and its
-   FTP rate, so its balances can be summed before anything is joined.
+1. **Buckets.** The days of the period are cut where something that
+   applies to many accounts at once changes: a month starts, an FTP rate
+   takes effect. An account whose owners change inside the period (a
+   *moving* account) is further cut at its own assignment changes, and
+   only it: a reassignment of one customer does not split everybody's
+   rows (which, with reassignments on most days, would leave nothing to
+   reduce). Within a bucket an account keeps its owners and its FTP rate,
+   so its balances can be summed before anything is joined.
 2. **Reduce.** Balances are summed per account and bucket (one scan of the
    big table, a small result). Foreign-currency accounts are summed per day
    instead, because their CNY value changes daily: each day's balance is
    converted at that day's central parity (the last earlier rate when the
    day has none) and rounded half-up to the fen, as a ledger converts
-   (折人民币). Decision D16.
+   (折人民币). Decision D16. The few accounts that are moving or foreign are
+   the only ones the scan joins anything to (decision D32).
 3. **Attribute.** The small per-account sums are joined with the owners in
    force at the start of their bucket: account-level assignment rows when the
    account has any, otherwise the customer's; what the shares leave is the
@@ -47,8 +52,9 @@ def register_days(backend: Backend, name: str, first: date, last: date) -> None:
 def build_buckets(backend: Backend, start: date, end: date, prefix: str) -> None:
     """``{prefix}_day_bucket(day, bucket)``: each day and the start of its bucket.
 
-    Month starts cut buckets too, so that the month-by-month reduce gives
-    each (account, bucket) exactly once.
+    Buckets are cut at month starts (so that the month-by-month reduce gives
+    each (account, bucket) exactly once) and FTP rate changes. Assignment
+    changes cut only the accounts they concern (:func:`build_segments`).
     """
     register_days(backend, f"{prefix}_days", start, end)
     months = [(first,) for first, _ in _month_spans(start, end)]
@@ -59,8 +65,6 @@ def build_buckets(backend: Backend, start: date, end: date, prefix: str) -> None
         SELECT DISTINCT d FROM (
             SELECT d FROM {prefix}_month_starts
             UNION ALL SELECT valid_from FROM ftp_rates
-            UNION ALL SELECT valid_from FROM assignments
-            UNION ALL SELECT valid_to FROM assignments WHERE valid_to IS NOT NULL
         ) WHERE d BETWEEN {_d(start)} AND {_d(end)}
         """,
     )
@@ -100,52 +104,134 @@ def _month_spans(start: date, end: date) -> list[tuple[date, date]]:
     return spans
 
 
+def _moving_sql(start: date, end: date) -> str:
+    """The accounts whose owners may change inside ``[start, end]``, with each change day in ``(start, end]``."""
+    inside = f"d > {_d(start)} AND d <= {_d(end)}"
+    return f"""
+        SELECT DISTINCT account_id, d FROM (
+            SELECT a.account_id, s.valid_from AS d FROM accounts a
+            JOIN assignments s ON s.customer_id = a.customer_id AND s.account_id IS NULL
+            UNION ALL
+            SELECT a.account_id, s.valid_to FROM accounts a
+            JOIN assignments s ON s.customer_id = a.customer_id AND s.account_id IS NULL
+            UNION ALL
+            SELECT account_id, valid_from FROM assignments WHERE account_id IS NOT NULL
+            UNION ALL
+            SELECT account_id, valid_to FROM assignments WHERE account_id IS NOT NULL
+        ) WHERE {inside}
+    """
+
+
+def build_segments(backend: Backend, first: date, last: date, prefix: str) -> None:
+    """``{prefix}_special(account_id, seg_from, seg_to, fx)``: the accounts one month's scan must look at closer.
+
+    ``[first, last]`` is one month (or the part of it in the period). An
+    account whose owners change on a day inside it (after its first day,
+    which starts a bucket anyway) is cut at each such day into
+    ``[seg_from, seg_to)`` segments covering the month. A foreign-currency
+    account gets one segment and ``fx`` true (its rows are kept per day, to
+    be converted). Every other account has no row here, so the table (and
+    the scan's join) stays as small as the month's reassignments.
+    """
+    inside = f"d > {_d(first)} AND d <= {_d(last)}"
+    backend.create_table(
+        f"{prefix}_special",
+        f"""
+        WITH cuts AS (
+            SELECT account_id, d FROM {prefix}_changes WHERE {inside}
+            UNION SELECT account_id, {_d(first)} FROM {prefix}_changes WHERE {inside}
+            UNION SELECT account_id, {_d(first)} FROM accounts WHERE currency <> 'CNY'
+        )
+        SELECT c.account_id, c.d AS seg_from,
+               coalesce(lead(c.d) OVER (PARTITION BY c.account_id ORDER BY c.d), {_d(last + timedelta(days=1))})
+                   AS seg_to,
+               a.currency <> 'CNY' AS fx
+        FROM cuts c JOIN accounts a ON a.account_id = c.account_id
+        """,
+    )
+
+
+def _count(backend: Backend, sql: str) -> int:
+    row = backend.query(sql)
+    return int(row[0][0]) if row and row[0][0] is not None else 0
+
+
 def reduce_balances(backend: Backend, start: date, end: date, prefix: str) -> None:
-    """``{prefix}_acct(account_id, bucket, jishu, days)``: CNY 积数 per account and bucket.
+    """``{prefix}_acct(account_id, bucket, jishu, days, missing_fx)``: CNY 积数 per account and bucket.
 
     ``jishu`` is the sum of the account's end-of-day CNY balances over the
-    bucket's days (yuan·days); ``days`` counts the days with a row.
+    bucket's days (yuan·days); ``days`` counts the days with a row. A bucket
+    is named by its first day; the account's owners and FTP rate are the
+    same on all its days.
     """
     build_buckets(backend, start, end, prefix)
     build_fx_days(backend, start, end, prefix)
-    backend.create_table(f"{prefix}_foreign", "SELECT account_id, currency FROM accounts WHERE currency <> 'CNY'")
+    backend.create_table(f"{prefix}_changes", _moving_sql(start, end))
     # One month at a time: the store is partitioned by month, so each pass
     # reads one month's files and its hash table holds one month's groups
-    # (memory stays flat however long the period).
+    # (memory stays flat however long the period). Only moving and foreign
+    # accounts match the (small) join; the rest keep the common buckets.
     months = _month_spans(start, end)
     for i, (first, last) in enumerate(months):
+        build_segments(backend, first, last, prefix)
+        backend.create_table(f"{prefix}_special_fx", f"SELECT account_id FROM {prefix}_special WHERE fx")
+        # the plan is as simple as the month allows: most months have one
+        # bucket (no FTP change inside) and no account cut inside
+        one_bucket = (
+            _count(
+                backend,
+                f"SELECT count(DISTINCT bucket) FROM {prefix}_day_bucket WHERE day BETWEEN {_d(first)} AND {_d(last)}",
+            )
+            == 1
+        )
+        cuts = _count(backend, f"SELECT count(*) FROM {prefix}_special WHERE seg_from > {_d(first)}") > 0
+        if cuts:
+            bucket = "CASE WHEN sp.seg_from > db.bucket THEN sp.seg_from ELSE db.bucket END"
+            join = (
+                f"LEFT JOIN {prefix}_special sp ON sp.account_id = b.account_id "
+                "AND b.date >= sp.seg_from AND b.date < sp.seg_to"
+            )
+            day = "CASE WHEN sp.fx THEN b.date END"
+        else:
+            bucket = _d(first) if one_bucket else "db.bucket"
+            join = f"LEFT JOIN {prefix}_special_fx sp ON sp.account_id = b.account_id"
+            day = "CASE WHEN sp.account_id IS NOT NULL THEN b.date END"
+        buckets = "" if bucket == _d(first) else f"JOIN {prefix}_day_bucket db ON db.day = b.date"
         select = f"""
-        SELECT b.account_id, db.bucket,
-               CASE WHEN fa.account_id IS NULL THEN NULL ELSE b.date END AS day,
-               sum(b.balance) AS balance_sum, count(*) AS n
+        SELECT b.account_id, {bucket} AS bucket, {day} AS day,
+               CAST(sum(b.balance) AS {JISHU}) AS balance_sum, count(*) AS n
         FROM balances b
-        JOIN {prefix}_day_bucket db ON db.day = b.date
-        LEFT JOIN {prefix}_foreign fa ON fa.account_id = b.account_id
+        {buckets}
+        {join}
         WHERE b.date BETWEEN {_d(first)} AND {_d(last)}
-        GROUP BY b.account_id, db.bucket, CASE WHEN fa.account_id IS NULL THEN NULL ELSE b.date END
+        GROUP BY b.account_id{"" if bucket == _d(first) else ", " + bucket}, {day}
         """
         if i == 0:
             backend.create_table(f"{prefix}_raw", select)
         else:
             backend.append(f"{prefix}_raw", select)
     backend.create_table(
-        f"{prefix}_acct",
-        # CNY rows are already one per (account, bucket); only the foreign
-        # accounts' daily rows are converted and summed
+        f"{prefix}_fxacct",
         f"""
-        SELECT account_id, bucket, CAST(balance_sum AS {JISHU}) AS jishu, CAST(n AS BIGINT) AS days,
-               CAST(0 AS BIGINT) AS missing_fx
-        FROM {prefix}_raw WHERE day IS NULL
-        UNION ALL
         SELECT r.account_id, r.bucket,
-               CAST(sum(round(CAST(r.balance_sum AS DECIMAL(20,2)) * CAST(f.rate AS DECIMAL(12,8)), 2)) AS {JISHU}),
-               CAST(sum(r.n) AS BIGINT),
-               CAST(sum(CASE WHEN f.rate IS NULL THEN 1 ELSE 0 END) AS BIGINT)
+               CAST(sum(round(r.balance_sum * CAST(f.rate AS DECIMAL(12,8)), 2)) AS {JISHU}) AS jishu,
+               CAST(sum(r.n) AS BIGINT) AS days,
+               CAST(sum(CASE WHEN f.rate IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS missing_fx
         FROM {prefix}_raw r
-        JOIN {prefix}_foreign fa ON fa.account_id = r.account_id
-        LEFT JOIN {prefix}_fx f ON f.currency = fa.currency AND f.day = r.day
+        JOIN (SELECT account_id, currency FROM accounts WHERE currency <> 'CNY') a ON a.account_id = r.account_id
+        LEFT JOIN {prefix}_fx f ON f.currency = a.currency AND f.day = r.day
         WHERE r.day IS NOT NULL
         GROUP BY r.account_id, r.bucket
+        """,
+    )
+    # CNY rows are already one per (account, bucket) and are not copied again
+    backend.create_view(
+        f"{prefix}_acct",
+        f"""
+        SELECT account_id, bucket, balance_sum AS jishu, CAST(n AS BIGINT) AS days, CAST(0 AS BIGINT) AS missing_fx
+        FROM {prefix}_raw WHERE day IS NULL
+        UNION ALL
+        SELECT account_id, bucket, jishu, days, missing_fx FROM {prefix}_fxacct
         """,
     )
 
@@ -316,30 +402,39 @@ class BalanceSource(Protocol):
 SCAN = ScanSource()
 
 
-def attribute_period(backend: Backend, start: date, end: date, prefix: str, source: BalanceSource = SCAN) -> None:
+def owners_on(backend: Backend, day: date, name: str) -> None:
+    """``name``: the owners of every account on ``day`` (as :func:`owners`, with ``as_of`` = ``day``).
+
+    Made once per period end and shared by everything credited with the
+    owners of that day: the period's steady accounts, the point balances
+    and the baselines (D17).
+    """
+    backend.create_table(f"{name}_when", f"SELECT account_id, {_d(day)} AS as_of FROM accounts")
+    owners(backend, f"{name}_when", name)
+
+
+def attribute_period(
+    backend: Backend,
+    start: date,
+    end: date,
+    prefix: str,
+    source: BalanceSource = SCAN,
+    owners_at_end: str | None = None,
+) -> None:
     """``{prefix}_attr``: per owner and account, the attributed 积数 and spread product.
 
     Columns: owner_kind, owner_id, account_id, jishu (yuan·days, DECIMAL(28,8)),
     spread_jishu (Σ jishu x FTP spread, DECIMAL(38,16): deposits FTP − rate
     paid, loans rate − FTP; NULL for wealth or without an FTP rate), days.
+    ``owners_at_end`` is a table made by :func:`owners_on` for ``end``, when
+    the caller has one.
     """
     source.reduce(backend, start, end, prefix)
-    inside = (
-        f"(s.valid_from > {_d(start)} AND s.valid_from <= {_d(end)}) "
-        f"OR (s.valid_to > {_d(start)} AND s.valid_to <= {_d(end)})"
-    )
     # Accounts whose owners may change inside the period keep the bucket
     # grain; every other account is attributed once, its buckets summed
-    # first (exact: Σ_b j_b·share·spread_b = share·Σ_b j_b·spread_b).
-    backend.create_table(
-        f"{prefix}_moving",
-        f"""
-        SELECT a.account_id FROM accounts a
-        JOIN assignments s ON s.customer_id = a.customer_id AND s.account_id IS NULL WHERE {inside}
-        UNION
-        SELECT s.account_id FROM assignments s WHERE s.account_id IS NOT NULL AND ({inside})
-        """,
-    )
+    # first (exact: Σ_b j_b·share·spread_b = share·Σ_b j_b·spread_b), with
+    # the owners of the last day, who are its owners on every day.
+    backend.create_table(f"{prefix}_moving", f"SELECT DISTINCT account_id FROM ({_moving_sql(start, end)})")
     backend.create_table(f"{prefix}_buckets", f"SELECT DISTINCT bucket AS as_of FROM {prefix}_acct")
     ftp_in_force(backend, f"{prefix}_buckets", f"{prefix}_ftp")
     backend.create_table(
@@ -350,7 +445,7 @@ def attribute_period(backend: Backend, start: date, end: date, prefix: str, sour
                sum(missing_ftp) AS missing_ftp, sum(days) AS days
         FROM (
             SELECT s.account_id, s.jishu, s.days,
-                   CASE WHEN m.account_id IS NULL THEN {_d(start)} ELSE s.bucket END AS as_of,
+                   CASE WHEN m.account_id IS NULL THEN {_d(end)} ELSE s.bucket END AS as_of,
                    CAST(s.jishu * CAST(
                        CASE a.category WHEN 'deposit' THEN f.ftp_rate - coalesce(a.rate, 0)
                                        WHEN 'loan' THEN coalesce(a.rate, 0) - f.ftp_rate END
@@ -365,8 +460,13 @@ def attribute_period(backend: Backend, start: date, end: date, prefix: str, sour
         GROUP BY account_id, as_of
         """,
     )
-    backend.create_table(f"{prefix}_when", f"SELECT account_id, as_of FROM {prefix}_grain")
-    owners(backend, f"{prefix}_when", f"{prefix}_owners")
+    if owners_at_end is None:
+        owners_at_end = f"{prefix}_eo"
+        owners_on(backend, end, owners_at_end)
+    backend.create_table(
+        f"{prefix}_when", f"SELECT DISTINCT account_id, as_of FROM {prefix}_grain WHERE as_of <> {_d(end)}"
+    )
+    owners(backend, f"{prefix}_when", f"{prefix}_mowners")
     backend.create_table(
         f"{prefix}_attr",
         f"""
@@ -376,38 +476,55 @@ def attribute_period(backend: Backend, start: date, end: date, prefix: str, sour
                sum(g.missing_ftp) AS missing_ftp,
                sum(g.days) AS days
         FROM {prefix}_grain g
-        JOIN {prefix}_owners o ON o.account_id = g.account_id AND o.as_of = g.as_of
+        JOIN (SELECT * FROM {owners_at_end} UNION ALL SELECT * FROM {prefix}_mowners) o
+             ON o.account_id = g.account_id AND o.as_of = g.as_of
         GROUP BY o.owner_kind, o.owner_id, g.account_id
         """,
     )
 
 
-def attribute_point(backend: Backend, day: date, owners_at: date, prefix: str, source: BalanceSource = SCAN) -> None:
-    """``{prefix}_attr``: per owner and account, the balance on ``day`` with the owners of ``owners_at``."""
+def attribute_point(
+    backend: Backend,
+    day: date,
+    owners_at: date,
+    prefix: str,
+    source: BalanceSource = SCAN,
+    owners_table: str | None = None,
+) -> None:
+    """``{prefix}_attr``: per owner and account, the balance on ``day`` with the owners of ``owners_at``.
+
+    ``owners_table``: the owners of every account on ``owners_at`` (:func:`owners_on`), when made already.
+    """
     source.point(backend, day, f"{prefix}_bal")
-    _credit_at(backend, f"SELECT account_id, balance FROM {prefix}_bal", "balance", owners_at, prefix)
+    _credit_at(backend, f"SELECT account_id, balance FROM {prefix}_bal", "balance", owners_at, prefix, owners_table)
 
 
-def attribute_sums_at(backend: Backend, source: str, owners_at: date, prefix: str) -> None:
+def attribute_sums_at(
+    backend: Backend, source: str, owners_at: date, prefix: str, owners_table: str | None = None
+) -> None:
     """Re-attribute per-account sums ``source(account_id, jishu)`` to the owners of ``owners_at``.
 
     Used for baselines: the start-of-year book is credited to whoever holds
     the customer at the end of the period (decision D17).
     """
     amounts = f"SELECT account_id, sum(jishu) AS jishu FROM {source} GROUP BY account_id"
-    _credit_at(backend, amounts, "jishu", owners_at, prefix)
+    _credit_at(backend, amounts, "jishu", owners_at, prefix, owners_table)
 
 
-def _credit_at(backend: Backend, amounts: str, column: str, owners_at: date, prefix: str) -> None:
+def _credit_at(
+    backend: Backend, amounts: str, column: str, owners_at: date, prefix: str, owners_table: str | None = None
+) -> None:
     """``{prefix}_attr``: each account's ``column`` of ``amounts``, credited to its owners on ``owners_at``."""
     backend.create_table(f"{prefix}_amounts", amounts)
-    backend.create_table(f"{prefix}_when", f"SELECT account_id, {_d(owners_at)} AS as_of FROM {prefix}_amounts")
-    owners(backend, f"{prefix}_when", f"{prefix}_owners")
+    if owners_table is None:
+        owners_table = f"{prefix}_owners"
+        backend.create_table(f"{prefix}_when", f"SELECT account_id, {_d(owners_at)} AS as_of FROM {prefix}_amounts")
+        owners(backend, f"{prefix}_when", owners_table)
     backend.create_table(
         f"{prefix}_attr",
         f"""
         SELECT o.owner_kind, o.owner_id, s.account_id,
                CAST(s.{column} * o.share AS {ATTRIBUTED}) AS {column}
-        FROM {prefix}_amounts s JOIN {prefix}_owners o ON o.account_id = s.account_id
+        FROM {prefix}_amounts s JOIN {owners_table} o ON o.account_id = s.account_id
         """,
     )

@@ -35,6 +35,8 @@ class Backend(Protocol):
 
     def create_table(self, name: str, sql: str) -> None: ...
 
+    def create_view(self, name: str, sql: str) -> None: ...
+
     def append(self, name: str, sql: str) -> None: ...
 
     def register_rows(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> None: ...
@@ -71,6 +73,10 @@ class DuckDBBackend:
 
     def create_table(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def create_view(self, name: str, sql: str) -> None:
+        """A name for ``sql``, computed where it is read (for a result read once, not worth storing)."""
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
 
     def append(self, name: str, sql: str) -> None:
         """Add the rows of ``sql`` to the table ``name`` made by :meth:`create_table`."""

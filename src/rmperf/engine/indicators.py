@@ -142,21 +142,23 @@ def compute_balance_indicators(
     notes: list[str] = []
     if not backend.has_rows("balances"):
         raise MissingInput("balances")
-    attr.attribute_period(backend, period.start, period.end, "p", source)
-    attr.attribute_point(backend, period.end, period.end, "pt", source)
+    # the owners on the last day credit the steady accounts, the point balances and the baselines
+    attr.owners_on(backend, period.end, "eo")
+    attr.attribute_period(backend, period.start, period.end, "p", source, owners_at_end="eo")
+    attr.attribute_point(backend, period.end, period.end, "pt", source, owners_table="eo")
 
     # baselines: the day before the year, and last year (D18)
     base_day = period.year_start - timedelta(days=1)
     if not source.has_day(backend, base_day):
         notes.append(f"baseline_day_fallback:{base_day.isoformat()}->{period.year_start.isoformat()}")
         base_day = period.year_start
-    attr.attribute_point(backend, base_day, period.end, "bp", source)
+    attr.attribute_point(backend, base_day, period.end, "bp", source, owners_table="eo")
     last_year = period.previous_year()
     first = source.first_day(backend)
     full_last_year = first is not None and first <= last_year.start
     if full_last_year:
         source.reduce(backend, last_year.start, last_year.end, "ly")
-        attr.attribute_sums_at(backend, "ly_acct", period.end, "lya")
+        attr.attribute_sums_at(backend, "ly_acct", period.end, "lya", owners_table="eo")
     else:
         notes.append("baseline_daily_average_fallback:no_prior_year")
 

@@ -79,6 +79,9 @@ class SparkBackend:
         frame.createOrReplaceTempView(name)
         self._cached.append(frame)
 
+    def create_view(self, name: str, sql: str) -> None:
+        self.spark.sql(render(sql, self.dialect)).createOrReplaceTempView(name)
+
     def append(self, name: str, sql: str) -> None:
         previous = self.spark.table(name)
         frame = previous.unionByName(self.spark.sql(render(sql, self.dialect))).localCheckpoint(eager=True)
