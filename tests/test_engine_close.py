@@ -108,3 +108,23 @@ def test_tiny_bank_quarter_from_accumulators(tiny_package: Path, tmp_path: Path)
     full = compute_balance_indicators(DuckDBBackend(FactStore(home)), period)
     folded = compute_balance_indicators(close.backend, period, source=AccumulatorSource(close))
     assert values(folded) == values(full)
+
+
+def test_a_closed_month_keeps_only_its_point_days_and_whole_month_periods(tmp_path: Path) -> None:
+    """After a month is folded only its last day (and 1 January) stay as files; the rest live in the segments."""
+    home = Home(tmp_path / "home")
+    assert import_package(write_package(tmp_path / "pkg", two_months()), home).status == "committed"
+    close = close_through(home, date(2025, 2, 10))
+    kept = sorted(p.stem for p in close.days_dir.glob("*.parquet"))
+    assert kept[:2] == ["2025-01-01", "2025-01-31"]
+    assert kept[2:] == [f"2025-02-{d:02d}" for d in range(1, 11)]  # the open month, day by day
+    # the open month to date equals a full recompute of the same days
+    period = Period.parse("2025-02").to_date(date(2025, 2, 10))
+    full = compute_balance_indicators(DuckDBBackend(FactStore(home)), period)
+    folded = compute_balance_indicators(close.backend, period, source=AccumulatorSource(close))
+    assert values(folded) == values(full)
+    # a period that ends inside a folded month cannot come from whole-month segments: refused, not wrong
+    with pytest.raises(StaleAccumulators, match="whole month"):
+        compute_balance_indicators(
+            close.backend, Period.parse("2025-01").to_date(date(2025, 1, 15)), source=AccumulatorSource(close)
+        )

@@ -156,6 +156,50 @@ def _count(backend: Backend, sql: str) -> int:
     return int(row[0][0]) if row and row[0][0] is not None else 0
 
 
+def month_sums_sql(backend: Backend, relation: str, first: date, last: date, prefix: str, *, keep_fx_days: bool) -> str:
+    """The SELECT summing ``relation(date, account_id, balance)`` over one month per account and bucket.
+
+    Columns: account_id, bucket, day (the date for a foreign-currency
+    account's rows when ``keep_fx_days``, else NULL), balance_sum, n.
+    Needs ``{prefix}_day_bucket`` and ``{prefix}_changes`` (made by the
+    caller for the whole period); makes ``{prefix}_special`` for the month.
+    The plan is as simple as the month allows: most months have one bucket
+    (no FTP change inside) and no account cut inside, and are a plain group
+    by account.
+    """
+    build_segments(backend, first, last, prefix)
+    in_month = f"BETWEEN {_d(first)} AND {_d(last)}"
+    one_bucket = _count(backend, f"SELECT count(DISTINCT bucket) FROM {prefix}_day_bucket WHERE day {in_month}") == 1
+    cuts = _count(backend, f"SELECT count(*) FROM {prefix}_special WHERE seg_from > {_d(first)}") > 0
+    fx = keep_fx_days
+    if cuts:
+        bucket = "CASE WHEN sp.seg_from > db.bucket THEN sp.seg_from ELSE db.bucket END"
+        join = (
+            f"LEFT JOIN {prefix}_special sp ON sp.account_id = b.account_id "
+            "AND b.date >= sp.seg_from AND b.date < sp.seg_to"
+        )
+        day = "CASE WHEN sp.fx THEN b.date END" if fx else "CAST(NULL AS DATE)"
+    else:
+        bucket = _d(first) if one_bucket else "db.bucket"
+        join = (
+            f"LEFT JOIN (SELECT account_id FROM {prefix}_special WHERE fx) sp ON sp.account_id = b.account_id"
+            if fx
+            else ""
+        )
+        day = "CASE WHEN sp.account_id IS NOT NULL THEN b.date END" if fx else "CAST(NULL AS DATE)"
+    buckets = "" if bucket == _d(first) else f"JOIN {prefix}_day_bucket db ON db.day = b.date"
+    keys = ["b.account_id"] + ([] if bucket == _d(first) else [bucket]) + ([day] if fx else [])
+    return f"""
+        SELECT b.account_id, {bucket} AS bucket, {day} AS day,
+               CAST(sum(b.balance) AS {JISHU}) AS balance_sum, count(*) AS n
+        FROM {relation} b
+        {buckets}
+        {join}
+        WHERE b.date {in_month}
+        GROUP BY {", ".join(keys)}
+        """
+
+
 def reduce_balances(backend: Backend, start: date, end: date, prefix: str) -> None:
     """``{prefix}_acct(account_id, bucket, jishu, days, missing_fx)``: CNY 积数 per account and bucket.
 
@@ -173,39 +217,7 @@ def reduce_balances(backend: Backend, start: date, end: date, prefix: str) -> No
     # accounts match the (small) join; the rest keep the common buckets.
     months = _month_spans(start, end)
     for i, (first, last) in enumerate(months):
-        build_segments(backend, first, last, prefix)
-        backend.create_table(f"{prefix}_special_fx", f"SELECT account_id FROM {prefix}_special WHERE fx")
-        # the plan is as simple as the month allows: most months have one
-        # bucket (no FTP change inside) and no account cut inside
-        one_bucket = (
-            _count(
-                backend,
-                f"SELECT count(DISTINCT bucket) FROM {prefix}_day_bucket WHERE day BETWEEN {_d(first)} AND {_d(last)}",
-            )
-            == 1
-        )
-        cuts = _count(backend, f"SELECT count(*) FROM {prefix}_special WHERE seg_from > {_d(first)}") > 0
-        if cuts:
-            bucket = "CASE WHEN sp.seg_from > db.bucket THEN sp.seg_from ELSE db.bucket END"
-            join = (
-                f"LEFT JOIN {prefix}_special sp ON sp.account_id = b.account_id "
-                "AND b.date >= sp.seg_from AND b.date < sp.seg_to"
-            )
-            day = "CASE WHEN sp.fx THEN b.date END"
-        else:
-            bucket = _d(first) if one_bucket else "db.bucket"
-            join = f"LEFT JOIN {prefix}_special_fx sp ON sp.account_id = b.account_id"
-            day = "CASE WHEN sp.account_id IS NOT NULL THEN b.date END"
-        buckets = "" if bucket == _d(first) else f"JOIN {prefix}_day_bucket db ON db.day = b.date"
-        select = f"""
-        SELECT b.account_id, {bucket} AS bucket, {day} AS day,
-               CAST(sum(b.balance) AS {JISHU}) AS balance_sum, count(*) AS n
-        FROM balances b
-        {buckets}
-        {join}
-        WHERE b.date BETWEEN {_d(first)} AND {_d(last)}
-        GROUP BY b.account_id{"" if bucket == _d(first) else ", " + bucket}, {day}
-        """
+        select = month_sums_sql(backend, "balances", first, last, prefix, keep_fx_days=True)
         if i == 0:
             backend.create_table(f"{prefix}_raw", select)
         else:
@@ -246,11 +258,12 @@ def point_balances(backend: Backend, day: date, name: str) -> None:
             WHERE date <= {_d(day)} GROUP BY currency
         )
         SELECT b.account_id,
-               CAST(CASE WHEN a.currency = 'CNY' THEN b.balance
+               CAST(CASE WHEN a.account_id IS NULL THEN b.balance
                          ELSE round(CAST(b.balance AS DECIMAL(20,2)) * CAST(fx.rate AS DECIMAL(12,8)), 2)
                     END AS {JISHU}) AS balance
         FROM balances b
-        JOIN accounts a ON a.account_id = b.account_id
+        LEFT JOIN (SELECT account_id, currency FROM accounts WHERE currency <> 'CNY') a
+             ON a.account_id = b.account_id
         LEFT JOIN fx ON fx.currency = a.currency
         WHERE b.date = {_d(day)}
         """,

@@ -1,14 +1,18 @@
 """The incremental daily close (日终): fold one day's balances into running accumulators.
 
 ``rmperf close --date D`` reads day D's balances only, converts them to CNY
-(D16) and adds them to per-account *segment* sums kept in
-``<home>/close.duckdb``. A segment is a run of days within one month in
-which nothing that attribution depends on changes (no assignment starts or
-ends, no FTP rate takes effect: the same cuts as the full recompute's
-buckets, plus month starts). Month, quarter, half-year and year-to-date
-figures then come from the segments (:class:`AccumulatorSource`) through the
-same attribution SQL, without rescanning history; because a segment never
-spans a change, the result equals the full recompute to the fen.
+(D16) and writes them as one small Parquet file under ``<home>/close/days``
+(a file write, not an update of a large table). When a month's last day is
+closed, the month's days are folded into per-account *segment* sums kept in
+``<home>/close.duckdb``: one row per account and bucket, cut exactly as the
+full recompute cuts them (month starts and FTP changes for everyone, an
+account's own assignment changes for that account only; D32). Month,
+quarter, half-year and year-to-date figures then come from the segments and
+the open month's day files (:class:`AccumulatorSource`) through the same
+attribution SQL, without rescanning history; because a segment never spans
+a change, the result equals the full recompute to the fen. Month-end days
+and 1 January stay as files: they are the point balances (时点) and the
+baseline a period can ask for.
 
 The accumulators know what they were built from: every closed day keeps
 the store's fingerprint of that day and the set of change days (breaks)
@@ -21,22 +25,27 @@ recomputes them.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from rmperf.engine.attribution import JISHU, point_balances
+from rmperf.engine.attribution import (
+    JISHU,
+    _moving_sql,
+    build_buckets,
+    month_sums_sql,
+    point_balances,
+)
 from rmperf.engine.backend import Backend, DuckDBBackend
 from rmperf.home import Home
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS acc.segments (
     account_id VARCHAR NOT NULL, bucket DATE NOT NULL, jishu {JISHU} NOT NULL, days BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS acc.days (
-    day DATE NOT NULL, account_id VARCHAR NOT NULL, bucket DATE NOT NULL, balance {JISHU} NOT NULL);
-CREATE TABLE IF NOT EXISTS acc.points (day DATE NOT NULL, account_id VARCHAR NOT NULL, balance {JISHU} NOT NULL);
 CREATE TABLE IF NOT EXISTS acc.closed (
     day DATE PRIMARY KEY, fingerprint VARCHAR NOT NULL, breaks VARCHAR NOT NULL, store_version BIGINT);
+CREATE TABLE IF NOT EXISTS acc.folded (month DATE PRIMARY KEY);
 """
 
 
@@ -66,6 +75,7 @@ class DailyClose:
         self.home = home
         self.backend = backend
         self.path: Path = home.root / "close.duckdb"
+        self.days_dir: Path = home.root / "close" / "days"
         backend.con.execute(f"ATTACH IF NOT EXISTS '{self.path}' AS acc")
         backend.con.execute(SCHEMA)
 
@@ -101,10 +111,21 @@ class DailyClose:
         text = ",".join(d.isoformat() for d in breaks if d <= upto)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
-    def bucket_of(self, day: date, breaks: list[date]) -> date:
-        """The segment ``day`` belongs to: the latest change day or month start on or before it."""
-        month_start = day.replace(day=1)
-        return max([month_start, *[b for b in breaks if month_start <= b <= day]])
+    # -- the day files ---------------------------------------------------------------------
+    def day_file(self, day: date) -> Path:
+        return self.days_dir / f"{day.isoformat()}.parquet"
+
+    def days_sql(self, first: date, last: date) -> str:
+        """A relation ``(date, account_id, balance)`` over the day files from ``first`` to ``last``."""
+        files = [self.day_file(first + timedelta(days=i)) for i in range((last - first).days + 1)]
+        files = [f for f in files if f.exists()]
+        if not files:
+            return (
+                "(SELECT CAST(NULL AS DATE) AS date, CAST(NULL AS VARCHAR) AS account_id, "
+                f"CAST(NULL AS {JISHU}) AS balance WHERE false)"
+            )
+        listing = ", ".join(f"'{f}'" for f in files)
+        return f"read_parquet([{listing}])"
 
     # -- closing ---------------------------------------------------------------------------
     def closed_days(self) -> list[date]:
@@ -122,39 +143,53 @@ class DailyClose:
             raise StaleAccumulators(
                 f"{day} was closed from other data (restated or back-dated change); run rmperf close --rebuild"
             )
-        bucket = self.bucket_of(day, breaks)
         con = self.backend.con
         point_balances(self.backend, day, "close_day")
-        rows = self.backend.query("SELECT count(*) FROM close_day")[0][0]
+        self.days_dir.mkdir(parents=True, exist_ok=True)
+        staged = self.days_dir / f".{day.isoformat()}.parquet.tmp"
+        row = con.execute(
+            f"COPY (SELECT {_d(day)} AS date, account_id, balance FROM close_day) TO '{staged}' (FORMAT parquet)"
+        ).fetchone()
+        rows = int(row[0]) if row else 0
+        os.replace(staged, self.day_file(day))  # a reader sees the whole file or none
+        if day == _month_end(day):
+            self._fold(day.replace(day=1), day)
+        con.execute("INSERT INTO acc.closed VALUES (?, ?, ?, ?)", [day, fingerprint, key, self.backend.version])
+        return CloseResult(day, rows, "closed")
+
+    def _fold(self, first: date, last: date) -> None:
+        """Sum a closed month's day files into segments; keep only the point days' files."""
+        b = self.backend
+        build_buckets(b, first, last, "fold")
+        b.create_table("fold_changes", _moving_sql(first, last))
+        select = month_sums_sql(b, self.days_sql(first, last), first, last, "fold", keep_fx_days=False)
+        con = b.con
         con.execute("BEGIN TRANSACTION")
         try:
-            # The open month's days are appended (cheap, no update of a million
-            # rows a day); the month is folded into segment sums when it ends.
-            con.execute(f"INSERT INTO acc.days SELECT {_d(day)}, account_id, {_d(bucket)}, balance FROM close_day")
-            # keep the point balances a period can ask for: month ends and 1 January
-            # (the baseline fallback, D18); the latest day is in acc.days
-            if day == _month_end(day) or (day.month, day.day) == (1, 1):
-                con.execute(f"INSERT INTO acc.points SELECT {_d(day)}, account_id, balance FROM close_day")
-            if day == _month_end(day):
-                con.execute(
-                    f"""
-                    INSERT INTO acc.segments
-                    SELECT account_id, bucket, CAST(sum(balance) AS {JISHU}), count(*) FROM acc.days
-                    WHERE day BETWEEN {_d(day.replace(day=1))} AND {_d(day)} GROUP BY account_id, bucket
-                    """
-                )
-                con.execute(f"DELETE FROM acc.days WHERE day <= {_d(day)}")
-            con.execute("INSERT INTO acc.closed VALUES (?, ?, ?, ?)", [day, fingerprint, key, self.backend.version])
+            con.execute(f"DELETE FROM acc.segments WHERE bucket BETWEEN {_d(first)} AND {_d(last)}")
+            con.execute(f"INSERT INTO acc.segments SELECT account_id, bucket, balance_sum, n FROM ({select})")
+            con.execute(f"INSERT OR REPLACE INTO acc.folded VALUES ({_d(first)})")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        return CloseResult(day, int(rows), "closed")
+        for i in range((last - first).days + 1):
+            day = first + timedelta(days=i)
+            if day != last and (day.month, day.day) != (1, 1):
+                self.day_file(day).unlink(missing_ok=True)
+
+    def folded(self, month: date) -> bool:
+        return bool(
+            self.backend.query(f"SELECT count(*) FROM acc.folded WHERE month = {_d(month.replace(day=1))}")[0][0]
+        )
 
     def rebuild(self, through: date, first: date | None = None) -> int:
         """Forget the accumulators and close every day from ``first`` (default: the first balance) to ``through``."""
         con = self.backend.con
-        con.execute("DELETE FROM acc.segments; DELETE FROM acc.days; DELETE FROM acc.points; DELETE FROM acc.closed")
+        con.execute("DELETE FROM acc.segments; DELETE FROM acc.closed; DELETE FROM acc.folded")
+        if self.days_dir.exists():
+            for f in self.days_dir.glob("*.parquet"):
+                f.unlink()
         start = first or self.backend.query("SELECT min(date) FROM balances")[0][0]
         count = 0
         day = start
@@ -167,6 +202,8 @@ class DailyClose:
     # -- checking -----------------------------------------------------------------------------
     def check_fresh(self, first: date, last: date) -> None:
         """Every day from ``first`` to ``last`` is closed, from the data the store now holds."""
+        if last != _month_end(last) and self.folded(last):
+            raise StaleAccumulators(f"{last} is inside {last:%Y-%m}, which the daily close keeps only as a whole month")
         closed = {
             r[0]: (r[1], r[2])
             for r in self.backend.query(
@@ -201,35 +238,45 @@ class AccumulatorSource:
         self.close = close
 
     def reduce(self, backend: Backend, start: date, end: date, prefix: str) -> None:
+        """``{prefix}_acct`` from the folded months' segments and the open month's day files."""
+        from rmperf.engine.attribution import _month_spans
+
         self.close.check_fresh(start, end)
+        build_buckets(backend, start, end, prefix)
+        backend.create_table(f"{prefix}_changes", _moving_sql(start, end))
+        parts = []
+        for first, last in _month_spans(start, end):
+            if self.close.folded(first):
+                if last != _month_end(first):
+                    raise StaleAccumulators(
+                        f"{last} is inside {first:%Y-%m}, which the daily close keeps only as a whole month"
+                    )
+                parts.append(
+                    f"SELECT account_id, bucket, jishu, days FROM acc.segments "
+                    f"WHERE bucket BETWEEN {_d(first)} AND {_d(last)}"
+                )
+            else:
+                select = month_sums_sql(
+                    backend, self.close.days_sql(first, last), first, last, prefix, keep_fx_days=False
+                )
+                backend.create_table(f"{prefix}_open_{first:%Y%m}", select)
+                parts.append(f"SELECT account_id, bucket, balance_sum, n FROM {prefix}_open_{first:%Y%m}")
         backend.create_table(
             f"{prefix}_acct",
             f"""
-            SELECT account_id, bucket, CAST(sum(jishu) AS {JISHU}) AS jishu, CAST(sum(days) AS BIGINT) AS days,
+            SELECT account_id, bucket, CAST(jishu AS {JISHU}) AS jishu, CAST(days AS BIGINT) AS days,
                    CAST(0 AS BIGINT) AS missing_fx
-            FROM (SELECT account_id, bucket, jishu, days FROM acc.segments
-                  UNION ALL SELECT account_id, bucket, balance, 1 FROM acc.days) s
-            WHERE bucket BETWEEN {_d(start)} AND {_d(end)}
-            GROUP BY account_id, bucket
+            FROM ({" UNION ALL ".join(parts)}) s(account_id, bucket, jishu, days)
             """,
         )
 
     def point(self, backend: Backend, day: date, name: str) -> None:
         if not self.has_day(backend, day):
             raise StaleAccumulators(f"no closed balances for {day}: run rmperf close --date {day}")
-        backend.create_table(
-            name,
-            f"SELECT account_id, balance FROM acc.points WHERE day = {_d(day)} "
-            f"UNION ALL SELECT account_id, balance FROM acc.days WHERE day = {_d(day)} "
-            f"AND NOT EXISTS (SELECT 1 FROM acc.points WHERE day = {_d(day)})",
-        )
+        backend.create_table(name, f"SELECT account_id, balance FROM read_parquet('{self.close.day_file(day)}')")
 
     def has_day(self, backend: Backend, day: date) -> bool:
-        found = backend.query(
-            f"SELECT (SELECT count(*) FROM acc.points WHERE day = {_d(day)}) "
-            f"+ (SELECT count(*) FROM acc.days WHERE day = {_d(day)})"
-        )
-        return bool(found[0][0])
+        return self.close.day_file(day).exists()
 
     def first_day(self, backend: Backend) -> date | None:
         row = backend.query("SELECT min(day) FROM acc.closed")
