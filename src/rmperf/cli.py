@@ -455,8 +455,10 @@ def close_cmd(
 
 @app.command("explain")
 def explain_cmd(
-    period: Annotated[str, typer.Option("--period")],
-    indicator: Annotated[str, typer.Option("--indicator")],
+    period: Annotated[str | None, typer.Option("--period")] = None,
+    indicator: Annotated[str | None, typer.Option("--indicator")] = None,
+    run: Annotated[int | None, typer.Option("--run", help="a run: the whole trace of --rm")] = None,
+    accounts: Annotated[int, typer.Option("--accounts", help="with --run: accounts shown per balance input")] = 10,
     rm: Annotated[str | None, typer.Option("--rm")] = None,
     org: Annotated[str | None, typer.Option("--org")] = None,
     pool: Annotated[str | None, typer.Option("--pool", help="the public pool of an org")] = None,
@@ -464,10 +466,21 @@ def explain_cmd(
     days: Annotated[bool, typer.Option("--days", help="also list each day")] = False,
     limit: Annotated[int, typer.Option("--limit")] = 50,
 ) -> None:
-    """指标明细 / the accounts (and days) behind one value; they add up to it."""
+    """指标明细 / the accounts (and days) behind one value; with --run, the whole trace of one RM's score."""
     from rmperf.core.periods import Period
     from rmperf.engine.explain import explain
 
+    if run is not None:
+        if not rm:
+            raise typer.BadParameter(_zh_en("--run 需要同时指定 --rm", "--run needs --rm"))
+        from rmperf.cli_runs import explain_run
+
+        explain_run(run, rm, accounts)
+        return
+    if not period or not indicator:
+        raise typer.BadParameter(
+            _zh_en("请指定 --period 和 --indicator,或 --run", "give --period and --indicator, or --run")
+        )
     owner = _owner(rm, org, pool)
     if owner is None:
         raise typer.BadParameter(_zh_en("请指定 --rm、--org 或 --pool", "give --rm, --org or --pool"))
@@ -496,4 +509,6 @@ def explain_cmd(
 
 
 def main() -> None:
+    import rmperf.cli_runs  # noqa: F401  (registers run, runs, results, diff)
+
     app()

@@ -176,6 +176,389 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "table {table}: {count} periods restated (new rows replace the stored ones): {periods}",
     ),
     "import.locked": ("另一个导入正在进行,请稍后再试", "another import is running; try again later"),
+    # --- scoring and ratings ----------------------------------------------------
+    "scoring.not_decimal": (
+        "{what} 的值 “{value}”(类型 {type})不是精确十进制数;评分只接受 Decimal 或整数,不接受浮点数",
+        "{what} = “{value}” (type {type}) is not an exact decimal; scoring takes Decimal or int, never float",
+    ),
+    "scoring.not_finite": ("{what} 的值 “{value}” 不是有限数", "{what} = “{value}” is not a finite number"),
+    "scoring.negative": ("{what} 不能为负:{value}", "{what} cannot be negative: {value}"),
+    "scoring.target_not_positive": (
+        "目标值 {target} 不大于 0(实际值 {actual}),无法计算完成率;此类指标请改用线性计分或分档计分",
+        "target {target} is not above 0 (actual {actual}), so actual ÷ target is meaningless; "
+        "score such an indicator with linear or bands",
+    ),
+    "scoring.floor_above_cap": ("下限 {floor} 高于上限 {cap}", "floor {floor} is above cap {cap}"),
+    "scoring.floor_above_full": ("扣分下限 {floor} 高于满分 {full}", "floor {floor} is above the full score {full}"),
+    "scoring.linear_points": (
+        "线性计分的两个点横坐标相同(x0 = x1 = {x})",
+        "linear scoring needs two different x values (x0 = x1 = {x})",
+    ),
+    "scoring.bands_empty": ("分档计分至少需要一个档次", "threshold bands need at least one band"),
+    "scoring.bands_duplicate": ("分档界限 {bound} 重复", "band bound {bound} appears more than once"),
+    "scoring.part_weights_keys": (
+        "综合排名的分项({parts})与分项权重({weights})不一致",
+        "the composite rank's parts ({parts}) and part weights ({weights}) do not match",
+    ),
+    "scoring.weights_zero": ("权重合计为 0", "the weights add up to 0"),
+    "scoring.veto_reason": ("一票否决必须写明原因", "a one-vote veto needs a reason"),
+    "scoring.coefficient_range": (
+        "经验调整系数 {coefficient} 超出 [−0.2, +0.2] 的范围",
+        "experience adjustment coefficient {coefficient} is outside [−0.2, +0.2]",
+    ),
+    "scoring.share_range": ("比例 {what} = {value} 应在 0 与 1 之间", "{what} = {value} must lie between 0 and 1"),
+    "ratings.name_duplicate": ("名称 {name} 重复", "{name} appears more than once"),
+    "ratings.criteria_weights_sum": (
+        "评价指标的权重合计为 {total},应为 100",
+        "the criteria weights add up to {total}, not 100",
+    ),
+    "ratings.role_weights_sum": (
+        "评价人角色的权重合计为 {total},应为 100",
+        "the rater role weights add up to {total}, not 100",
+    ),
+    "ratings.criterion_unknown": (
+        "评分中的指标 {criterion} 不在评价表中",
+        "criterion {criterion} is not on the rating form",
+    ),
+    "ratings.score_missing": ("评价指标 {criterion} 没有评分", "criterion {criterion} has no score"),
+    "ratings.score_range": (
+        "评价指标 {criterion} 的评分 {score} 超出 {low}–{high} 分",
+        "criterion {criterion}: score {score} is outside {low}–{high}",
+    ),
+    "ratings.form_invalid": ("评价表有 {count} 处问题", "the rating form has {count} problems"),
+    "ratings.pair_value": (
+        "比较表({row},{column})的值 “{value}” 无法识别:行优于列填 + 或 1,行不如列填 − 或 0",
+        "comparison ({row}, {column}) = “{value}” is not understood: + or 1 when the row is better, − or 0 when worse",
+    ),
+    "ratings.pair_diagonal": (
+        "{name} 与自己的比较(对角线)应为 0,实际为 “{value}”",
+        "{name} compared with themself (the diagonal) must be 0, not “{value}”",
+    ),
+    "ratings.pair_missing": ("{a} 与 {b} 没有比较结果", "{a} and {b} have not been compared"),
+    "ratings.pair_inconsistent": (
+        "{a} 与 {b} 的两次比较结果相互矛盾",
+        "the comparisons ({a}, {b}) and ({b}, {a}) contradict each other",
+    ),
+    "ratings.matrix_invalid": ("比较表有 {count} 处问题", "the comparison table has {count} problems"),
+    "ratings.shares_labels": (
+        "强制分配有 {labels} 个等级,却给了 {shares} 个比例",
+        "the forced distribution has {labels} grades but {shares} shares",
+    ),
+    "ratings.shares_sum": (
+        "强制分配比例合计为 {total},应为 100",
+        "the forced distribution shares add up to {total}, not 100",
+    ),
+    "ratings.grade_unknown": (
+        "{rm_id} 的等级 “{grade}” 不在 {allowed} 之中",
+        "{rm_id}: grade “{grade}” is not one of {allowed}",
+    ),
+    "ratings.grades_invalid": ("等级有 {count} 处问题", "the grades have {count} problems"),
+    "ratings.distribution_broken": (
+        "等级分布不符合强制分配比例 {shares}(共 {n} 人)",
+        "the grades break the forced distribution {shares} ({n} people)",
+    ),
+    "ratings.grade_too_many": (
+        "等级 {grade} 有 {count} 人,最多 {max} 人(多 {excess} 人)",
+        "grade {grade} has {count}, at most {max} allowed ({excess} too many)",
+    ),
+    "ratings.grade_too_few": (
+        "等级 {grade} 有 {count} 人,至少 {min} 人(少 {shortfall} 人)",
+        "grade {grade} has {count}, at least {min} needed ({shortfall} too few)",
+    ),
+    "ratings.role_unknown": (
+        "评价人角色 “{role}” 未知;可选:{allowed}",
+        "unknown rater role “{role}”; allowed: {allowed}",
+    ),
+    "ratings.role_unweighted": (
+        "评价人角色 {role} 有评分,但方案没有给它权重",
+        "rater role {role} has scores but no weight",
+    ),
+    "ratings.role_missing": (
+        "缺少评价人角色 {roles} 的评分(方案未允许按其余角色重新折算权重)",
+        "no score from rater role(s) {roles} (the scheme does not allow re-weighting over the other roles)",
+    ),
+    "ratings.no_roles_present": ("没有任何有权重的评价人角色的评分", "no score from any weighted rater role"),
+    "ratings.rows_period_mixed": (
+        "评分数据包含多个考核期({periods}),请指定考核期",
+        "the ratings rows span several periods ({periods}); name the period",
+    ),
+    "ratings.row_duplicate": (
+        "评价人 {rater_id} 对 {rm_id} 的指标 {criterion} 重复评分",
+        "rater {rater_id} scored {rm_id} on {criterion} more than once",
+    ),
+    "ratings.rater_roles": (
+        "评价人 {rater_id} 对 {rm_id} 使用了多个角色:{roles}",
+        "rater {rater_id} rated {rm_id} under several roles: {roles}",
+    ),
+    "ratings.rater_problem": ("评价人 {rater_id} 对 {rm_id} 的评价表", "rater {rater_id}'s form for {rm_id}"),
+    "ratings.rm_problem": ("{rm_id} 的多方评价", "{rm_id}'s multi-rater blend"),
+    "ratings.rows_invalid": ("评分数据有 {count} 处问题", "the ratings rows have {count} problems"),
+    # --- schemes ---
+    "scheme.file_unreadable": ("无法读取方案文件:{detail}", "cannot read the scheme file: {detail}"),
+    "scheme.not_found": (
+        "找不到方案 {name}(既不是文件,也不是内置模板)",
+        "scheme {name} not found (neither a file nor a template)",
+    ),
+    "scheme.yaml_syntax": ("YAML 语法错误:{detail}", "YAML syntax error: {detail}"),
+    "scheme.duplicate_key": (
+        "键 {key} 重复(第 {first_line} 行已出现)",
+        "key {key} appears twice (first on line {first_line})",
+    ),
+    "scheme.not_mapping": (
+        "方案文件的顶层应为“键: 值”映射",
+        "the top level of a scheme file must be a mapping of keys to values",
+    ),
+    "scheme.missing": ("缺少必填项", "required key is missing"),
+    "scheme.unknown_key": ("未知的键 {key}(拼写错误?)", "unknown key {key} (misspelt?)"),
+    "scheme.flow_comma": (
+        "未知的键 {key}:在 {{…}} 里写含逗号的值(如公式)时,请给值加引号",
+        "unknown key {key}: inside {{…}}, quote a value that contains a comma (such as a formula)",
+    ),
+    "scheme.not_number": ("“{value}” 不是数字", "“{value}” is not a number"),
+    "scheme.not_int": ("“{value}” 不是整数", "“{value}” is not a whole number"),
+    "scheme.not_date": ("“{value}” 不是日期(应为 YYYY-MM-DD)", "“{value}” is not a date (expected YYYY-MM-DD)"),
+    "scheme.not_bool": ("“{value}” 不是 true/false", "“{value}” is not true/false"),
+    "scheme.not_text": ("应为文本", "expected text"),
+    "scheme.not_list": ("应为列表", "expected a list"),
+    "scheme.not_mapping_value": ("应为“键: 值”映射", "expected a mapping of keys to values"),
+    "scheme.not_allowed": (
+        "取值 “{value}” 不在允许范围内:{allowed}",
+        "“{value}” is not allowed; use one of: {allowed}",
+    ),
+    "scheme.too_short": ("至少需要 {min} 项", "needs at least {min} entries"),
+    "scheme.out_of_range": ("“{value}” 超出范围:{detail}", "“{value}” is out of range: {detail}"),
+    "scheme.invalid": ("取值无效:{detail}", "invalid value: {detail}"),
+    "scheme.unknown_method": (
+        "未知的计分方法 “{value}”;可用:{allowed}",
+        "unknown scoring method “{value}”; use one of: {allowed}",
+    ),
+    "scheme.method_missing": ("缺少计分方法 method;可用:{allowed}", "method is missing; use one of: {allowed}"),
+    "scheme.unknown_target_kind": (
+        "未知的目标类型 “{value}”;可用:{allowed}",
+        "unknown target kind “{value}”; use one of: {allowed}",
+    ),
+    "scheme.bad_key": (
+        "“{value}” 不能作为标识:只能用小写字母、数字和下划线,并以字母开头",
+        "“{value}” cannot be used as a key: lower-case letters, digits and _ only, starting with a letter",
+    ),
+    "scheme.bad_id": (
+        "方案编号 “{value}” 只能用小写字母、数字、- 和 _",
+        "scheme id “{value}” may use lower-case letters, digits, - and _ only",
+    ),
+    "scheme.duplicate_id": (
+        "{what} “{key}” 重复(已在 {first} 定义)",
+        "{what} “{key}” is defined twice (first at {first})",
+    ),
+    "scheme.name_clash": (
+        "名称 “{name}” 既是{first}又是{second},请改名",
+        "the name “{name}” is both {first} and {second}; rename one",
+    ),
+    "scheme.name_reserved": (
+        "“{name}” 是公式函数名,不能用作名称",
+        "“{name}” is a formula function and cannot be a name",
+    ),
+    "scheme.unknown_indicator": ("未知的引擎指标代码 “{code}”", "unknown engine indicator code “{code}”"),
+    "scheme.input_kind": (
+        "输入须二选一:indicator(引擎指标)或 manual: true(上传值)",
+        "an input needs exactly one of indicator (an engine indicator) or manual: true (an uploaded value)",
+    ),
+    "scheme.blank_category": ("指标类别 category 不能为空", "category cannot be blank"),
+    "scheme.unknown_input": (
+        "“{name}” 不是已定义的输入、自定义指标或引擎指标代码",
+        "“{name}” is not a defined input, custom indicator or engine indicator code",
+    ),
+    "scheme.input_required": ("计分方法 {method} 需要 input", "method {method} needs an input"),
+    "scheme.formula_empty": ("公式为空", "the formula is empty"),
+    "scheme.formula_syntax": (
+        "公式语法错误:{detail}(第 {offset} 个字符附近)",
+        "formula syntax error: {detail} (near character {offset})",
+    ),
+    "scheme.formula_attribute": (
+        "公式中不允许属性访问:“{snippet}”",
+        "attribute access is not allowed in a formula: “{snippet}”",
+    ),
+    "scheme.formula_subscript": (
+        "公式中不允许下标:“{snippet}”",
+        "subscripts are not allowed in a formula: “{snippet}”",
+    ),
+    "scheme.formula_lambda": ("公式中不允许 lambda:“{snippet}”", "lambda is not allowed in a formula: “{snippet}”"),
+    "scheme.formula_constant": (
+        "公式中只允许数字常量:“{snippet}”",
+        "only numbers are allowed as constants in a formula: “{snippet}”",
+    ),
+    "scheme.formula_forbidden": (
+        "公式中不允许这种写法:“{snippet}”",
+        "this construct is not allowed in a formula: “{snippet}”",
+    ),
+    "scheme.formula_operator": (
+        "公式中不允许运算符 {operator}:“{snippet}”",
+        "operator {operator} is not allowed in a formula: “{snippet}”",
+    ),
+    "scheme.formula_function": (
+        "公式中不允许调用 {name};可用:{allowed}",
+        "calling {name} is not allowed in a formula; available: {allowed}",
+    ),
+    "scheme.formula_call": (
+        "公式中只能调用内置函数:“{snippet}”",
+        "only the built-in functions can be called: “{snippet}”",
+    ),
+    "scheme.formula_call_keywords": (
+        "函数 {name} 只接受按位置给出的参数",
+        "function {name} takes positional arguments only",
+    ),
+    "scheme.formula_arity": (
+        "函数 {name} 需要 {expected} 个参数,实际 {found} 个",
+        "function {name} takes {expected} arguments, got {found}",
+    ),
+    "scheme.formula_function_as_name": ("“{name}” 是函数,应写成 {name}(…)", "“{name}” is a function; write {name}(…)"),
+    "scheme.formula_unknown_name": (
+        "公式中的名称 “{name}” 不是输入、常量、自定义指标或引擎指标代码",
+        "the name “{name}” in the formula is not an input, constant, custom indicator or engine indicator code",
+    ),
+    "scheme.formula_condition": (
+        "where 的条件应为比较(< <= > >= == !=,可用 and/or/not 连接):“{snippet}”",
+        "the condition of where must be a comparison (< <= > >= == !=, joined with and/or/not): “{snippet}”",
+    ),
+    "scheme.formula_condition_as_number": (
+        "比较或逻辑条件只能用作 where 的条件:“{snippet}”",
+        "a comparison can only be the condition of where: “{snippet}”",
+    ),
+    "scheme.formula_list": (
+        "列表只能用作 tiers 的档位表:“{snippet}”",
+        "a list can only be the table of tiers: “{snippet}”",
+    ),
+    "scheme.formula_tiers": (
+        "tiers 的第二个参数应为 [[界限, 值], …],界限与值为数字且界限递增:“{snippet}”",
+        "the second argument of tiers must be [[bound, value], …] of numbers with ascending bounds: “{snippet}”",
+    ),
+    "scheme.formula_cycle": ("自定义指标循环引用:{cycle}", "custom indicators refer to each other in a cycle: {cycle}"),
+    "scheme.dated_need_from": (
+        "有多条生效值时,每条都需要 from",
+        "with more than one dated entry, every entry needs from",
+    ),
+    "scheme.dated_order": (
+        "生效日期应按先后排列:{date} 不晚于前一条的 {previous}",
+        "dated entries must be in date order: {date} is not after {previous}",
+    ),
+    "scheme.dated_overlap": (
+        "生效期重叠:前一条至 {to} 止,本条自 {date} 起",
+        "dated entries overlap: the previous one runs to {to}, this one starts {date}",
+    ),
+    "scheme.dated_to_before_from": ("to {to} 早于 from {from_}", "to {to} is before from {from_}"),
+    "scheme.weights_sum": (
+        "维度权重合计为 {total},应为 100{when}",
+        "the dimension weights add up to {total}, not 100{when}",
+    ),
+    "scheme.item_weights_sum": (
+        "维度 {dimension} 的指标权重合计为 {total},与维度权重 {weight} 不符{when}",
+        "the item weights of dimension {dimension} add up to {total}, not its weight {weight}{when}",
+    ),
+    "scheme.when_from": ("(自 {date} 起)", " (from {date})"),
+    "scheme.weight_required": ("指标需要权重 weight", "the item needs a weight"),
+    "scheme.weight_not_zero": (
+        "计分方法 {method} 不计入权重,weight 应为 0 或不写",
+        "method {method} is outside the weights; weight must be 0 or omitted",
+    ),
+    "scheme.needs_target": ("计分方法 {method} 需要目标值 target", "method {method} needs a target"),
+    "scheme.bands_order": ("分档界限重复:{bound}", "a band bound appears twice: {bound}"),
+    "scheme.linear_points": ("x0 与 x1 不能相等({x})", "x0 and x1 cannot be equal ({x})"),
+    "scheme.floor_cap": ("下限 floor {floor} 大于上限 cap {cap}", "floor {floor} is above cap {cap}"),
+    "scheme.negative": ("{what} 不能为负数:{value}", "{what} cannot be negative: {value}"),
+    "scheme.share_range": ("{what} 应在 0 到 1 之间:{value}", "{what} must be between 0 and 1: {value}"),
+    "scheme.limit_range": (
+        "经验调整幅度 limit 应在 0 到 0.2 之间(004):{value}",
+        "the experience limit must be between 0 and 0.2 (004): {value}",
+    ),
+    "scheme.percent_sum": ("{what} 合计为 {total},应为 100", "{what} add up to {total}, not 100"),
+    "scheme.rating_criteria": ("量表法需要评价要素 criteria", "the rating scale needs criteria"),
+    "scheme.distribution_len": (
+        "强制分配比例与等级分值的个数不一致({shares} 与 {grades})",
+        "the forced distribution has {shares} shares but {grades} grade shares",
+    ),
+    "scheme.basis_value": (
+        "计息天数 basis 只能是 365 或 360:{value}",
+        "the day-count basis must be 365 or 360: {value}",
+    ),
+    "scheme.provision_grades": (
+        "贷款损失准备比例需要且只需要五级分类:{allowed}",
+        "provision rates need exactly the five grades: {allowed}",
+    ),
+    "scheme.vip_floors": (
+        "贵宾户档位下限应为正数、互不相同且从高到低排列",
+        "VIP floors must be positive, distinct and highest first",
+    ),
+    "scheme.unknown_dimension": ("“{name}” 不是方案中的维度", "“{name}” is not a dimension of the scheme"),
+    "scheme.variant_path": (
+        "变体路径 “{path}” 不指向方案中的维度或指标",
+        "variant path “{path}” names no dimension or item of the scheme",
+    ),
+    "scheme.variant_field": (
+        "变体不能修改 “{field}”;可修改:{allowed}",
+        "a variant cannot set “{field}”; it may set: {allowed}",
+    ),
+    "scheme.empty_applies": ("适用范围中的机构编号不能为空", "an org id in applies_to cannot be blank"),
+    "scheme.valid_range": ("valid_to {to} 早于 valid_from {from_}", "valid_to {to} is before valid_from {from_}"),
+    "scheme.period_kind": (
+        "方案 {scheme} 不适用于{kind}考核期;适用于:{allowed}",
+        "scheme {scheme} does not run for {kind} periods; it runs for: {allowed}",
+    ),
+    "scheme.outside_validity": (
+        "考核期末 {date} 不在方案有效期({from_} 至 {to})内",
+        "the period's last day {date} is outside the scheme's validity ({from_} to {to})",
+    ),
+    "scheme.no_value_in_force": ("{date} 没有生效的取值", "no value is in force on {date}"),
+    "scheme.period_dates": ("考核期起止日期有误:{start} 至 {end}", "the period's dates are wrong: {start} to {end}"),
+    "scheme.table_missing_column": (
+        "上传表缺少必需的列 {column}",
+        "the uploaded table lacks the required column {column}",
+    ),
+    "scheme.table_unknown_key": (
+        "{column} “{value}” 不是方案中的{what}",
+        "{column} “{value}” is not {what} of the scheme",
+    ),
+    "scheme.table_number": ("“{value}” 不是数字", "“{value}” is not a number"),
+    "scheme.table_blank": ("{column} 不能为空", "{column} cannot be blank"),
+    "scheme.table_duplicate": (
+        "重复的行:{key}(第 {first_line} 行已出现)",
+        "duplicate row {key} (first on line {first_line})",
+    ),
+    "scheme.table_period": ("考核期 “{value}” 无法解析", "cannot parse the period “{value}”"),
+    "scheme.ratings_refused": (
+        "指标 {item} 的定性评价被拒绝(组 {group})",
+        "the ratings of item {item} are refused (group {group})",
+    ),
+    "scheme.kind_month": ("月度", "monthly"),
+    "scheme.kind_quarter": ("季度", "quarterly"),
+    "scheme.kind_half": ("半年", "half-yearly"),
+    "scheme.kind_year": ("年度", "annual"),
+    "scheme.weights_zero": (
+        "贡献度、进步率、计划达到率的权重 a、b、c 不能全为 0",
+        "the weights a, b, c of contribution, progress and plan cannot all be 0",
+    ),
+    "scheme.what_item": ("指标", "an item"),
+    "scheme.what_input": ("手工输入项", "a manual input"),
+    "scheme.what_dimension": ("维度", "dimension"),
+    "scheme.what_itemkey": ("指标", "item"),
+    "scheme.what_input_name": ("输入", "input"),
+    "scheme.what_custom": ("自定义指标", "custom indicator"),
+    "scheme.what_constant": ("常量", "constant"),
+    "scheme.what_variant": ("变体", "variant"),
+    "scheme.what_indicator": ("引擎指标代码", "an engine indicator code"),
+    # --- scheme evaluation notes (per RM) ---
+    "scheme.note.missing_input": ("{name} 无取值", "{name} has no value"),
+    "scheme.note.division_by_zero": ("{name}:除数为零,无取值", "{name}: division by zero, no value"),
+    "scheme.note.no_target": ("指标 {item} 没有目标值", "item {item} has no target"),
+    "scheme.note.no_previous": ("指标 {item} 没有上年同期值", "item {item} has no value for the same period last year"),
+    "scheme.note.scored_missing": ("指标 {item} 无取值,按 {rule} 计分", "item {item} has no value; scored as {rule}"),
+    "scheme.note.refused": ("指标 {item} 无法计分", "item {item} cannot be scored"),
+    "scheme.note.experience_missing": ("没有经验调整系数,不作调整", "no experience coefficient; no adjustment"),
+    "scheme.note.experience_range": (
+        "经验调整系数 {value} 超出 ±{limit},不作调整",
+        "the experience coefficient {value} is beyond ±{limit}; no adjustment",
+    ),
+    "scheme.note.no_team": ("没有所属团队,不作团队加权", "no team; no team blend"),
+    "scheme.note.veto": ("一票否决:{reason}", "one-vote veto: {reason}"),
+    "scheme.note.no_rating": ("指标 {item} 没有定性评价", "item {item} has no ratings"),
 }
 
 

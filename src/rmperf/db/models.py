@@ -122,3 +122,64 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("the audit log is append-only")
+
+
+class Run(models.Model):
+    """A numbered calculation of one scheme on one period (考核计算批次), reproducible from what it records.
+
+    The inputs are the store's version (whose files never change), the
+    scheme file's exact text and the uploaded tables' content; the code is
+    the package version and a hash of its source. Running again on the same
+    inputs gives a new run with the same ``result_hash``.
+    """
+
+    store = models.CharField(max_length=36, db_index=True)
+    created_at = models.DateTimeField()
+    user = models.CharField(max_length=150)
+    scheme_id = models.CharField(max_length=64)
+    scheme_version = models.IntegerField()
+    scheme_source = models.TextField()  # the path or template name asked for
+    scheme_text = models.TextField()  # the file as it was read
+    scheme_hash = models.CharField(max_length=64)
+    period = models.CharField(max_length=32)
+    engine = models.CharField(max_length=16)
+    store_version = models.IntegerField(null=True)
+    input_hash = models.CharField(max_length=64)
+    #: the uploaded tables (targets, manual values): name → sha256 and rows
+    uploads = models.JSONField(default=dict)
+    code_version = models.CharField(max_length=100)
+    result_hash = models.CharField(max_length=64)
+    rm_count = models.IntegerField(default=0)
+    skipped = models.JSONField(default=list)
+    notes = models.JSONField(default=list)
+    #: seconds per step (indicators, evaluation, storing)
+    timings = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"run {self.pk} {self.scheme_id} v{self.scheme_version} {self.period}"
+
+
+class RunResult(models.Model):
+    """One RM's result in a run: the headline figures as columns, the whole trace as JSON.
+
+    Decimals are kept as text (exact; JSON and SQLite have no decimal type).
+    """
+
+    run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="results")
+    rm_id = models.CharField(max_length=64)
+    org_id = models.CharField(max_length=64)
+    total = models.CharField(max_length=40)
+    rank = models.IntegerField()
+    group = models.CharField(max_length=200)
+    veto = models.BooleanField(default=False)
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ("run", "rm_id")
+        constraints = (models.UniqueConstraint(fields=("run", "rm_id"), name="one_result_per_rm_and_run"),)
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} {self.rm_id} {self.total}"

@@ -1,0 +1,310 @@
+"""CLI commands of runs: ``run``, ``runs``, ``results``, ``diff`` and ``explain --run``.
+
+Registered on the main Typer app by ``rmperf.cli`` (imported at its end).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table as RichTable
+
+from rmperf import i18n
+from rmperf.cli import State, _backend, _zh_en, app, console, err_console
+
+
+def _print_scheme_error(error: Any) -> None:
+    err_console.print(_zh_en("考核方案有误:", "the scheme has problems:"), style="bold red")
+    for problem in error.problems:
+        err_console.print("  " + problem.render(i18n.get_language()), style="red", highlight=False, markup=False)
+
+
+def _orgs(backend: Any) -> dict[str, dict[str, Any]]:
+    return {
+        o: {"name": n, "level": lv, "parent_id": p}
+        for o, n, lv, p in backend.query("SELECT org_id, name, level, parent_id FROM orgs")
+    }
+
+
+@app.command("run")
+def run_cmd(
+    scheme: Annotated[str, typer.Option("--scheme", help="a scheme file, or a shipped template's name")],
+    period: Annotated[str, typer.Option("--period", help="2025, 2025-H1, 2025-Q2 or 2025-06")],
+    engine: Annotated[str, typer.Option("--engine", help="duckdb (default) or spark")] = "duckdb",
+    master: Annotated[str | None, typer.Option("--master", help="Spark master URL")] = None,
+    targets: Annotated[Path | None, typer.Option("--targets", help="targets table: rm_id, item, target")] = None,
+    values: Annotated[Path | None, typer.Option("--values", help="manual values: rm_id, input, value")] = None,
+    user: Annotated[str | None, typer.Option("--user")] = None,
+    top: Annotated[int, typer.Option("--top", help="print the first N of each rank group")] = 0,
+) -> None:
+    """考核计算 / run a scheme on a period; prints the run id."""
+    import getpass
+
+    from rmperf.core.scheme import SchemeError
+    from rmperf.runs.report import top as top_of
+    from rmperf.runs.service import run_scheme
+
+    backend = _backend(engine, master)
+    started = time.monotonic()
+    try:
+        with console.status(_zh_en("计算中…", "computing…")) as status:
+
+            def progress(step: str) -> None:
+                labels = {
+                    "indicators": ("计算指标", "indicators"),
+                    "previous": ("计算上年同期", "last year"),
+                    "scoring": ("计分", "scoring"),
+                }
+                zh, en = labels.get(step, (step, step))
+                status.update(_zh_en(zh, en) + "…")
+
+            outcome = run_scheme(
+                State.home,
+                backend,
+                scheme,
+                period,
+                engine=engine,
+                targets_file=targets,
+                values_file=values,
+                user=user or getpass.getuser(),
+                progress=progress,
+            )
+    except SchemeError as error:
+        _print_scheme_error(error)
+        raise typer.Exit(1) from None
+    seconds = time.monotonic() - started
+    ev = outcome.evaluation
+    console.print(
+        _zh_en(
+            f"计算批次 {outcome.run_id}:{ev.scheme_id} v{ev.scheme_version} {ev.period},"
+            f"{len(ev.results)} 名客户经理,用时 {seconds:.1f} 秒"
+            f"(指标 {outcome.timings.get('indicators', 0):.1f} 秒,计分 {outcome.timings.get('scoring', 0):.2f} 秒)",
+            f"run {outcome.run_id}: {ev.scheme_id} v{ev.scheme_version} {ev.period}, {len(ev.results)} RMs, "
+            f"{seconds:.1f} s (indicators {outcome.timings.get('indicators', 0):.1f} s, "
+            f"scoring {outcome.timings.get('scoring', 0):.2f} s)",
+        )
+    )
+    console.print(f"result hash {outcome.result_hash[:16]}", style="dim")
+    for note in outcome.notes:
+        err_console.print(_zh_en("说明:", "note: ") + note, style="yellow")
+    if top:
+        _print_top(top_of([r.to_dict() for r in ev.results], top), ev.period)
+    # the run id alone on the last line, for scripts
+    print(outcome.run_id, file=sys.stdout)
+
+
+def _print_top(payloads: list[Any], period: str) -> None:
+    table = RichTable(title=_zh_en(f"{period} 排名前列", f"{period}: the top of each rank group"))
+    for header in (
+        _zh_en("排名组", "group"),
+        _zh_en("名次", "rank"),
+        _zh_en("客户经理", "RM"),
+        _zh_en("总分", "total"),
+    ):
+        table.add_column(header)
+    for p in payloads:
+        table.add_row(p["group"], f"{p['rank']}/{p['rank_n']}", f"{p['rm_id']} {p.get('name') or ''}", p["total"])
+    console.print(table)
+
+
+@app.command("runs")
+def runs_cmd(limit: Annotated[int, typer.Option("--limit")] = 20) -> None:
+    """计算批次列表 / the latest runs."""
+    _backend()
+    from rmperf.db.models import Run
+
+    table = RichTable(
+        "id",
+        _zh_en("方案", "scheme"),
+        _zh_en("期间", "period"),
+        _zh_en("人数", "RMs"),
+        _zh_en("时间", "when"),
+        _zh_en("结果哈希", "result hash"),
+    )
+    for r in Run.objects.filter(store=State.home.store_id()).order_by("-id")[:limit]:
+        table.add_row(
+            str(r.pk),
+            f"{r.scheme_id} v{r.scheme_version}",
+            r.period,
+            str(r.rm_count),
+            f"{r.created_at:%Y-%m-%d %H:%M}",
+            r.result_hash[:16],
+        )
+    console.print(table)
+
+
+def _meta(run: Any) -> dict[str, Any]:
+    return {
+        "run_id": run.pk,
+        "scheme_id": run.scheme_id,
+        "scheme_version": run.scheme_version,
+        "period": run.period,
+        "created_at": run.created_at.isoformat(),
+        "user": run.user,
+        "engine": run.engine,
+        "store_version": run.store_version,
+        "input_hash": run.input_hash,
+        "code_version": run.code_version,
+        "result_hash": run.result_hash,
+        "notes": run.notes,
+    }
+
+
+def _get_run(run_id: int) -> tuple[Any, list[dict[str, Any]]]:
+    from rmperf.db.models import Run
+    from rmperf.runs.service import load_results
+
+    try:
+        return load_results(run_id)
+    except Run.DoesNotExist:
+        err_console.print(_zh_en(f"没有计算批次 {run_id}", f"no run {run_id}"), style="red")
+        raise typer.Exit(1) from None
+
+
+@app.command("results")
+def results_cmd(
+    run: Annotated[int, typer.Option("--run", help="run id")],
+    fmt: Annotated[str, typer.Option("--format", help="json|csv|xlsx")] = "json",
+    out: Annotated[Path | None, typer.Option("--out", help="file to write (default: print JSON/CSV)")] = None,
+) -> None:
+    """考核结果导出 / a run's results per RM as JSON, CSV or XLSX."""
+    from rmperf.runs import report
+
+    backend = _backend()
+    the_run, payloads = _get_run(run)
+    if fmt not in ("json", "csv", "xlsx"):
+        raise typer.BadParameter(_zh_en("--format 只能是 json、csv 或 xlsx", "--format is json, csv or xlsx"))
+    if fmt == "xlsx":
+        from rmperf.reports.xlsx import write_results
+
+        target = out or Path(f"run-{run}.xlsx")
+        meta = _meta(the_run) | {"scheme_name_zh": the_run.scheme_id}
+        write_results(target, meta, payloads, _orgs(backend), lang=i18n.get_language())
+    elif out is None:
+        if fmt == "json":
+            data = {"run": _meta(the_run), "results": [report.record(p) for p in payloads]}
+            print(json.dumps(data, ensure_ascii=False, indent=1))
+        else:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "r.csv"
+                report.write_csv(path, payloads)
+                print(path.read_text(encoding="utf-8-sig"), end="")
+        return
+    else:
+        target = out
+        if fmt == "json":
+            report.write_json(target, _meta(the_run), payloads)
+        else:
+            report.write_csv(target, payloads)
+    console.print(
+        _zh_en(f"已写出 {len(payloads)} 名客户经理的结果到 {target}", f"wrote {len(payloads)} RMs to {target}")
+    )
+
+
+@app.command("diff")
+def diff_cmd(
+    run_a: Annotated[int, typer.Argument(help="run id")],
+    run_b: Annotated[int, typer.Argument(help="run id")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """两次计算的差异 / what changed between two runs, and why (inputs, scheme, code)."""
+    from rmperf.runs.report import diff_runs
+
+    _backend()
+    a, pa = _get_run(run_a)
+    b, pb = _get_run(run_b)
+    d = diff_runs(a, b, pa, pb)
+    if as_json:
+        print(json.dumps(d, ensure_ascii=False, indent=1))
+        return
+    if d["same_result"]:
+        console.print(_zh_en("两次计算结果完全相同(结果哈希一致)。", "identical results (same result hash)."))
+    why = d["why"]
+    if not why:
+        console.print(_zh_en("输入、方案和代码均未变化。", "inputs, scheme and code are the same."))
+    if "inputs" in why:
+        i = why["inputs"]
+        console.print(
+            _zh_en("输入数据变化:", "inputs changed: ")
+            + f"store v{i['store_version'][0]} → v{i['store_version'][1]}, "
+            + f"{i['input_hash'][0][:12]} → {i['input_hash'][1][:12]}"
+        )
+    if "scheme" in why:
+        s = why["scheme"]
+        console.print(
+            _zh_en("考核方案变化:", "scheme changed: ")
+            + f"{s['id'][0]} v{s['version'][0]} → {s['id'][1]} v{s['version'][1]}"
+        )
+        for line in s["diff"][:80]:
+            console.print("  " + line, highlight=False, markup=False)
+    if "code" in why:
+        console.print(_zh_en("程序版本变化:", "code changed: ") + f"{why['code'][0]} → {why['code'][1]}")
+    if "period" in why:
+        console.print(_zh_en("期间不同:", "different periods: ") + f"{why['period'][0]} / {why['period'][1]}")
+    changed = d["changed_rms"]
+    console.print(_zh_en(f"{len(changed)} 名客户经理的结果有变化", f"{len(changed)} RMs changed"))
+    for c in changed[:50]:
+        if "only_in" in c:
+            console.print(f"  {c['rm_id']}: " + _zh_en(f"仅在批次 {c['only_in']}", f"only in run {c['only_in']}"))
+            continue
+        items = ", ".join(f"{k} {v.get('score', v)}" for k, v in c["items"].items())
+        console.print(
+            f"  {c['rm_id']}: {c['total'][0]} → {c['total'][1]}, rank {c['rank'][0]} → {c['rank'][1]}  {items}"
+        )
+
+
+def explain_run(run_id: int, rm: str, accounts: int) -> None:
+    """``rmperf explain --run ID --rm RM``: the whole trace, and the accounts behind each balance input."""
+    from rmperf.core.periods import Period
+    from rmperf.engine.explain import explain
+    from rmperf.engine.indicators import INDICATORS
+    from rmperf.runs.report import explain_lines
+
+    backend = _backend()
+    the_run, payloads = _get_run(run_id)
+    payload = next((p for p in payloads if p["rm_id"] == rm), None)
+    if payload is None:
+        err_console.print(_zh_en(f"批次 {run_id} 中没有客户经理 {rm}", f"run {run_id} has no RM {rm}"), style="red")
+        raise typer.Exit(1)
+    console.print(
+        _zh_en(
+            f"批次 {run_id} · {the_run.scheme_id} v{the_run.scheme_version} · {the_run.period}",
+            f"run {run_id} · {the_run.scheme_id} v{the_run.scheme_version} · {the_run.period}",
+        ),
+        style="bold",
+    )
+    for line in explain_lines(payload, i18n.get_language()):
+        console.print(line, highlight=False, markup=False)
+    if accounts <= 0:
+        return
+    period = Period.parse(the_run.period)
+    for v in payload["values"]:
+        code, category = v.get("indicator"), v.get("category") or "all"
+        if v["kind"] != "engine" or code not in INDICATORS:
+            continue
+        try:
+            e = explain(backend, period, ("rm", rm), code, category)
+        except (ValueError, KeyError) as error:
+            console.print(f"  {v['name']}: {error}", style="dim")
+            continue
+        console.print("")
+        console.print(
+            _zh_en(f"{v['name']} = {e.value:,} 的账户明细:", f"{v['name']} = {e.value:,}, by account:"), style="bold"
+        )
+        for c in e.accounts[:accounts]:
+            console.print(f"  {c.account_id}  {c.customer_id}  {c.category}  {c.value:,}", highlight=False)
+        if len(e.accounts) > accounts:
+            rest = sum((c.value for c in e.accounts[accounts:]), start=type(e.value)(0))
+            console.print(
+                _zh_en(
+                    f"  其余 {len(e.accounts) - accounts} 个账户合计 {rest:,}",
+                    f"  {len(e.accounts) - accounts} more accounts, together {rest:,}",
+                )
+            )

@@ -1,0 +1,416 @@
+"""The raw scheme models (原始模型): what a YAML scheme file may say, checked by pydantic.
+
+These models check shape and types only (unknown keys, missing keys, wrong
+types, unknown scoring methods). Cross-field rules — weights summing to 100,
+known indicator codes, formulas, dated entries in order — are checked by
+``rmperf.core.scheme.load``, which validates each piece separately so that a
+broken item does not hide the problems of the others.
+
+Every weight, target, threshold and coefficient is *dated*: a plain value or
+a list of ``{value, from, to, ref}`` entries, normalised here to a tuple of
+:class:`DatedEntry`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from rmperf.contract import GRADES, POSTS, RATER_ROLES, REGION_TYPES
+from rmperf.core.scheme.source import register_tags
+
+T = TypeVar("T")
+
+PeriodKindName = Literal["month", "quarter", "half", "year"]
+GroupKey = Literal["post", "grade", "region_type", "branch", "subbranch", "org", "team"]
+Post = Literal["corporate", "retail", "inclusive", "wealth"]
+RegionType = Literal["agri_county", "industrial_county", "urban"]
+Grade = Literal["trainee", "junior", "mid_2", "mid_1", "senior_3", "senior_2", "senior_1", "principal"]
+RaterRole = Literal["self", "supervisor", "committee", "department", "customer", "peer"]
+RoundingMode = Literal["half_up", "half_even"]
+
+assert set(Post.__args__) == set(POSTS)  # type: ignore[attr-defined]
+assert set(RegionType.__args__) == set(REGION_TYPES)  # type: ignore[attr-defined]
+assert set(Grade.__args__) == set(GRADES)  # type: ignore[attr-defined]
+assert set(RaterRole.__args__) == set(RATER_ROLES)  # type: ignore[attr-defined]
+
+_STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+_DATED_KEYS = {"value", "from", "to", "ref"}
+
+
+class _Model(BaseModel):
+    model_config = _STRICT
+
+
+# --- dated values -------------------------------------------------------------
+
+
+class DatedEntry(_Model, Generic[T]):
+    """One value in force from ``from_`` to ``to`` (both inclusive), approved by ``ref``."""
+
+    value: T
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+    ref: str | None = None
+    #: True when the file gave a plain value rather than a list of entries
+    plain: bool = Field(default=False, exclude=True)
+
+
+def is_dated_list(value: Any) -> bool:
+    """A list of mappings that use the keys of a dated entry (rather than a plain list value)."""
+    return (
+        isinstance(value, list)
+        and len(value) > 0
+        and all(isinstance(e, dict) for e in value)
+        and any(set(map(str, e)) & _DATED_KEYS for e in value)
+    )
+
+
+def _wrap_dated(value: Any) -> Any:
+    if is_dated_list(value):
+        return value
+    return [{"value": value, "plain": True}]
+
+
+Band = tuple[Decimal, Decimal]
+DatedDecimal = Annotated[tuple[DatedEntry[Decimal], ...], BeforeValidator(_wrap_dated)]
+DatedInt = Annotated[tuple[DatedEntry[int], ...], BeforeValidator(_wrap_dated)]
+DatedBands = Annotated[tuple[DatedEntry[tuple[Band, ...]], ...], BeforeValidator(_wrap_dated)]
+DatedShares = Annotated[tuple[DatedEntry[tuple[Decimal, ...]], ...], BeforeValidator(_wrap_dated)]
+DatedRates = Annotated[tuple[DatedEntry[dict[str, Decimal]], ...], BeforeValidator(_wrap_dated)]
+
+
+def _text(value: Any) -> Any:
+    return {"zh": value} if isinstance(value, str) else value
+
+
+class Text(_Model):
+    """A name in Chinese and, optionally, English."""
+
+    zh: str
+    en: str | None = None
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" and self.en else self.zh
+
+
+Name = Annotated[Text, BeforeValidator(_text)]
+
+
+# --- header -----------------------------------------------------------------
+
+
+class AppliesTo(_Model):
+    posts: tuple[Post, ...] = ()
+    region_types: tuple[RegionType, ...] = ()
+    orgs: tuple[str, ...] = ()
+    grades: tuple[Grade, ...] = ()
+
+
+class Rounding(_Model):
+    places: int = Field(default=2, ge=0, le=8)
+    mode: RoundingMode = "half_up"
+
+
+class Parameters(_Model):
+    """Engine parameters the scheme supplies (FlowParams / QualityParams); omitted = engine default."""
+
+    basis: DatedInt | None = None
+    provision_rates: DatedRates | None = None
+    vip_floors: DatedShares | None = None
+    card_quality_weight: DatedDecimal | None = None
+    active_txn_threshold: DatedInt | None = None
+    pricing_tolerance: DatedDecimal | None = None
+    expected_loss_rates: DatedRates | None = None
+    default_expected_loss_rate: DatedDecimal | None = None
+    capital_factors: DatedRates | None = None
+    default_capital_factor: DatedDecimal | None = None
+    hurdle_rate: DatedDecimal | None = None
+
+
+class Header(_Model):
+    """The top level of a scheme file, its collections left for piecewise checking."""
+
+    id: str
+    version: int = Field(ge=1)
+    name: Name
+    memo: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    total: Literal["weighted", "sum"] = "weighted"
+    periods: tuple[PeriodKindName, ...]
+    applies_to: AppliesTo = AppliesTo()
+    rank_group: tuple[GroupKey, ...] = ("post",)
+    rounding: Rounding = Rounding()
+    parameters: Parameters = Parameters()
+    constants: dict[str, Any] = {}
+    inputs: dict[str, Any] = {}
+    custom: dict[str, Any] = {}
+    dimensions: list[Any]
+    adjustments: dict[str, Any] = {}
+    variants: list[Any] = []
+
+
+# --- inputs and custom indicators ---------------------------------------------------
+
+
+def _input(value: Any) -> Any:
+    if isinstance(value, str):
+        code, _, category = value.partition(":")
+        return {"indicator": code.strip(), "category": category.strip() or "all"}
+    return value
+
+
+class InputSpec(_Model):
+    """An engine indicator by code and category, or a manual per-RM value (``manual: true``)."""
+
+    indicator: str | None = None
+    category: str = "all"
+    manual: bool = False
+    name: Name | None = None
+
+
+InputField = Annotated[InputSpec, BeforeValidator(_input)]
+
+
+def _custom(value: Any) -> Any:
+    return {"formula": value} if isinstance(value, str) else value
+
+
+class CustomSpec(_Model):
+    formula: str
+    name: Name | None = None
+    unit: str | None = None
+
+
+CustomField = Annotated[CustomSpec, BeforeValidator(_custom)]
+
+# --- targets --------------------------------------------------------------------------
+
+
+class AbsoluteTarget(_Model):
+    kind: Literal["absolute"]
+    value: DatedDecimal
+
+
+class TableTarget(_Model):
+    kind: Literal["table"]
+    default: DatedDecimal | None = None
+
+
+class GrowthTarget(_Model):
+    kind: Literal["growth"]
+    rate: DatedDecimal
+
+
+class DifferentialTarget(_Model):
+    """级差地租 (000): ``base + factor × baseline``, baseline an input such as the RM's inherited book."""
+
+    kind: Literal["differential"]
+    base: DatedDecimal
+    factor: DatedDecimal
+    baseline: str
+
+
+def _target(value: Any) -> Any:
+    if isinstance(value, dict) and "kind" in value:
+        return value
+    return {"kind": "absolute", "value": value}
+
+
+Target = Annotated[
+    AbsoluteTarget | TableTarget | GrowthTarget | DifferentialTarget,
+    Field(discriminator="kind"),
+    BeforeValidator(_target),
+]
+
+# --- items ------------------------------------------------------------------------------
+
+WhenMissing = Literal["zero", "full", "skip"]
+Ties = Literal["min", "average", "dense"]
+Basis = Literal["value", "ratio"]
+
+
+class ItemBase(_Model):
+    key: str
+    name: Name
+    input: str | None = None
+    weight: DatedDecimal | None = None
+    target: Target | None = None
+    when_missing: WhenMissing = "zero"
+
+
+class ItemCommon(ItemBase):
+    """The fields every item has, checked on their own when the method is unknown."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+
+class AchievementItem(ItemBase):
+    method: Literal["achievement"]
+    floor: DatedDecimal | None = None
+    cap: DatedDecimal | None = None
+
+
+class LinearItem(ItemBase):
+    method: Literal["linear"]
+    x0: DatedDecimal
+    y0: DatedDecimal
+    x1: DatedDecimal
+    y1: DatedDecimal
+    clamp: bool = True
+    basis: Basis = "value"
+
+
+class BandsItem(ItemBase):
+    method: Literal["bands"]
+    bands: DatedBands
+    higher_is_better: bool = True
+    basis: Basis = "value"
+
+
+class ValueItem(ItemBase):
+    method: Literal["value"]
+    factor: DatedDecimal | None = None
+
+
+class RankItem(ItemBase):
+    method: Literal["rank"]
+    higher_is_better: bool = True
+    ties: Ties = "min"
+    normalize: bool = False
+    group: tuple[GroupKey, ...] | None = None
+
+
+class CompositeRankItem(ItemBase):
+    method: Literal["composite_rank"]
+    contribution: DatedDecimal
+    progress: DatedDecimal
+    plan: DatedDecimal
+    ties: Ties = "min"
+    group: tuple[GroupKey, ...] | None = None
+
+
+class DeductionItem(ItemBase):
+    method: Literal["deduction"]
+    per: DatedDecimal
+    floor: DatedDecimal | None = None
+
+
+class VetoItem(ItemBase):
+    method: Literal["veto"]
+    reason: Name | None = None
+
+
+class PlusMinusPart(_Model):
+    input: str
+    per: DatedDecimal
+    label: Name | None = None
+
+
+class PlusMinusItem(ItemBase):
+    method: Literal["plus_minus"]
+    parts: tuple[PlusMinusPart, ...] = Field(min_length=1)
+    cap: DatedDecimal | None = None
+    floor: DatedDecimal | None = None
+
+
+class RatingItem(ItemBase):
+    method: Literal["rating"]
+    form: Literal["scale", "forced_distribution"] = "scale"
+    scale_max: DatedDecimal | None = None
+    criteria: dict[str, DatedDecimal] = {}
+    raters: dict[RaterRole, DatedDecimal] = {}
+    missing_raters: Literal["refuse", "renormalise"] = "refuse"
+    criterion: str = "grade"
+    distribution: DatedShares | None = None
+    grade_shares: DatedShares | None = None
+    group: tuple[GroupKey, ...] | None = None
+
+
+Item = Annotated[
+    AchievementItem
+    | LinearItem
+    | BandsItem
+    | ValueItem
+    | RankItem
+    | CompositeRankItem
+    | DeductionItem
+    | VetoItem
+    | PlusMinusItem
+    | RatingItem,
+    Field(discriminator="method"),
+]
+
+METHODS: tuple[str, ...] = (
+    "achievement",
+    "linear",
+    "bands",
+    "value",
+    "rank",
+    "composite_rank",
+    "deduction",
+    "veto",
+    "plus_minus",
+    "rating",
+)
+#: methods whose score does not depend on other RMs
+RELATIVE_METHODS = frozenset({"rank", "composite_rank", "rating"})
+#: methods that need a target
+NEEDS_TARGET = frozenset({"achievement", "composite_rank"})
+#: methods scored outside the weights (weight 0)
+UNWEIGHTED_METHODS = frozenset({"veto", "plus_minus"})
+TARGET_KINDS = ("absolute", "table", "growth", "differential")
+
+register_tags([*METHODS, *TARGET_KINDS])
+
+
+class DimensionShell(_Model):
+    key: str
+    name: Name
+    weight: DatedDecimal | None = None
+    factor: DatedDecimal | None = None
+    items: list[Any] = Field(min_length=1)
+
+
+# --- adjustments and variants ----------------------------------------------------------------
+
+
+class SplitAdjustment(_Model):
+    qualitative: tuple[str, ...] = Field(min_length=1)
+    share: DatedDecimal
+
+
+class ExperienceAdjustment(_Model):
+    input: str
+    limit: DatedDecimal | None = None
+
+
+class TeamAdjustment(_Model):
+    share: DatedDecimal
+
+
+class Adjustments(_Model):
+    split: SplitAdjustment | None = None
+    experience: ExperienceAdjustment | None = None
+    team: TeamAdjustment | None = None
+
+
+class When(_Model):
+    posts: tuple[Post, ...] = ()
+    region_types: tuple[RegionType, ...] = ()
+    orgs: tuple[str, ...] = ()
+    grades: tuple[Grade, ...] = ()
+    period_kinds: tuple[PeriodKindName, ...] = ()
+
+
+class VariantShell(_Model):
+    key: str
+    name: Name | None = None
+    when: When
+    set: dict[str, Any] = {}
+    remove: tuple[str, ...] = ()
+    add: dict[str, list[Any]] = {}

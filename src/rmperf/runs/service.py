@@ -1,0 +1,344 @@
+"""Runs (考核计算): a scheme on a period, computed, stored with everything needed to reproduce and explain it.
+
+``run_scheme`` loads the scheme (a file or a shipped template's name),
+resolves it for the period, computes the indicators it reads, evaluates it
+and stores the run: every indicator value, score, rank and the trace, with
+the input content hash (the store's version, the scheme text, the uploaded
+tables), the scheme version and the code version. Same inputs → the same
+``result_hash``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from rmperf import __version__
+from rmperf.core.periods import Period
+from rmperf.core.scheme import Evaluation, Plan, Scheme, build_plan, evaluate, load_scheme, resolve
+from rmperf.core.scheme.errors import Problem, SchemeError
+from rmperf.engine.backend import Backend
+from rmperf.home import Home
+from rmperf.runs.collect import EngineValues, engine_values, ratings_rows, rm_contexts, same_period_last_year
+
+Progress = Callable[[str], None]
+
+
+@cache
+def code_version() -> str:
+    """``<package version>+<sha256 of the package's source, 12 hex>``: changes with any code change."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts and "migrations" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def scheme_file(ref: str) -> Path:
+    """A scheme file path, or the file of a shipped template named ``ref`` (``rural-2023``)."""
+    path = Path(ref)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    from rmperf.schemes.templates import names, template_path
+
+    if ref in names():
+        return template_path(ref)
+    raise SchemeError([Problem("scheme.not_found", {"name": ref}, (), ref)])
+
+
+def read_table(path: Path) -> list[dict[str, object]]:
+    """Rows of an uploaded CSV (UTF-8, BOM accepted) or XLSX (first sheet) with a header row.
+
+    Each row carries its line number as ``_line`` for error messages.
+    """
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+        book.close()
+        if not rows:
+            return []
+        header = [str(h).strip() if h is not None else "" for h in rows[0]]
+        return [
+            {"_line": i + 2, **{h: ("" if v is None else str(v)) for h, v in zip(header, row, strict=False) if h}}
+            for i, row in enumerate(rows[1:])
+            if any(v is not None and str(v).strip() for v in row)
+        ]
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [{"_line": i + 2, **row} for i, row in enumerate(csv.DictReader(fh))]
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def canonical(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def result_hash(evaluation: Evaluation) -> str:
+    """The hash of every RM's figures and trace (not of when or by whom the run was made)."""
+    return _sha(canonical([r.to_dict() for r in evaluation.results]).encode())
+
+
+def store_input_hash(home: Home, version: int | None) -> str:
+    """The content of the store as of ``version``: every file's table, partition, rows and size."""
+    from rmperf.db.models import StoredFile
+
+    files = StoredFile.objects.filter(store=home.store_id(), added_in_id__lte=version or 0).exclude(
+        removed_in_id__lte=version or 0
+    )
+    listing = sorted((f.table, f.partition, f.path, f.rows, f.bytes) for f in files)
+    return _sha(canonical(listing).encode())
+
+
+@dataclass
+class Prepared:
+    """A scheme loaded and planned for a period."""
+
+    source: str
+    path: Path
+    text: str
+    scheme: Scheme
+    period: Period
+    plan: Plan
+
+
+def prepare(ref: str, period_label: str) -> Prepared:
+    """Load ``ref`` (file or template) and plan it for ``period_label``; SchemeError lists every problem."""
+    path = scheme_file(ref)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SchemeError([Problem("scheme.file_unreadable", {"detail": str(error)}, (), str(path))]) from None
+    scheme = load_scheme(text, source=str(path))
+    period = Period.parse(period_label)
+    resolved = resolve(scheme, period.start, period.end, period.kind, label=period.label)
+    return Prepared(ref, path, text, scheme, period, build_plan(resolved))
+
+
+@dataclass
+class Inputs:
+    """Everything ``evaluate`` is given, gathered from the store and the uploads."""
+
+    current: EngineValues
+    previous: EngineValues | None
+    targets: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    manual: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    ratings: list[dict[str, Any]] = field(default_factory=list)
+    veto_reasons: dict[str, str] = field(default_factory=dict)
+    uploads: dict[str, dict[str, object]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _keyed(values: Mapping[str, Mapping[str, Decimal]]) -> dict[str, dict[tuple[str, str], Decimal | None]]:
+    out: dict[str, dict[tuple[str, str], Decimal | None]] = {}
+    for rm_id, by_name in values.items():
+        row: dict[tuple[str, str], Decimal | None] = {}
+        for name, value in by_name.items():
+            code, _, category = name.partition(":")
+            row[(code, category or "all")] = value
+        out[rm_id] = row
+    return out
+
+
+def veto_reasons(backend: Backend, period: Period) -> dict[str, str]:
+    """rm_id → the descriptions of the period's vetoing violations (shown with a 一票否决)."""
+    if not backend.has_rows("violations"):
+        return {}
+    rows = backend.query(
+        "SELECT rm_id, string_agg(coalesce(description, code), '; ' ORDER BY date, code) FROM violations "
+        f"WHERE coalesce(veto, false) AND date BETWEEN DATE '{period.start}' AND DATE '{period.end}' "
+        "GROUP BY rm_id"
+    )
+    return {r: str(d) for r, d in rows}
+
+
+def gather(
+    backend: Backend,
+    prepared: Prepared,
+    *,
+    targets_file: Path | None = None,
+    values_file: Path | None = None,
+    source: Any = None,
+    progress: Progress | None = None,
+) -> Inputs:
+    plan = prepared.plan
+    say = progress or (lambda _m: None)
+    codes = [code for code, _ in plan.engine_inputs]
+    say("indicators")
+    current = engine_values(backend, prepared.period, codes, plan.parameters, source)
+    previous = None
+    notes: list[str] = []
+    if plan.needs_previous:
+        last = same_period_last_year(prepared.period)
+        first = backend.query("SELECT min(date) FROM balances")[0][0]
+        if first is not None and first <= last.start:
+            say("previous")
+            previous = engine_values(backend, last, codes, plan.parameters)
+        else:
+            notes.append(f"no_previous_period:{last.label}")
+    inputs = Inputs(current, previous, notes=notes)
+    if targets_file is not None:
+        data = targets_file.read_bytes()
+        from rmperf.core.scheme import parse_targets
+
+        inputs.targets = parse_targets(read_table(targets_file), plan, source=str(targets_file))
+        inputs.uploads["targets"] = {"file": str(targets_file), "sha256": _sha(data)}
+    if values_file is not None:
+        data = values_file.read_bytes()
+        from rmperf.core.scheme import parse_values
+
+        inputs.manual = parse_values(read_table(values_file), plan, source=str(values_file))
+        inputs.uploads["values"] = {"file": str(values_file), "sha256": _sha(data)}
+    if plan.needs_ratings:
+        inputs.ratings = ratings_rows(backend, prepared.period)
+    inputs.veto_reasons = veto_reasons(backend, prepared.period)
+    return inputs
+
+
+def evaluate_inputs(backend: Backend, prepared: Prepared, inputs: Inputs) -> Evaluation:
+    rms = list(rm_contexts(backend).values())
+    return evaluate(
+        prepared.plan,
+        rms,
+        _keyed(inputs.current.values),
+        previous=_keyed(inputs.previous.values) if inputs.previous else None,
+        targets=inputs.targets or None,
+        ratings=inputs.ratings or None,
+        manual=inputs.manual or None,
+        veto_reasons=inputs.veto_reasons or None,
+    )
+
+
+@dataclass
+class RunOutcome:
+    run_id: int
+    evaluation: Evaluation
+    result_hash: str
+    timings: dict[str, float]
+    notes: list[str]
+
+
+def run_scheme(
+    home: Home,
+    backend: Backend,
+    ref: str,
+    period_label: str,
+    *,
+    engine: str = "duckdb",
+    targets_file: Path | None = None,
+    values_file: Path | None = None,
+    user: str = "",
+    source: Any = None,
+    progress: Progress | None = None,
+) -> RunOutcome:
+    """Compute and store a run; return its id and figures."""
+    from django.db import transaction
+
+    from rmperf.db.models import AuditEvent, Run, RunResult
+
+    clock = time.monotonic()
+    timings: dict[str, float] = {}
+    prepared = prepare(ref, period_label)
+    timings["load"] = time.monotonic() - clock
+    clock = time.monotonic()
+    inputs = gather(
+        backend, prepared, targets_file=targets_file, values_file=values_file, source=source, progress=progress
+    )
+    timings["indicators"] = time.monotonic() - clock
+    clock = time.monotonic()
+    if progress:
+        progress("scoring")
+    evaluation = evaluate_inputs(backend, prepared, inputs)
+    timings["scoring"] = time.monotonic() - clock
+    clock = time.monotonic()
+    digest = result_hash(evaluation)
+    version = getattr(backend, "version", None)
+    notes = sorted(set(inputs.notes + inputs.current.notes))
+    store_hash = store_input_hash(home, version)
+    # the data a run read (the scheme is recorded apart: its text and hash)
+    input_hash = _sha(canonical({"store": store_hash, "uploads": inputs.uploads}).encode())
+    with transaction.atomic():
+        run = Run.objects.create(
+            store=home.store_id(),
+            created_at=datetime.now(UTC),
+            user=user,
+            scheme_id=prepared.scheme.id,
+            scheme_version=prepared.scheme.version,
+            scheme_source=prepared.source,
+            scheme_text=prepared.text,
+            scheme_hash=_sha(prepared.text.encode()),
+            period=prepared.period.label,
+            engine=engine,
+            store_version=version,
+            input_hash=input_hash,
+            uploads=inputs.uploads,
+            code_version=code_version(),
+            result_hash=digest,
+            rm_count=len(evaluation.results),
+            skipped=list(evaluation.skipped),
+            notes=notes,
+            timings={},
+        )
+        RunResult.objects.bulk_create(
+            [
+                RunResult(
+                    run=run,
+                    rm_id=r.rm_id,
+                    org_id=r.org_id,
+                    total=format(r.total, "f"),
+                    rank=r.rank,
+                    group=r.group,
+                    veto=r.veto,
+                    payload=r.to_dict(),
+                )
+                for r in evaluation.results
+            ],
+            batch_size=500,
+        )
+        timings["store"] = time.monotonic() - clock
+        run.timings = {k: round(v, 3) for k, v in timings.items()}
+        run.save(update_fields=["timings"])
+        AuditEvent.objects.create(
+            at=run.created_at,
+            actor=user,
+            action="run.create",
+            object_type="run",
+            object_id=str(run.pk),
+            detail={
+                "scheme": prepared.scheme.id,
+                "scheme_version": prepared.scheme.version,
+                "period": prepared.period.label,
+                "input_hash": input_hash,
+                "result_hash": digest,
+                "code_version": code_version(),
+            },
+        )
+    return RunOutcome(run.pk, evaluation, digest, timings, notes)
+
+
+def load_results(run_id: int) -> tuple[Any, list[dict[str, Any]]]:
+    """A stored run and its per-RM payloads (ordered by rm_id)."""
+    from rmperf.db.models import Run
+
+    run = Run.objects.get(pk=run_id)
+    return run, [r.payload for r in run.results.order_by("rm_id")]
+
+
+def ranked(payloads: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Payloads by group, then rank, then rm_id."""
+    return sorted(payloads, key=lambda p: (p["group"], p["rank"], p["rm_id"]))
