@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -525,7 +524,8 @@ dimensions:
 """
 
 
-def test_three_thousand_rms_with_thirty_items_evaluate_in_seconds() -> None:
+def test_three_thousand_rms_with_thirty_items() -> None:
+    """The bank's scale: 12 rank groups of 250. (How fast: ``bench/bench_scoring.py``.)"""
     plan = plan_of(big_scheme())
     assert len(plan.base.items) == 30
     rms = [RmContext(f"R{i:05d}", ("retail", "corporate")[i % 2], branch=f"B{i % 12}") for i in range(3000)]
@@ -536,9 +536,6 @@ def test_three_thousand_rms_with_thirty_items_evaluate_in_seconds() -> None:
         }
         for i, rm in enumerate(rms)
     }
-    started = time.perf_counter()
     result = evaluate(plan, rms, values)
-    elapsed = time.perf_counter() - started
     assert len(result.results) == 3000
     assert all(r.rank_n == 250 for r in result.results)  # 12 groups of post × branch
-    assert elapsed < 10, f"took {elapsed:.1f} s"

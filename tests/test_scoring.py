@@ -407,7 +407,7 @@ def test_every_result_is_a_decimal(a: Decimal, b: Decimal, c: Decimal, k: Decima
     for result in results:
         assert type(result.value) is Decimal
     ranked = rank_scores({"A": a, "B": c, "C": None, "D": b}, s, ties="average")
-    composite = composite_rank({"p": {"A": a, "B": c}, "q": {"A": c, "B": b}}, {"p": s, "q": 1 - s + k}, b)
+    composite = composite_rank({"p": {"A": a, "B": c}, "q": {"A": c, "B": b}}, {"p": s, "q": 1 - s + abs(k)}, b)
     for r in [*ranked.values(), *composite.values()]:
         assert type(r.score) is Decimal
     # team_blend stays between the two scores, split between its parts

@@ -147,8 +147,12 @@ def fmt(value: Decimal) -> str:
     """A number as written in a formula: plain notation, no trailing zeros, ≈ when very long."""
     if value.is_zero():
         return "0"
-    prefix = ""
     exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -FORMULA_PLACES <= exponent <= 0:
+        # the common case, with no context to open: a plain number of few places
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    prefix = ""
     with exact():
         if isinstance(exponent, int) and exponent < -FORMULA_PLACES:
             rounded = value.quantize(Decimal(1).scaleb(-FORMULA_PLACES))
