@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-import tests.scenarios.methods  # noqa: F401 - registers kind: method
+import tests.scenarios.methods  # registers kind: method
+import tests.scenarios.schemes  # noqa: F401 - registers kind: scheme
 from tests.scenarios.framework import ScenarioError, ScenarioMismatch, load, run_case
 
 
