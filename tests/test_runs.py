@@ -129,3 +129,25 @@ def test_a_broken_scheme_reports_every_problem_and_stores_nothing(bank: Path) ->
     for path in ("periods[1]", "inputs.dep", "custom.c.formula", "dimensions[0].items[0].weight[1].value"):
         assert path in bad.stderr, path
     assert rmperf("runs", home=bank).stdout == before
+
+
+def test_the_xlsx_export_opens_with_the_run_figures(bank: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    done = rmperf("run", "--scheme", "rural-2023", "--period", "2025-Q1", home=bank)
+    assert done.returncode == 0, done.stderr
+    rid = run_id(done.stdout)
+    data = json.loads(rmperf("results", "--run", str(rid), home=bank).stdout)
+    out = tmp_path / "r.xlsx"
+    written = rmperf("results", "--run", str(rid), "--format", "xlsx", "--out", str(out), home=bank)
+    assert written.returncode == 0, written.stderr
+    book = load_workbook(out)
+    assert {"考核结果", "汇总", "考核表", "说明"} <= set(book.sheetnames)
+    sheet = book["考核结果"]
+    cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
+    first = data["results"][0]
+    assert first["rm_id"] in cells
+    totals = {c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, int | float)}
+    from decimal import Decimal
+
+    assert any(Decimal(str(t)) == Decimal(first["total_score"]) for t in totals)

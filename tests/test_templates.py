@@ -780,12 +780,6 @@ _RESEARCH = ("市场调研数量", "市场调研质量", "市场调研状况分�
 _COMMS = ("与上下级沟通频率", "协调内部事务状况")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=SchemeError,
-    reason="evaluate gives every rating item all of an RM's rating rows, so a scheme with more than one "
-    "rating item refuses the other items' criteria (reported in docs/decisions-drafts/templates.md)",
-)
 def test_scorecard_4_1_with_ratings() -> None:
     """The qualitative groups from the ratings table (1–5 scale; raters self 20 %, committee 50 %, department 30 %).
 

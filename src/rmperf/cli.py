@@ -240,6 +240,48 @@ def demo_cmd(
         raise typer.Exit(code)
     _print_summary(time.monotonic() - started)
     _print_demo_indicators()
+    _demo_runs()
+
+
+def _demo_runs() -> None:
+    """Run the rural-2023 and retail-wealth-2007 templates on the last quarter and year; write the workbooks."""
+    from rmperf.cli_runs import _print_top, write_xlsx
+    from rmperf.core.scheme import SchemeError
+    from rmperf.runs.report import top
+    from rmperf.runs.service import load_results, prepare, run_scheme
+
+    backend = _backend()
+    last = backend.query("SELECT max(date) FROM balances")[0][0]
+    if last is None:
+        return
+    quarter = f"{last.year}-Q{(last.month - 1) // 3 + 1}"
+    out_dir = State.home.root / "reports"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for scheme in ("rural-2023", "retail-wealth-2007"):
+        for period in (quarter, str(last.year)):
+            try:
+                prepare(scheme, period)
+            except SchemeError:
+                # 003's retail wealth scheme is annual: it has no quarterly appraisal
+                console.print(
+                    _zh_en(f"{scheme} 不适用于 {period},跳过", f"{scheme} does not run for {period}; skipped"),
+                    style="dim",
+                )
+                continue
+            started = time.monotonic()
+            outcome = run_scheme(State.home, backend, scheme, period, user="demo")
+            the_run, payloads = load_results(outcome.run_id)
+            target = out_dir / f"{scheme}-{period}-run{outcome.run_id}.xlsx"
+            write_xlsx(target, the_run, payloads, backend)
+            console.print(
+                _zh_en(
+                    f"考核方案 {scheme} {period}:批次 {outcome.run_id},{len(payloads)} 名客户经理,"
+                    f"用时 {time.monotonic() - started:.1f} 秒;Excel:{target}",
+                    f"scheme {scheme} {period}: run {outcome.run_id}, {len(payloads)} RMs, "
+                    f"{time.monotonic() - started:.1f} s; workbook: {target}",
+                )
+            )
+            _print_top(top(payloads, 1), period)
 
 
 def _print_demo_indicators() -> None:

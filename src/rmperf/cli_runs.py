@@ -166,6 +166,16 @@ def _get_run(run_id: int) -> tuple[Any, list[dict[str, Any]]]:
         raise typer.Exit(1) from None
 
 
+def write_xlsx(target: Path, the_run: Any, payloads: list[dict[str, Any]], backend: Any) -> None:
+    """The run's workbook, with units from the scheme the run used (its stored text)."""
+    from rmperf.core.scheme import load_scheme
+    from rmperf.reports.xlsx import units_of_scheme, write_results
+
+    scheme = load_scheme(the_run.scheme_text, source=the_run.scheme_source)
+    meta = _meta(the_run) | {"scheme_name_zh": scheme.name.zh, "scheme_name_en": scheme.name.en}
+    write_results(target, meta, payloads, _orgs(backend), lang=i18n.get_language(), units=units_of_scheme(scheme))
+
+
 @app.command("results")
 def results_cmd(
     run: Annotated[int, typer.Option("--run", help="run id")],
@@ -180,11 +190,8 @@ def results_cmd(
     if fmt not in ("json", "csv", "xlsx"):
         raise typer.BadParameter(_zh_en("--format 只能是 json、csv 或 xlsx", "--format is json, csv or xlsx"))
     if fmt == "xlsx":
-        from rmperf.reports.xlsx import write_results
-
         target = out or Path(f"run-{run}.xlsx")
-        meta = _meta(the_run) | {"scheme_name_zh": the_run.scheme_id}
-        write_results(target, meta, payloads, _orgs(backend), lang=i18n.get_language())
+        write_xlsx(target, the_run, payloads, backend)
     elif out is None:
         if fmt == "json":
             data = {"run": _meta(the_run), "results": [report.record(p) for p in payloads]}

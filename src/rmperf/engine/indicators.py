@@ -28,7 +28,7 @@ and the result carries a note.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal, localcontext
@@ -127,7 +127,7 @@ def compute_balance_indicators(
     basis: int = 365,
     rounding: str = "half_up",
     source: attr.BalanceSource = attr.SCAN,
-    breakdown: str | None = None,
+    breakdown: str | Sequence[str] | None = None,
 ) -> BalanceResult:
     """Every balance indicator of ``period`` for every RM, pool, team and org unit.
 
@@ -137,8 +137,10 @@ def compute_balance_indicators(
     """
     if basis not in (360, 365):
         raise ValueError("the day-count basis is 365 or 360")
-    if breakdown is not None and breakdown not in BREAKDOWNS:
-        raise ValueError(f"unknown breakdown {breakdown!r}; use one of {', '.join(BREAKDOWNS)}")
+    wanted = [breakdown] if isinstance(breakdown, str) else list(breakdown or ())
+    for one in wanted:
+        if one not in BREAKDOWNS:
+            raise ValueError(f"unknown breakdown {one!r}; use one of {', '.join(BREAKDOWNS)}")
     notes: list[str] = []
     if not backend.has_rows("balances"):
         raise MissingInput("balances")
@@ -164,7 +166,9 @@ def compute_balance_indicators(
 
     def sums(table: str, column: str) -> Sums:
         plain = _sums(backend, table, column)
-        return {**plain, **_sums(backend, table, column, breakdown)} if breakdown else plain
+        for one in wanted:
+            plain = {**plain, **_sums(backend, table, column, one)}
+        return plain
 
     jishu = sums("p_attr", "jishu")
     spread = sums("p_attr", "spread_jishu")

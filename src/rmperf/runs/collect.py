@@ -121,16 +121,30 @@ def engine_params(parameters: Mapping[str, Any]) -> tuple[int, str, Any, Any]:
     return basis, rounding, FlowParams(**flow), QualityParams(**quality)
 
 
+def breakdowns_of(inputs: Iterable[tuple[str, str]]) -> list[str]:
+    """The balance breakdowns a scheme's categories name: ``deposit/customer_kind=personal`` → ``customer_kind``."""
+    out: list[str] = []
+    for _, category in inputs:
+        for part in category.split("/")[1:]:
+            name = part.split("=", 1)[0]
+            if name not in out:
+                out.append(name)
+    return out
+
+
 def engine_values(
     backend: Backend,
     period: Period,
     codes: Iterable[str],
     parameters: Mapping[str, Any],
     source: Any = None,
+    breakdowns: Iterable[str] = (),
 ) -> EngineValues:
     """The RM-level values of every indicator in the groups ``codes`` belong to.
 
-    ``source`` is the balance source (scan or the daily close's accumulators).
+    ``source`` is the balance source (scan or the daily close's accumulators);
+    ``breakdowns`` the balance breakdowns (``customer_kind``, ``currency`` …)
+    whose categories the scheme reads.
     """
     from rmperf.engine import attribution as attr
     from rmperf.engine.flows import compute_flow_indicators
@@ -144,7 +158,7 @@ def engine_values(
     try:
         if "balances" in groups:
             result = compute_balance_indicators(
-                backend, period, basis=basis, rounding=rounding, source=source or attr.SCAN
+                backend, period, basis=basis, rounding=rounding, source=source or attr.SCAN, breakdown=list(breakdowns)
             )
             values += result.values
             out.notes += result.notes

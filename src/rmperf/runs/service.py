@@ -28,7 +28,14 @@ from rmperf.core.scheme import Evaluation, Plan, Scheme, build_plan, evaluate, l
 from rmperf.core.scheme.errors import Problem, SchemeError
 from rmperf.engine.backend import Backend
 from rmperf.home import Home
-from rmperf.runs.collect import EngineValues, engine_values, ratings_rows, rm_contexts, same_period_last_year
+from rmperf.runs.collect import (
+    EngineValues,
+    breakdowns_of,
+    engine_values,
+    ratings_rows,
+    rm_contexts,
+    same_period_last_year,
+)
 
 Progress = Callable[[str], None]
 
@@ -179,8 +186,9 @@ def gather(
     plan = prepared.plan
     say = progress or (lambda _m: None)
     codes = [code for code, _ in plan.engine_inputs]
+    breakdowns = breakdowns_of(plan.engine_inputs)
     say("indicators")
-    current = engine_values(backend, prepared.period, codes, plan.parameters, source)
+    current = engine_values(backend, prepared.period, codes, plan.parameters, source, breakdowns)
     previous = None
     notes: list[str] = []
     if plan.needs_previous:
@@ -188,9 +196,13 @@ def gather(
         first = backend.query("SELECT min(date) FROM balances")[0][0]
         if first is not None and first <= last.start:
             say("previous")
-            previous = engine_values(backend, last, codes, plan.parameters)
+            previous = engine_values(backend, last, codes, plan.parameters, breakdowns=breakdowns)
         else:
             notes.append(f"no_previous_period:{last.label}")
+    produced = {key for row in current.values.values() for key in row}
+    for code, category in plan.engine_inputs:
+        if current.values and f"{code}:{category}" not in produced and code not in current.missing:
+            notes.append(f"input_never_produced:{code}:{category}")
     inputs = Inputs(current, previous, notes=notes)
     if targets_file is not None:
         data = targets_file.read_bytes()

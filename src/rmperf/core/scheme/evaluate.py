@@ -597,6 +597,10 @@ def _score_ratings(
     wanted = {state.ctx.rm_id for state, _ in members}
     label = plan.resolved.period.label
     own_rows = [r for r in rows if str(r.get("rm_id")) in wanted and str(r.get("period", label)) == label]
+    if p.get("criteria"):
+        # a scheme may rate several things (conduct, research, cooperation): each item reads its own criteria
+        own = {str(c) for c in p["criteria"]}
+        own_rows = [r for r in own_rows if str(r.get("criterion")) in own]
     scale_max = _dec(p.get("scale_max"), rating_rules.SCALE[1])
     problems: list[Problem] = []
     source = plan.resolved.scheme.source
