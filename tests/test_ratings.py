@@ -122,7 +122,7 @@ def test_simple_ranking_full_marks_and_refusal() -> None:
 
 NAMES = ["王", "钱", "张", "赵", "李"]
 #: 004's table, row vs column ("+" = the row is better); the OCR lost the "−" cells,
-#: which follow from each pair having exactly one "+" (see docs/decisions-drafts/scoring.md).
+#: which follow from each pair having exactly one "+" (see docs/decisions.md, D59).
 TABLE_004 = {
     "王": ["0", "-", "-", "+", "+"],
     "钱": ["+", "0", "+", "+", "+"],
