@@ -219,12 +219,12 @@ def _month(day: date) -> str:
 
 
 class Parts:
-    """Component queries, run as ONE union query (on Spark one job instead of one per part).
+    """Component queries, one small query per group of components.
 
     Each part gives ``owner_kind, owner_id, v0, v1, …`` with ``names`` naming
     the value columns; the result is (owner_kind, owner_id, component) → exact
-    sum. (The per-month attribution queries stay apart: a union over many
-    deep cached Spark plans exhausted the driver's heap while planning.)
+    sum. (They once ran as one UNION ALL, one Spark job; on the large bank
+    DuckDB 1.4 hung on it after spilling, so they run apart.)
     """
 
     def __init__(self) -> None:
@@ -243,8 +243,11 @@ class Parts:
         if not self.selects:
             return
         backend.register_rows("q_unpivot", [("i", "BIGINT")], [(i,) for i in range(10)])
-        for kind, owner, component, value in backend.query("\nUNION ALL\n".join(self.selects)):
-            _add(sums, kind, owner, component, value)
+        # one query per group: each result is small, and on the large bank a single UNION ALL
+        # of all of them left DuckDB 1.4 waiting forever once it had spilled to disk
+        for select in self.selects:
+            for kind, owner, component, value in backend.query(select):
+                _add(sums, kind, owner, component, value)
 
 
 def _add(sums: Sums, kind: str, owner: str, component: str, value: Any) -> None:
@@ -319,7 +322,8 @@ def _new_loans(backend: Backend, period: Period, params: QualityParams) -> None:
             WHERE category = 'loan' AND opened_on BETWEEN {start} AND {end}
         ),
         fd AS (
-            SELECT b.account_id, min(b.date) AS day
+            -- the first balance row of each new loan, in one pass over the period's rows
+            SELECT b.account_id, min(b.date) AS day, min_by(b.balance, b.date) AS balance
             FROM balances b JOIN n ON n.account_id = b.account_id
             WHERE b.date BETWEEN {start} AND {end} AND b.date >= n.opened_on
             GROUP BY b.account_id
@@ -339,8 +343,7 @@ def _new_loans(backend: Backend, period: Period, params: QualityParams) -> None:
                CASE WHEN b.balance IS NOT NULL AND n.currency <> 'CNY' AND fx.rate IS NULL THEN 1 ELSE 0 END
                    AS missing_fx
         FROM n
-        LEFT JOIN fd ON fd.account_id = n.account_id
-        LEFT JOIN balances b ON b.account_id = fd.account_id AND b.date = fd.day
+        LEFT JOIN fd b ON b.account_id = n.account_id
         LEFT JOIN fx ON fx.account_id = n.account_id
         """,
     )
