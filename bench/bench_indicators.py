@@ -12,11 +12,16 @@ Measured:
   account — the least any correct plan must do;
 - full: ``compute_balance_indicators`` for the whole year (every RM, pool,
   team and org; every balance indicator);
-- close: ``rmperf close`` of the year's last day, onto accumulators that
-  already hold the day before (built first, not timed);
+- close: ``rmperf close`` of one mid-month day (the days before it in that
+  month closed first, not timed), and apart the month-end day, which also
+  folds the month into segments;
 - January by the engine, and January by a straightforward day-by-day pandas
-  implementation (``bench/pandas_baseline.py``, float64), for the ratio.
-  PostgreSQL is not measured yet.
+  implementation (``bench/pandas_baseline.py``, float64), for the ratio;
+- with ``RMPERF_BENCH_PG_URL=postgresql://…``: January by the same SQL on
+  PostgreSQL (``bench/pg_backend.py``: loaded first, load timed apart),
+  its figures compared with DuckDB's to the fen. A full year in PostgreSQL
+  (300 M rows loaded row by row through COPY) is not attempted: the month
+  gives the ratio.
 """
 
 from __future__ import annotations
@@ -68,6 +73,26 @@ elif what == "pandas_month":
     t = time.monotonic()
     pandas_baseline.balance_indicators(files, date(year, 1, 1), date(year, 1, 31))
     out["seconds"] = time.monotonic() - t
+elif what == "postgres_month":
+    # the same SQL on PostgreSQL: January's balances and the reference tables loaded, then
+    # the month's balance indicators computed there and compared with DuckDB's to the fen
+    sys.path.insert(0, "bench")
+    import pg_backend
+    from rmperf.core.periods import Period
+    from rmperf.engine.indicators import compute_balance_indicators
+    url = os.environ["RMPERF_BENCH_PG_URL"]
+    t = time.monotonic()
+    pg_backend.load(url, store, [f"{year}-01"])
+    out["load_seconds"] = time.monotonic() - t
+    pg = pg_backend.PostgresBackend(url, store)
+    t = time.monotonic()
+    on_pg = compute_balance_indicators(pg, Period.parse(f"{year}-01"))
+    out["seconds"] = time.monotonic() - t
+    on_duck = compute_balance_indicators(backend, Period.parse(f"{year}-01"))
+    a = {(v.owner_kind, v.owner_id, v.indicator, v.category): v.value for v in on_pg.values}
+    b = {(v.owner_kind, v.owner_id, v.indicator, v.category): v.value for v in on_duck.values}
+    out["values"] = len(b)
+    out["mismatches"] = sum(1 for k in set(a) | set(b) if a.get(k) != b.get(k))
 elif what == "close":
     # a typical day: the last month's days up to the day before are closed (untimed),
     # then one mid-month day is timed; then the month-end day, which also folds
@@ -113,7 +138,9 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     opts = parser.parse_args()
-    steps = ("floor", "full", "close", "month", "pandas_month")
+    steps = ["floor", "full", "close", "month", "pandas_month"]
+    if os.environ.get("RMPERF_BENCH_PG_URL"):
+        steps.append("postgres_month")
     results = {what: measure(what, opts.home, opts.year) for what in steps}
     rows = int(results["floor"]["rows"])  # type: ignore[call-overload]
     floor, full, close = (float(results[k]["seconds"]) for k in ("floor", "full", "close"))  # type: ignore[arg-type]
@@ -135,6 +162,19 @@ def main() -> None:
             1,
         ),
         "pandas_peak_rss_mb": results["pandas_month"]["peak_rss_mb"],
+        **(
+            {
+                "january_postgres_seconds": round(float(results["postgres_month"]["seconds"]), 2),  # type: ignore[arg-type]
+                "postgres_load_seconds": round(float(results["postgres_month"]["load_seconds"]), 2),  # type: ignore[arg-type]
+                "postgres_over_duckdb_january": round(
+                    float(results["postgres_month"]["seconds"]) / float(results["month"]["seconds"]),  # type: ignore[arg-type]
+                    1,
+                ),
+                "postgres_mismatches": results["postgres_month"]["mismatches"],
+            }
+            if "postgres_month" in results
+            else {"postgres": "not measured (set RMPERF_BENCH_PG_URL)"}
+        ),
         "cores": os.cpu_count(),
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
