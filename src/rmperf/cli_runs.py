@@ -270,8 +270,7 @@ def diff_cmd(
 def explain_run(run_id: int, rm: str, accounts: int) -> None:
     """``rmperf explain --run ID --rm RM``: the whole trace, and the accounts behind each balance input."""
     from rmperf.core.periods import Period
-    from rmperf.engine.explain import explain
-    from rmperf.engine.indicators import INDICATORS
+    from rmperf.engine.explain import explain, explainable
     from rmperf.runs.report import explain_lines
 
     backend = _backend()
@@ -294,7 +293,7 @@ def explain_run(run_id: int, rm: str, accounts: int) -> None:
     period = Period.parse(the_run.period)
     for v in payload["values"]:
         code, category = v.get("indicator"), v.get("category") or "all"
-        if v["kind"] != "engine" or code not in INDICATORS:
+        if v["kind"] != "engine" or code not in explainable():
             continue
         try:
             e = explain(backend, period, ("rm", rm), code, category)

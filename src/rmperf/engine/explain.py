@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
+from typing import Any
 
 from rmperf.core.allocation import largest_remainder
 from rmperf.core.periods import Period
@@ -51,6 +52,111 @@ _COLUMNS = {
 }
 
 
+#: Flow and loan indicators explained by the rows of their working tables:
+#: (compute group, SQL giving owner_kind, owner_id, item_id, customer_id, category, exact amount).
+_ITEMS: dict[str, tuple[str, str]] = {
+    "fee_income": (
+        "flows",
+        """
+        SELECT 'rm' AS owner_kind, f.rm_id AS owner_id, coalesce(f.account_id, f.customer_id) AS item,
+               f.customer_id, f.product AS category, f.amount AS amount
+        FROM fl_fee f WHERE f.rm_id IS NOT NULL AND f.amount IS NOT NULL
+        UNION ALL
+        SELECT o.owner_kind, o.owner_id, f.account_id, f.customer_id, f.product, f.amount * o.share
+        FROM fl_fee f JOIN fl_fee_acct_owners o ON o.account_id = f.account_id AND o.as_of = f.as_of
+        WHERE f.rm_id IS NULL AND f.account_id IS NOT NULL
+        UNION ALL
+        SELECT o.owner_kind, o.owner_id, f.customer_id, f.customer_id, f.product, f.amount * o.share
+        FROM fl_fee f JOIN fl_fee_cust_owners o ON o.customer_id = f.customer_id AND o.as_of = f.as_of
+        WHERE f.rm_id IS NULL AND f.account_id IS NULL
+        """,
+    ),
+    "loan_loss_provision": (
+        "flows",
+        """
+        SELECT o.owner_kind, o.owner_id, p.account_id AS item, a.customer_id, p.grade AS category,
+               p.provision * o.share AS amount
+        FROM fl_prov_acct p JOIN fl_prov_owners o ON o.account_id = p.account_id
+        JOIN accounts a ON a.account_id = p.account_id
+        """,
+    ),
+    "unpaid_interest_new": (
+        "flows",
+        """
+        SELECT o.owner_kind, o.owner_id, i.account_id AS item, a.customer_id, 'all' AS category,
+               i.new_unpaid * o.share AS amount
+        FROM fl_li_acct i JOIN fl_li_owners o ON o.account_id = i.account_id
+        JOIN accounts a ON a.account_id = i.account_id
+        """,
+    ),
+    "unpaid_interest_recovered": (
+        "flows",
+        """
+        SELECT o.owner_kind, o.owner_id, i.account_id AS item, a.customer_id, 'all' AS category,
+               i.recovered * o.share AS amount
+        FROM fl_li_acct i JOIN fl_li_owners o ON o.account_id = i.account_id
+        JOIN accounts a ON a.account_id = i.account_id
+        """,
+    ),
+    "unpaid_interest_net": (
+        "flows",
+        """
+        SELECT o.owner_kind, o.owner_id, i.account_id AS item, a.customer_id, 'all' AS category,
+               (i.new_unpaid - i.recovered) * o.share AS amount
+        FROM fl_li_acct i JOIN fl_li_owners o ON o.account_id = i.account_id
+        JOIN accounts a ON a.account_id = i.account_id
+        """,
+    ),
+    "new_loans": (
+        "quality",
+        """
+        SELECT o.owner_kind, o.owner_id, n.account_id AS item, n.customer_id, 'all' AS category,
+               n.amount * o.share AS amount
+        FROM q_new n JOIN q_own o ON o.account_id = n.account_id AND o.as_of = n.as_of
+        """,
+    ),
+}
+
+
+def explainable() -> tuple[str, ...]:
+    """Every indicator :func:`explain` can open down to accounts (or fee rows and customers)."""
+    return (*_COLUMNS, *_ITEMS)
+
+
+def _explain_items(
+    backend: Backend, period: Period, owner: OwnerKey, indicator: str, category: str, rounding: str
+) -> Explanation:
+    """The rows behind a flow or loan indicator (accounts; a fee without an account by its customer)."""
+    group, sql = _ITEMS[indicator]
+    if group == "flows":
+        from rmperf.engine.flows import compute_flow_indicators
+
+        result: Any = compute_flow_indicators(backend, period)
+    else:
+        from rmperf.engine.quality import QualityParams, compute_quality_indicators
+
+        result = compute_quality_indicators(backend, period, QualityParams(rounding=rounding))
+    value = result.get(owner, indicator, category)
+    if value is None:
+        raise LookupError(f"{owner[0]} {owner[1]} has no {indicator} {category} in {period}")
+    owners = _underlying_owners(backend, owner)
+    exact: dict[str, Decimal] = {}
+    meta: dict[str, tuple[str, str]] = {}
+    with localcontext() as ctx:
+        ctx.prec = 60
+        for kind, owner_id, item, customer_id, cat, amount in backend.query(sql):
+            if (kind, owner_id) not in owners or amount is None or (category != "all" and cat != category):
+                continue
+            exact[item] = exact.get(item, Decimal(0)) + Decimal(amount)
+            meta[item] = (customer_id, cat)
+        rounded = largest_remainder(exact, value)
+    items = sorted(
+        (Contribution(i, meta[i][0], meta[i][1], rounded[i], exact[i]) for i in exact),
+        key=lambda c: (-abs(c.exact), c.account_id),
+    )
+    return Explanation(owner, indicator, category, period, value, items, [], list(result.notes))
+
+
 def explain(
     backend: Backend,
     period: Period,
@@ -62,9 +168,16 @@ def explain(
     rounding: str = "half_up",
     with_days: bool = False,
 ) -> Explanation:
-    """The accounts behind ``indicator`` of ``owner`` in ``period``, summing to its value."""
+    """The accounts behind ``indicator`` of ``owner`` in ``period``, summing to its value.
+
+    Balance indicators open to accounts (and days); fee income, provisions,
+    unpaid interest and new loans to the accounts (a fee booked to a customer
+    without an account: to the customer) in their working tables.
+    """
+    if indicator in _ITEMS:
+        return _explain_items(backend, period, owner, indicator, category, rounding)
     if indicator not in _COLUMNS:
-        raise ValueError(f"no account-level explanation for {indicator}; use one of {', '.join(_COLUMNS)}")
+        raise ValueError(f"no account-level explanation for {indicator}; use one of {', '.join(explainable())}")
     result: BalanceResult = compute_balance_indicators(backend, period, basis=basis, rounding=rounding)
     value = result.get(owner, indicator, category)
     if value is None:
