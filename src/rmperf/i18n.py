@@ -586,3 +586,515 @@ def w(word: str, lang: str | None = None, **params: object) -> str:
     zh, en = WORDS[word]
     template = en if (lang or _language) == "en" else zh
     return template.format(**params)
+
+
+# --- pay ---
+# Pay rules (rmperf.core.pay.rules) and the scheme file's ``pay:`` section (rmperf.core.scheme.load).
+MESSAGES.update(
+    {
+        # refusals of compute_pay
+        "pay.problems": ("薪酬计算有 {count} 处问题", "{count} problems in the pay computation"),
+        "pay.unknown_rm": (
+            "客户经理 {rm} 不在名单中(缺少其机构、岗位、职级)",
+            "RM {rm} is not in the list of RMs (no org, post or grade)",
+        ),
+        "pay.duplicate_rm": ("客户经理 {rm} 的考核结果出现了两次", "RM {rm} has two results"),
+        "pay.bad_result": ("客户经理 {rm} 的考核结果缺少 {field}", "the result of RM {rm} has no {field}"),
+        "pay.not_decimal": (
+            "{what} 不是精确小数(收到 {value});金额不得使用浮点数",
+            "{what} is not an exact decimal (got {value}); amounts are never floats",
+        ),
+        "pay.pool_missing": ("缺少 {org} 的奖金池金额", "no bonus pool amount for {org}"),
+        "pay.pool_negative": (
+            "{org} 的奖金池金额不能为负数:{amount}",
+            "the bonus pool of {org} cannot be negative: {amount}",
+        ),
+        "pay.pool_no_org": (
+            "客户经理 {rm} 没有所属的{level}机构,无法确定奖金池",
+            "RM {rm} has no {level} org, so no bonus pool applies",
+        ),
+        "pay.adjustment_unknown_rm": (
+            "调整的客户经理 {rm} 不在本次计算结果中",
+            "the adjusted RM {rm} is not among the results",
+        ),
+        "pay.adjustment_not_allowed": (
+            "本方案不允许支行调整维护绩效(客户经理 {rm})",
+            "this scheme allows no sub-branch adjustment of maintenance pay (RM {rm})",
+        ),
+        "pay.adjustment_no_maintenance": (
+            "本方案没有维护绩效,无从调整(客户经理 {rm})",
+            "the scheme has no maintenance pay to adjust (RM {rm})",
+        ),
+        "pay.adjustment_no_reason": (
+            "客户经理 {rm} 的维护绩效调整没有填写理由",
+            "the adjustment of RM {rm}'s maintenance pay gives no reason",
+        ),
+        "pay.adjustment_amount_or_share": (
+            "客户经理 {rm} 的维护绩效调整须给出调整金额或调整比例之一",
+            "the adjustment of RM {rm}'s maintenance pay needs exactly one of an amount and a share",
+        ),
+        "pay.adjustment_beyond_limit": (
+            "客户经理 {rm} 的维护绩效调整 {amount} 元超出 ±{limit}(维护绩效 {base} 元,最多调整 ±{max} 元)",
+            "the adjustment of RM {rm}'s maintenance pay, {amount} yuan, is beyond ±{limit}"
+            " (maintenance pay {base} yuan, at most ±{max} yuan)",
+        ),
+        # notes on a pay line
+        "pay.note.missing_figure": (
+            "{name} 无取值({refs}),相关薪酬项不计",
+            "{name} has no value ({refs}); not paid",
+        ),
+        "pay.note.no_amount": (
+            "{what}:本方案没有该客户经理适用的金额",
+            "{what}: the scheme sets no amount for this RM",
+        ),
+        "pay.note.no_cycle_share": (
+            "{kind}考核不分配年度绩效预算",
+            "no share of the annual performance budget is paid in {kind} runs",
+        ),
+        "pay.note.no_pay_this_cycle": (
+            "本方案在{kind}考核({cycle})中不计发薪酬",
+            "the scheme pays nothing in {kind} runs ({cycle})",
+        ),
+        "pay.note.negative_figure": (
+            "{name} 的计算基数为负({value}),按 0 计",
+            "{name}: the figure is negative ({value}); 0 used",
+        ),
+        "pay.note.no_target": (
+            "没有正的目标值,无法计算完成率:按最低档计",
+            "no positive target, so no achievement: the lowest tier applies",
+        ),
+        "pay.note.bonus_not_this_cycle": (
+            "奖金不在{kind}考核中发放",
+            "the bonus is not paid in {kind} runs",
+        ),
+        "pay.note.negative_points": (
+            "分值为负({value}),分配奖金池时按 0 计",
+            "negative points ({value}) count as 0 in the pool",
+        ),
+        "pay.note.pool_undistributed": (
+            "{org} 的分值合计为 0:奖金池 {amount} 元未分配",
+            "the points of {org} add up to 0: the pool of {amount} yuan is not distributed",
+        ),
+        "pay.note.pool_remainder": (
+            "按最大余额法分配尾差,各人合计恰等于奖金池",
+            "rounded by largest remainder so that the shares add up to the pool exactly",
+        ),
+        "pay.note.veto_no_reward": ("一票否决,不计超额奖励", "vetoed: no over-target reward"),
+        "pay.note.no_excess_figure": (
+            "指标 {item} 没有实际值或目标值,不计超额奖励",
+            "item {item} has no value or no target: no over-target reward",
+        ),
+        "pay.note.adjustment": ("支行调整理由:{reason}{by}", "sub-branch's reason: {reason}{by}"),
+        # the scheme file's pay section
+        "scheme.pay_empty": ("薪酬规则 pay 为空:至少给出一项规则", "the pay section is empty: give at least one rule"),
+        "scheme.pay_unknown_ref": (
+            "未知的取数 “{ref}”:可用 total、subtotal、dimension.<维度>、points.<维度>、item.<指标>、"
+            "value.<指标>、target.<指标> 或 measures 中定义的名称",
+            "unknown figure “{ref}”: use total, subtotal, dimension.<dim>, points.<dim>, item.<item>,"
+            " value.<item>, target.<item> or a name defined under measures",
+        ),
+        "scheme.pay_measure_name": (
+            "取数名称 “{name}” 与内置取数冲突,请换一个名称",
+            "measure name “{name}” clashes with a built-in figure; choose another",
+        ),
+        "scheme.pay_range": (
+            "{what} 应在 {low} 到 {high} 之间:{value}",
+            "{what} must be between {low} and {high}: {value}",
+        ),
+        "scheme.pay_one_score_rule": (
+            "按得分计酬的规则只能选一种,现有:{rules}",
+            "choose one rule that turns the score into pay; found: {rules}",
+        ),
+        "scheme.pay_model_needs": ("薪酬模式 {model} 需要 {part}", "pay model {model} needs {part}"),
+        "scheme.pay_model_forbids": ("薪酬模式 {model} 不含 {part}", "pay model {model} has no {part}"),
+        "scheme.pay_bonus_needs_commission": (
+            "奖金按佣金的比例计发:需要 commission,或用 of 指明奖金基数",
+            "the bonus is a share of the commission: add commission, or name the bonus base with of",
+        ),
+        "scheme.pay_commission_rate": (
+            "佣金须给出 rate 或 tiers 之一",
+            "the commission needs exactly one of rate and tiers",
+        ),
+        "scheme.pay_bands_order": (
+            "分档下限应从小到大且不重复:{bound}",
+            "band lower bounds must ascend without repeats: {bound}",
+        ),
+        "scheme.pay_tiers_start": (
+            "佣金档次应从完成率 0 开始,现为 {bound}",
+            "commission tiers must start at achievement 0, not {bound}",
+        ),
+        "scheme.pay_target_needed": (
+            "按完成率分档需要 target(取数)或 target_amount(金额)",
+            "tiers by achievement need target (a figure) or target_amount (an amount)",
+        ),
+        "scheme.pay_target_both": (
+            "target 与 target_amount 只能给出一个",
+            "give only one of target and target_amount",
+        ),
+        "scheme.pay_shares_sum": (
+            "各周期占比之和应为 1,现为 {total}{when}",
+            "the cycle shares add up to {total}, not 1{when}",
+        ),
+        "scheme.pay_pool_source": (
+            "奖金池须给出 amount 或 from_table: true 之一",
+            "the bonus pool needs exactly one of amount and from_table: true",
+        ),
+        "scheme.pay_cycle_kind": (
+            "{kind} 不是本方案的考核周期(可用:{allowed})",
+            "{kind} is not a period kind of the scheme (use: {allowed})",
+        ),
+        "scheme.pay_unknown_item": ("“{name}” 不是方案中的指标", "“{name}” is not an item of the scheme"),
+        "scheme.pay_item_no_target": (
+            "指标 {item} 没有目标值,无法计算超额部分",
+            "item {item} has no target, so it has no excess over target",
+        ),
+        "scheme.pay_amount_table": (
+            "金额表为空:给出 amount、by_grade 或 by_post",
+            "the amount table is empty: give amount, by_grade or by_post",
+        ),
+        "scheme.pay_budget_per": (
+            "年度绩效预算按年给出,per 应为 year",
+            "the performance budget is annual: per must be year",
+        ),
+        "scheme.pay_adjust_needs_maintenance": (
+            "maintenance_adjustment_limit 需要至少一项 maintenance: true 的绩效",
+            "maintenance_adjustment_limit needs a performance part marked maintenance: true",
+        ),
+        "scheme.pay_reserve_both": (
+            "风险保证金按比例 reserve_rate 或分档 reserve_bands,只能选一种",
+            "the risk reserve is either reserve_rate or reserve_bands, not both",
+        ),
+        "scheme.pay_reserve_band": (
+            "分档风险保证金的每一档须给出 rate 或 flat 之一",
+            "each band of the risk reserve needs exactly one of rate and flat",
+        ),
+        "scheme.pay_reserve_band_order": (
+            "分档风险保证金的上限应从小到大,只有最后一档可以不设上限",
+            "reserve band limits must ascend; only the last band may have no limit",
+        ),
+        "scheme.pay_deferral_share": (
+            "关键岗位绩效薪酬延期支付比例不得低于 40 %(2010 年《商业银行稳健薪酬监管指引》):{value}",
+            "at least 40 % of a key risk post's performance pay is deferred (2010 bank pay guideline): {value}",
+        ),
+        "scheme.pay_deferral_years": (
+            "延期支付期限不得少于 3 年(2010 年《商业银行稳健薪酬监管指引》):{value}",
+            "deferral runs at least 3 years (2010 bank pay guideline): {value}",
+        ),
+        "scheme.pay_at_least": ("{what} 至少为 {low}:{value}", "{what} must be at least {low}: {value}"),
+    }
+)
+
+
+# --- grades ---
+# grade proposals (003) and the consequences of results (002): rmperf.core.pay.grades / .consequences
+MESSAGES.update(
+    {
+        "grades.ladder_errors": ("等级表有 {n} 处错误:", "{n} problem(s) in the grade ladder:"),
+        "grades.ref_missing": (
+            "缺少依据(ref):等级表的每个取值都须注明出处,如 “003 附件1”",
+            "missing ref: every value of the ladder names where it comes from, e.g. “003 附件1”",
+        ),
+        "grades.duplicate_grade": ("职级 {grade} 重复", "grade {grade} appears more than once"),
+        "grades.order": (
+            "职级应由低到高排列:{grade} 不能排在 {previous} 之后",
+            "grades go lowest first: {grade} cannot follow {previous}",
+        ),
+        "grades.unknown_grade": ("职级 {grade} 不在等级表中", "grade {grade} is not on the ladder"),
+        "grades.not_increasing": (
+            "{grade} 的{measure}标准 {value} 应高于下一级 {previous} 的 {previous_value}({day} 起)",
+            "the {measure} standard of {grade}, {value}, must be above {previous_value} of {previous} (from {day})",
+        ),
+        "grades.share_range": ("比例 {value} 应大于 0 且不超过 1", "the share {value} must be above 0 and at most 1"),
+        "grades.positive": ("取值 {value} 应大于 0", "the value {value} must be above 0"),
+        "grades.min_value": ("取值 {value} 不能小于 {min}", "the value {value} cannot be below {min}"),
+        "grades.not_in_force": ("{day} 没有生效的取值", "no value in force on {day}"),
+        "grades.before_valid_from": (
+            "等级表自 {valid_from} 起生效,{day} 早于生效日",
+            "the ladder is in force from {valid_from}; {day} is earlier",
+        ),
+        "grades.not_evaluation_month": (
+            "{day} 不在评定月份:年度评定在 {year} 月、半年评定在 {half} 月进行(003 第十条)",
+            "{day} is not in an evaluation month: the annual evaluation is in month {year}, "
+            "the half-year one in month {half} (003 art. 10)",
+        ),
+        "grades.measure.simulated_profit": ("模拟利润", "simulated profit"),
+        "grades.measure.aum_increment": ("管理资产新增", "AUM increment"),
+        "grades.measure.simulated_profit_floor": ("模拟利润(降级线)", "simulated profit (demotion floor)"),
+        "grades.measure.committed_profit": ("承诺模拟利润", "committed simulated profit"),
+        "grades.measure.committed_aum_balance": ("承诺管理资产余额", "committed AUM balance"),
+        "grades.action.promote": ("晋级", "promote"),
+        "grades.action.keep": ("维持", "keep"),
+        "grades.action.demote": ("降级", "demote"),
+        "grades.action.grace": ("宽限期", "grace period"),
+        "grades.action.living_allowance": ("基本生活费", "living allowance"),
+        "grades.action.return_to_hr": ("退回人力资源部", "back to HR"),
+        "grades.action.on_probation": ("试用期中", "on probation"),
+        "grades.action.early_confirmation": ("可提前转正", "early confirmation"),
+        "grades.action.confirm": ("试用期满转正", "confirm after probation"),
+        "grades.action.probation_demote": ("试用期满降级", "demote after probation"),
+        "grades.action.probation_exit": ("解聘或转岗", "dismiss or transfer"),
+        "grades.action.review": ("人工审核", "review"),
+        "grades.basis.annual": ("年度标准", "annual standard"),
+        "grades.basis.half": ("上半年标准(年度标准×{share})", "first-half standard (annual × {share})"),
+        "grades.rule.promote": (
+            "建议晋升 {steps} 档至{to}:模拟利润与管理资产新增均达到{to}的{basis}(003 附件1 备注2)",
+            "promote {steps} grade(s) to {to}: both the simulated profit and the AUM increment reach "
+            "the {basis} of {to} (003 appendix 1, note 2)",
+        ),
+        "grades.rule.keep": (
+            "维持{current}:管理资产新增达到本级{basis},模拟利润不低于本级标准的 {floor},未同时达到更高一级的两项标准",
+            "keep {current}: the AUM increment reaches its {basis}, the simulated profit is at least {floor} of it, "
+            "and the next grade's two standards are not both reached",
+        ),
+        "grades.rule.demote": (
+            "建议降 {steps} 档至{to}:{why}(003 附件1 备注3;第二十三条2(2),比照附件1确定所降级别,{basis})",
+            "demote {steps} grade(s) to {to}: {why} (003 appendix 1, note 3; art. 23.2(2): "
+            "the new grade by appendix 1, {basis})",
+        ),
+        "grades.rule.demote_leader": (
+            "建议降至{to}(承担管理职责,逐级下降):{why}(003 第二十三条2(3)、3,{basis})",
+            "demote to {to} (leads a unit: one grade at a time): {why} (003 art. 23.2(3) and 23.3, {basis})",
+        ),
+        "grades.rule.grace": (
+            "低于{lowest}标准:{why};给予 {months} 个月宽限期(尚余 {left} 个月),"
+            "宽限期内按{lowest}待遇,期满复核(003 第二十七条1)",
+            "below the {lowest} standard: {why}; {months} months' grace ({left} left) at {lowest} pay, "
+            "then reviewed again (003 art. 27.1)",
+        ),
+        "grades.rule.living_allowance": (
+            "{months} 个月宽限期已满,仍低于{lowest}标准:{why};建议只发放基本生活费 {allowance} 元/月,"
+            "安排在岗业务学习及考试,再决定进入见习序列或退出客户经理序列(003 第二十七条1)",
+            "the {months} months' grace is over and the RM is still below the {lowest} standard: {why}; "
+            "pay only the living allowance of {allowance} yuan a month, arrange study and an exam, then decide "
+            "between the trainee sequence and leaving the RM sequence (003 art. 27.1)",
+        ),
+        "grades.rule.return_to_hr": (
+            "见习客户经理未达到见习标准:{why};建议退回人力资源部(003 第二十七条2)",
+            "a trainee below the trainee standard: {why}; return to HR (003 art. 27.2)",
+        ),
+        "grades.rule.on_probation": (
+            "试用期至 {end},期满按入职时承诺的标准考核(003 第十四、十七条);本次不调整职级",
+            "on probation until {end}, judged then against the committed standard (003 arts. 14, 17); "
+            "no grade change now",
+        ),
+        "grades.rule.early_confirmation": (
+            "试用期至 {end},业绩已达到{current}承诺标准,可提前转正(003 第十五条)",
+            "on probation until {end}; the {current} committed standard is already met: "
+            "may be confirmed early (003 art. 15)",
+        ),
+        "grades.rule.confirm": (
+            "试用期已于 {end} 期满,业绩达到承诺标准:按{current}转正,原则上不晋级(003 第十七、十八条)",
+            "probation ended on {end} with the committed standard met: confirm as {current}, "
+            "without promotion (003 arts. 17, 18)",
+        ),
+        "grades.rule.probation_demote": (
+            "试用期已于 {end} 期满,未达到入职时承诺的业绩:建议比照附件1降至{to}(003 第二十三条2(1))",
+            "probation ended on {end} below the committed standard: demote to {to} by appendix 1 (003 art. 23.2(1))",
+        ),
+        "grades.rule.probation_exit": (
+            "试用期已于 {end} 期满,业绩低于{lowest}(业务员级)试用期标准:建议解聘或转岗(003 第十七条)",
+            "probation ended on {end} below the {lowest} (clerk) probation standard: dismiss or transfer (003 art. 17)",
+        ),
+        "grades.rule.trainee_probation": (
+            "见习试用期已于 {end} 期满:由零售银行部组织考评,考核通过予以聘任(003 第十七条);不作定量建议",
+            "trainee probation ended on {end}: the retail department assesses and appoints (003 art. 17); "
+            "no figure-based proposal",
+        ),
+        "grades.rule.no_figures": (
+            "计算批次中没有该客户经理的业绩数字,无法建议",
+            "the run holds no figures for this RM; nothing to propose",
+        ),
+        "grades.rule.no_grade": (
+            "没有现职级记录:按业绩可达{reach},请人工确定",
+            "no current grade on record: the figures reach {reach}; to be set by hand",
+        ),
+        "grades.rule.no_grade_none": (
+            "没有现职级记录,业绩未达到任何职级标准,请人工确定",
+            "no current grade on record and the figures reach no grade; to be set by hand",
+        ),
+        "grades.why.aum_short": (
+            "管理资产新增 {aum} 万元 < {grade}标准 {standard} 万元",
+            "AUM increment {aum} < the {grade} standard {standard} (万元)",
+        ),
+        "grades.why.profit_floor": (
+            "模拟利润 {profit} 万元 < {grade}标准 {standard} 万元的 {share}({floor} 万元)",
+            "simulated profit {profit} < {share} of the {grade} standard {standard} ({floor}, 万元)",
+        ),
+        "grades.why.leader_up": (
+            "按业绩可至{reach},承担管理职责者逐级晋升(003 第二十一条)",
+            "the figures reach {reach}; RMs who lead a unit move one grade at a time (003 art. 21)",
+        ),
+        "grades.why.leader_down": (
+            "按业绩应至{reach},承担管理职责者逐级下降(003 第二十三条3)",
+            "by the figures: {reach}; RMs who lead a unit move one grade at a time (003 art. 23.3)",
+        ),
+        "grades.why.below_lowest": ("最低职级以下", "below the lowest grade"),
+        "grades.note.corporate": (
+            "公司存款日均增量 {corporate} 万元按 {ratio}:1 折算为 {counted} 万元,计入管理资产新增(003 第二十三条1)",
+            "corporate deposits' daily-average increment {corporate} counted at {ratio}:1 as {counted} "
+            "toward the AUM increment (万元; 003 art. 23.1)",
+        ),
+        "grades.note.half_year": (
+            "半年评定:上半年业绩对照年度标准的 {share};以年度评定为主、半年评定为辅(003 第十条)",
+            "half-year evaluation: the first half against {share} of the annual standards; "
+            "the annual evaluation prevails (003 art. 10)",
+        ),
+        "grades.note.promotion_conditions": (
+            "晋级另须管理质量指标达到最低要求(第十九条),经用人单位推荐、零售银行部考核、人力资源部审核、分行审批,"
+            "自批准次月生效(第二十、二十二条)",
+            "a promotion also needs the management-quality minimum (art. 19), the unit's recommendation, "
+            "the reviews and the branch's approval; it takes effect the month after approval (arts. 20, 22)",
+        ),
+        "grades.note.leader_unit": (
+            "承担管理职责:003 规定其业绩按《零售业务经营机构考核办法》考核,此处按本人数字测算,仅供参考",
+            "leads a unit: 003 judges such RMs by the unit's appraisal; these are the RM's own figures, for reference",
+        ),
+        "grades.note.part_period": (
+            "{since} 起任客户经理,不满整个考核期,标准未折算",
+            "an RM since {since}, less than the whole period; the standards are not prorated",
+        ),
+        "grades.note.probation_unknown": (
+            "任职不满 {months} 个月且没有试用期截止日,请核实是否仍在试用期",
+            "an RM for less than {months} months with no probation end on record: check whether still on probation",
+        ),
+        "grades.note.recovered": (
+            "已回到{lowest}标准以上,已用的 {months} 个月宽限期可结束",
+            "back above the {lowest} standard; the {months} grace month(s) used may end",
+        ),
+        "grades.note.probation_window": (
+            "按本考核期({period})的数字对照承诺标准;与试用期区间不一致时请以业绩承诺书核对",
+            "the figures of {period} are compared with the committed standard; "
+            "check against the commitment letter when the probation window differs",
+        ),
+        "grades.note.balance_unknown": (
+            "没有管理资产余额数字,只核对了模拟利润",
+            "no AUM balance figure: only the simulated profit was checked",
+        ),
+        "grades.note.own_commitment": (
+            "按本人业绩承诺书:模拟利润 {profit} 万元,管理资产余额 {aum} 万元",
+            "by the RM's own commitment letter: simulated profit {profit}, AUM balance {aum} (万元)",
+        ),
+        "grades.decision": (
+            "仅为建议,须经审批(003 第二十条);客户经理有权要求由人作出决定",
+            "a proposal only, to be approved (003 art. 20); the RM has the right to a human decision",
+        ),
+        "consequences.period_kind": (
+            "考核结果应用按年度或季度进行,{period} 不是年度或季度",
+            "consequences are judged for a year or a quarter; {period} is neither",
+        ),
+        "consequences.evidence.score": ("{period} {score} 分", "{period}: {score}"),
+        "consequences.evidence.violation": (
+            "{date} 违规 {code} {description}",
+            "{date} violation {code} {description}",
+        ),
+        "consequences.action.talent_pool": ("纳入管理储备人才库", "talent pool"),
+        "consequences.action.training": ("强制培训", "mandatory training"),
+        "consequences.action.warning": ("约谈、改进计划书", "warning and improvement plan"),
+        "consequences.action.off_post": ("调离客户经理岗位", "off the RM post"),
+        "consequences.action.dismissal": ("建议辞退", "dismissal proposed"),
+        "consequences.rule.talent_pool": (
+            "年度考核连续 {n} 年优秀(得分≥{threshold}):{evidence};建议优先纳入管理储备人才库,"
+            "可竞聘支行副行长、部门主管等岗位(002 五(二))",
+            "annual score ≥ {threshold} {n} years running: {evidence}; propose the management talent pool, "
+            "eligible for deputy sub-branch head or department head posts (002 V(2))",
+        ),
+        "consequences.rule.training": (
+            "考核待改进(得分 {low} 至 {high},不含 {high}):{evidence};"
+            "建议强制参加风控合规、客户服务专项培训(002 五(二))",
+            "score to improve ({low} up to, not including, {high}): {evidence}; propose mandatory training "
+            "in risk and compliance and in customer service (002 V(2))",
+        ),
+        "consequences.rule.warning": (
+            "连续 {n} 个季度考核不合格(得分<{threshold}):{evidence};建议支行行长约谈,制定改进计划书(002 五(三))",
+            "below {threshold} {n} quarters running: {evidence}; propose a talk with the sub-branch head "
+            "and an improvement plan (002 V(3))",
+        ),
+        "consequences.rule.off_post": (
+            "年度考核不合格(得分<{threshold}):{evidence};建议调整至后台岗位(如综合柜员、风控助理),"
+            "重新竞聘客户经理岗位需间隔 {years} 年(按本建议日起算最早 {eligible})(002 五(三))",
+            "annual score below {threshold}: {evidence}; propose a back-office post (teller, risk assistant); "
+            "eligible for an RM post again after {years} year(s) (from {eligible} at the earliest) (002 V(3))",
+        ),
+        "consequences.rule.dismissal_years": (
+            "连续 {n} 年年度考核不合格(得分<{threshold}):{evidence};建议辞退(002 五(三))",
+            "annual score below {threshold} {n} years running: {evidence}; dismissal proposed (002 V(3))",
+        ),
+        "consequences.rule.dismissal_breach": (
+            "重大合规风险(一票否决的违规):{evidence};建议辞退(002 五(三))",
+            "major compliance breach (a one-vote-veto violation): {evidence}; dismissal proposed (002 V(3))",
+        ),
+        "consequences.decision": (
+            "以上均为建议,须由人作出决定;客户经理有权要求人工决定,并可申诉(002 四(三)3)",
+            "these are proposals for a human decision; the RM has the right to one, and to appeal (002 IV(3)3)",
+        ),
+    }
+)
+
+
+# --- ledger ---
+# The pay ledger and its service (rmperf.core.pay.ledger, rmperf.pay.service, rmperf.cli_pay).
+MESSAGES.update(
+    {
+        "ledger.no_run": ("没有计算批次 {run}", "no run {run}"),
+        "ledger.no_pay_section": (
+            "批次 {run} 所用的考核方案 {scheme} 没有薪酬规则(pay 段)",
+            "the scheme {scheme} of run {run} has no pay rules (no pay: section)",
+        ),
+        "ledger.bad_spike_row": (
+            "{file} 第 {line} 行:年末冲高表需要 rm_id、increase、reversed(可选 pay)列,且为数字",
+            "{file} line {line}: the spikes table needs rm_id, increase, reversed (and optionally pay) as numbers",
+        ),
+        "ledger.does_not_reconcile": (
+            "台账不平,未记账:{detail}",
+            "the ledger would not reconcile; nothing was posted: {detail}",
+        ),
+        "ledger.adjust_no_reason": (
+            "客户经理 {rm} 的维护绩效调整必须写明理由",
+            "an adjustment of RM {rm}'s maintenance pay needs a reason",
+        ),
+        "ledger.adjust_amount_or_share": (
+            "客户经理 {rm} 的调整请给出 --amount 或 --share 之一",
+            "give one of --amount and --share for RM {rm}'s adjustment",
+        ),
+        "ledger.adjust_refused": ("调整未记录:{detail}", "adjustment refused: {detail}"),
+        "ledger.rm_not_in_run": ("批次 {run} 中没有客户经理 {rm}", "run {run} has no RM {rm}"),
+        "ledger.not_fen": (
+            "金额 {value} 应为正数且最多 2 位小数",
+            "amount {value} must be positive with at most 2 decimals",
+        ),
+        "ledger.not_decimal": ("{what} 的值 “{value}” 不是数字", "{what}: “{value}” is not a number"),
+        "ledger.not_date": (
+            "日期 “{value}” 无法解析,应为 YYYY-MM-DD",
+            "cannot parse date “{value}”: expected YYYY-MM-DD",
+        ),
+        "ledger.bad_pool": ("--pool 应写成 机构=金额,而不是 “{value}”", "--pool is ORG=AMOUNT, not “{value}”"),
+        "ledger.bad_source": (
+            "--from 只能是 pay、deferral 或 reserve,而不是 “{value}”",
+            "--from is pay, deferral or reserve, not “{value}”",
+        ),
+        "ledger.clawback_amount": (
+            "请给出客户经理 {rm} 的追索金额 --amount",
+            "give the amount to claw back from RM {rm}",
+        ),
+        "ledger.clawback_refused": ("追索未记录:{detail}", "clawback refused: {detail}"),
+        "ledger.clawback_no_reason": ("对客户经理 {rm} 的追索必须写明理由", "a clawback from RM {rm} needs a reason"),
+        "ledger.clawback_no_approval": (
+            "对客户经理 {rm} 的追索必须写明批准人(--approved-by)",
+            "a clawback from RM {rm} needs who approved it (--approved-by)",
+        ),
+        "ledger.reserve_short": (
+            "客户经理 {rm} 的风险保证金在已有追索之外只有 {free} 元,不足 {amount} 元",
+            "RM {rm}'s reserve holds {free} beyond the clawbacks already on it, less than {amount}",
+        ),
+        "ledger.release_refused": ("未释放:{detail}", "release refused: {detail}"),
+        "ledger.nothing_to_release": ("客户经理 {rm} 没有可释放的金额", "RM {rm} has nothing to release"),
+        "ledger.not_posted": (
+            "批次 {run} 的薪酬尚未记账;请先运行 rmperf pay --run {run}",
+            "run {run}'s pay is not posted; run rmperf pay --run {run} first",
+        ),
+        "ledger.posted_from_other_run": (
+            "{posting} 的台账已按批次 {other} 更正;请使用 --run {other}",
+            "{posting} was posted again from run {other}; use --run {other}",
+        ),
+    }
+)

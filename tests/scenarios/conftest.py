@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import tests.scenarios.methods  # registers kind: method
+import tests.scenarios.pay  # registers kind: pay
 import tests.scenarios.schemes  # noqa: F401 - registers kind: scheme
 from tests.scenarios.framework import ScenarioError, ScenarioMismatch, load, run_case
 

@@ -152,6 +152,8 @@ class Header(_Model):
     dimensions: list[Any]
     adjustments: dict[str, Any] = {}
     variants: list[Any] = []
+    #: checked on its own (``load._Checker.check_pay``)
+    pay: Any = None
 
 
 # --- inputs and custom indicators ---------------------------------------------------
@@ -414,3 +416,194 @@ class VariantShell(_Model):
     set: dict[str, Any] = {}
     remove: tuple[str, ...] = ()
     add: dict[str, list[Any]] = {}
+
+
+# --- pay (薪酬规则) --------------------------------------------------------------------------------
+#
+# Every number is dated like the rest of the file. Cross-field rules (references to dimensions and
+# items, rate ranges, shares summing to 1, the pay model's parts) are checked by ``load``; the
+# values in force for a period are picked by ``resolve`` into ``rmperf.core.pay.rules.ResolvedPay``.
+
+PayPer = Literal["month", "year", "cycle"]
+PoolLevel = Literal["bank", "branch", "subbranch"]
+PayModelName = Literal["salary", "commission", "base_commission", "base_commission_bonus"]
+
+PAY_MODELS: tuple[str, ...] = ("salary", "commission", "base_commission", "base_commission_bonus")
+
+
+def _measure(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"sum": [value]}
+    if isinstance(value, list):
+        return {"sum": value}
+    return value
+
+
+class PayMeasure(_Model):
+    """A named figure of an RM's result: the sum of one or more references (``total``, ``points.<dim>`` …)."""
+
+    name: Name | None = None
+    sum: tuple[str, ...] = Field(min_length=1)
+
+
+PayMeasureField = Annotated[PayMeasure, BeforeValidator(_measure)]
+
+
+class AmountTable(_Model):
+    """An amount per RM: by grade, else by post, else one ``amount`` for all; ``per`` month, year or cycle."""
+
+    amount: DatedDecimal | None = None
+    by_grade: dict[Grade, DatedDecimal] = {}
+    by_post: dict[Post, DatedDecimal] = {}
+    per: PayPer
+    name: Name | None = None
+
+
+class BandTable(_Model):
+    """Bands of a figure (lower bound inclusive, ascending) → an amount, ``per`` month, year or cycle."""
+
+    of: str
+    unit: Decimal = Decimal(1)
+    bands: DatedBands
+    per: PayPer
+    name: Name | None = None
+
+
+class WeightedBase(_Model):
+    """000 方案2: ``base × score ÷ full``."""
+
+    base: DatedDecimal
+    full: DatedDecimal | None = None
+
+
+class GradeBands(_Model):
+    """000 方案3: score bands (lower bound inclusive, ascending) → an amount, or a coefficient × ``base``."""
+
+    bands: DatedBands
+    base: DatedDecimal | None = None
+
+
+class PoolSpec(_Model):
+    """001: a bonus pool split by points (unit value = pool ÷ Σ points)."""
+
+    amount: DatedDecimal | None = None
+    from_table: bool = False
+    level: PoolLevel = "bank"
+    points: str = "total"
+
+
+class PerformancePart(_Model):
+    """003: ``rate × figure`` (绩效工资 = 模拟利润 × 3 %); ``maintenance`` marks the part a sub-branch may adjust."""
+
+    key: str
+    name: Name
+    of: str
+    rate: DatedDecimal
+    maintenance: bool = False
+
+
+class CommissionSpec(_Model):
+    """004: ``rate × figure``, or a rate by achievement tier (figure ÷ target)."""
+
+    of: str
+    rate: DatedDecimal | None = None
+    tiers: DatedBands | None = None
+    target: str | None = None
+    target_amount: DatedDecimal | None = None
+    progressive: bool = True
+    name: Name | None = None
+
+
+class BonusSpec(_Model):
+    """004: a share of the commission by achievement tier (0 / 10 / 20 / 30 %)."""
+
+    tiers: DatedBands
+    target: str | None = None
+    target_amount: DatedDecimal | None = None
+    of: str | None = None
+    cycles: tuple[PeriodKindName, ...] | None = None
+    name: Name | None = None
+
+
+class BudgetTable(_Model):
+    """An annual amount per RM: by grade, else by post, else one ``amount``."""
+
+    amount: DatedDecimal | None = None
+    by_grade: dict[Grade, DatedDecimal] = {}
+    by_post: dict[Post, DatedDecimal] = {}
+
+
+def _budget(value: Any) -> Any:
+    return value if isinstance(value, dict) else {"amount": value}
+
+
+class CycleShares(_Model):
+    """002: an annual performance-pay budget paid 30 % monthly, 40 % quarterly, 30 % yearly."""
+
+    budget: Annotated[BudgetTable, BeforeValidator(_budget)]
+    shares: dict[PeriodKindName, DatedDecimal] = Field(min_length=1)
+
+
+def _cut(value: Any) -> Any:
+    return value if isinstance(value, dict) else {"share": value}
+
+
+class CutSpec(_Model):
+    """002: a score below ``below`` loses ``share`` of the base performance pay."""
+
+    share: DatedDecimal
+    below: DatedDecimal | None = None
+
+
+class RewardSpec(_Model):
+    """002: ``rate`` (0.5‰–1‰) of the excess over target of named strategic items."""
+
+    rate: DatedDecimal
+    items: tuple[str, ...] = Field(min_length=1)
+
+
+class ReserveBandSpec(_Model):
+    upto: Decimal | None = None
+    rate: Decimal | None = None
+    flat: Decimal | None = None
+
+
+DatedReserveBands = Annotated[tuple[DatedEntry[tuple[ReserveBandSpec, ...]], ...], BeforeValidator(_wrap_dated)]
+
+
+class LedgerSpec(_Model):
+    """The pay ledger's policy (``rmperf.core.pay.policy.LedgerPolicy``)."""
+
+    reserve_rate: DatedDecimal | None = None
+    reserve_bands: DatedReserveBands | None = None
+    reserve_release_after_months: DatedInt | None = None
+    reserve_release_share_per_year: DatedDecimal | None = None
+    clawback_instalments: DatedInt | None = None
+    deferral_posts: tuple[Post, ...] = ()
+    deferral_share: DatedDecimal | None = None
+    deferral_years: DatedInt | None = None
+    spike_window_days: DatedInt | None = None
+
+
+class PaySection(_Model):
+    """The ``pay:`` section of a scheme file (docs/scheme-format.md, "Pay rules")."""
+
+    rounding: RoundingMode = "half_up"
+    cycles: tuple[PeriodKindName, ...] | None = None
+    measures: dict[str, PayMeasureField] = {}
+    score: str = "total"
+    unit_price: DatedDecimal | None = None
+    weighted_base: WeightedBase | None = None
+    grade_bands: GradeBands | None = None
+    cycle_shares: CycleShares | None = None
+    pool: PoolSpec | None = None
+    performance: tuple[PerformancePart, ...] = ()
+    model: PayModelName | None = None
+    base_salary: AmountTable | None = None
+    car_allowance: BandTable | None = None
+    commission: CommissionSpec | None = None
+    bonus: BonusSpec | None = None
+    below_60_cut: Annotated[CutSpec, BeforeValidator(_cut)] | None = None
+    over_target_reward: RewardSpec | None = None
+    maintenance_adjustment_limit: DatedDecimal | None = None
+    ledger: LedgerSpec = LedgerSpec()
