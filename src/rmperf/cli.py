@@ -551,6 +551,8 @@ def explain_cmd(
 
 
 def main() -> None:
+    import rmperf.cli_grades  # registers grades, consequences
+    import rmperf.cli_pay  # registers pay, adjust, clawback, release, ledger, paysheet
     import rmperf.cli_runs  # noqa: F401  (registers run, runs, results, diff)
 
     app()

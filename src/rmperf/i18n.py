@@ -1044,6 +1044,7 @@ MESSAGES.update(
             "{file} 第 {line} 行:年末冲高表需要 rm_id、increase、reversed(可选 pay)列,且为数字",
             "{file} line {line}: the spikes table needs rm_id, increase, reversed (and optionally pay) as numbers",
         ),
+        "ledger.post_refused": ("批次 {run} 的薪酬未记账:{detail}", "run {run}'s pay was not posted: {detail}"),
         "ledger.does_not_reconcile": (
             "台账不平,未记账:{detail}",
             "the ledger would not reconcile; nothing was posted: {detail}",
@@ -1087,6 +1088,10 @@ MESSAGES.update(
             "RM {rm}'s reserve holds {free} beyond the clawbacks already on it, less than {amount}",
         ),
         "ledger.release_refused": ("未释放:{detail}", "release refused: {detail}"),
+        "ledger.release_needs": (
+            "提前释放客户经理 {rm} 的风险金须写明理由和批准人(--approved-by)",
+            "an early release for RM {rm} needs a reason and who approved it (--approved-by)",
+        ),
         "ledger.nothing_to_release": ("客户经理 {rm} 没有可释放的金额", "RM {rm} has nothing to release"),
         "ledger.not_posted": (
             "批次 {run} 的薪酬尚未记账;请先运行 rmperf pay --run {run}",
@@ -1095,6 +1100,73 @@ MESSAGES.update(
         "ledger.posted_from_other_run": (
             "{posting} 的台账已按批次 {other} 更正;请使用 --run {other}",
             "{posting} was posted again from run {other}; use --run {other}",
+        ),
+    }
+)
+
+# --- rating forms ---
+
+MESSAGES.update(
+    {
+        # rankings and paired comparisons from the ratings table (ratings.ranking_from_rows / paired_from_rows)
+        "ratings.rater_roles_group": (
+            "评价人 {rater_id} 使用了多个角色:{roles}",
+            "rater {rater_id} appears under several roles: {roles}",
+        ),
+        "ratings.rater_ranking": ("评价人 {rater_id}({role})的排序", "rater {rater_id} ({role})'s ranking"),
+        "ratings.rank_value": (
+            "{rm_id} 的名次 “{value}” 应为 1–{n} 的整数",
+            "{rm_id}: position “{value}” must be a whole number from 1 to {n}",
+        ),
+        "ratings.rank_shared": (
+            "{rms} 同列第 {position} 名;排序法每个名次只能排一人",
+            "{rms} share position {position}; a ranking puts one RM at each position",
+        ),
+        "ratings.rank_missing": (
+            "没有给 {rms} 排名(组内 {n} 人,每人都要排)",
+            "{rms} not ranked (the group has {n} RMs and each must be ranked)",
+        ),
+        "ratings.rank_duplicate": ("{rm_id} 有不止一个名次", "{rm_id} has more than one position"),
+        "ratings.pair_duplicate": (
+            "{rm_id} 与 {other} 比较了不止一次",
+            "{rm_id} was compared with {other} more than once",
+        ),
+        "ratings.rank_not_member": ("{rm_id} 不在本组", "{rm_id} is not in this group"),
+        "ratings.rater_matrix": (
+            "评价人 {rater_id}({role})的一一比较表",
+            "rater {rater_id} ({role})'s comparison table",
+        ),
+        "ratings.pair_outside": (
+            "{rm_id} 与 {other} 的比较:{name} 不在本组",
+            "the comparison of {rm_id} with {other}: {name} is not in this group",
+        ),
+        "ratings.pair_row_value": (
+            "{rm_id} 与 {other} 的比较得分 “{value}” 应为 1({rm_id} 较好)或 0({other} 较好)",
+            "comparison of {rm_id} with {other}: score “{value}” must be 1 ({rm_id} better) or 0 ({other} better)",
+        ),
+        "ratings.pair_group_small": ("组内只有 {n} 人,无从两两比较", "the group has {n} RM(s): nobody to compare with"),
+        # scheme files: the rating forms ranking / paired
+        "scheme.rating_form_param": (
+            "form: {form} 不使用 {param};可用的参数:{allowed}",
+            "form: {form} does not use {param}; it takes {allowed}",
+        ),
+        "scheme.rating_criterion_blank": ("criterion 不能为空", "criterion cannot be blank"),
+        "scheme.rating_rows_shared": (
+            "指标 {item} 与 {other} 会读取同样的评分行({rows});请给其中一个另设 criterion",
+            "items {item} and {other} would read the same ratings rows ({rows}); give one of them its own criterion",
+        ),
+        "scheme.rating_rows_criterion": ("criterion 为 {criterion} 的评分行", "rows with criterion {criterion}"),
+        "scheme.rating_rows_paired": (
+            "criterion 为对方客户经理编号的比较行",
+            "rows whose criterion is the other RM's id",
+        ),
+        "scheme.rating_rows_paired_prefix": (
+            "criterion 为 {criterion}:对方客户经理编号 的比较行",
+            "rows whose criterion is {criterion}:<the other RM's id>",
+        ),
+        "scheme.note.paired_alone": (
+            "指标 {item}:组内只有 1 人,无从两两比较",
+            "item {item}: alone in the group, nobody to compare with",
         ),
     }
 )

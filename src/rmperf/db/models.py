@@ -183,3 +183,124 @@ class RunResult(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.run_id} {self.rm_id} {self.total}"
+
+
+# --- pay ledger (薪酬台账) ------------------------------------------------------------------------------
+
+
+class _AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("the pay ledger is append-only: record a correction instead")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the pay ledger is append-only: record a correction instead")
+
+
+class _AppendOnly(models.Model):
+    """Rows that are written once and never changed or deleted (a correction is a new row)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError(f"{type(self).__name__} is append-only: record a correction instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError(f"{type(self).__name__} is append-only: record a correction instead")
+
+
+class LedgerEntry(_AppendOnly):
+    """One entry of the pay ledger (``rmperf.core.pay.ledger.Entry``), append-only.
+
+    Amounts are kept as integer fen (exact on SQLite and PostgreSQL alike, and summable in SQL).
+    """
+
+    store = models.CharField(max_length=36, db_index=True)
+    rm_id = models.CharField(max_length=64)
+    cycle = models.CharField(max_length=32)
+    kind = models.CharField(max_length=16)
+    amount_fen = models.BigIntegerField()
+    on = models.DateField()
+    due = models.DateField(null=True)
+    reason = models.TextField()
+    ref = models.TextField(blank=True)
+    approval = models.CharField(max_length=150, blank=True)  # "" = none
+    posting = models.TextField()
+    key = models.TextField()
+    pool = models.CharField(max_length=16, blank=True)
+    claim = models.TextField(blank=True)  # "" = none
+    #: the run a posting computed, when the entry comes from one
+    run = models.ForeignKey(Run, on_delete=models.PROTECT, null=True, related_name="ledger_entries")
+    created_at = models.DateTimeField()
+    created_by = models.CharField(max_length=150)
+
+    objects = _AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("id",)
+        indexes = (
+            models.Index(fields=("store", "rm_id")),
+            models.Index(fields=("store", "posting")),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.rm_id} {self.cycle} {self.kind} {self.amount_fen / 100:.2f}"
+
+
+class PayPosting(_AppendOnly):
+    """A run's pay posted to the ledger for its cycle, with the inputs that made it (once per inputs).
+
+    ``fingerprint`` hashes the scheme text, the pay lines (so the adjustments and pools behind them)
+    and the spikes: posting the run again while this row is the latest of its scheme and period
+    with the same fingerprint changes nothing; after an adjustment, or after another run of the
+    same scheme and period was posted, the re-post writes correction entries and a new row.
+    """
+
+    store = models.CharField(max_length=36, db_index=True)
+    run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="pay_postings")
+    cycle = models.CharField(max_length=32)
+    posting = models.TextField()
+    fingerprint = models.CharField(max_length=64)
+    posted_at = models.DateTimeField()
+    posted_by = models.CharField(max_length=150)
+    #: what the posting was given besides the run: ``{"pools": {org: amount}, "spikes": {rm: {...}}}``
+    inputs = models.JSONField(default=dict)
+    entries = models.IntegerField(default=0)
+    #: the pay lines as computed (components, gross, performance), decimals as text
+    lines = models.JSONField(default=list)
+
+    objects = _AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("id",)
+        indexes = (models.Index(fields=("store", "posting")),)
+
+    def __str__(self) -> str:
+        return f"posting {self.posting} of run {self.run_id}"
+
+
+class PayAdjustment(_AppendOnly):
+    """A sub-branch's adjustment of an RM's maintenance pay in a run (003 附件5 支行调整维护绩效).
+
+    Exactly one of ``amount`` and ``share`` (decimals as text, + or −; the other is ""); the latest
+    row per run and RM is in force, the earlier ones stay as the record.
+    """
+
+    run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="pay_adjustments")
+    rm_id = models.CharField(max_length=64)
+    amount = models.CharField(max_length=40, blank=True)  # "" = not given
+    share = models.CharField(max_length=40, blank=True)
+    reason = models.TextField()
+    by = models.CharField(max_length=150)
+    at = models.DateTimeField()
+
+    objects = _AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("id",)
+        indexes = (models.Index(fields=("run", "rm_id")),)
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} {self.rm_id} {self.amount or self.share}"

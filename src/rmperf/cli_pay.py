@@ -1,0 +1,416 @@
+"""CLI commands of pay and the pay ledger: ``pay``, ``adjust``, ``clawback``, ``release``, ``ledger``, ``paysheet``.
+
+Registered on the main Typer app by ``rmperf.cli.main()`` (imported there).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table as RichTable
+
+from rmperf import i18n
+from rmperf.cli import State, _backend, _zh_en, app, console, err_console
+
+KIND_LABELS = {
+    "earned": ("应发", "earned"),
+    "held": ("风险金计提", "held back"),
+    "deferred": ("递延", "deferred"),
+    "released": ("释放", "released"),
+    "paid": ("实发", "paid"),
+    "clawback": ("追索令", "clawback order"),
+    "forfeit": ("扣回(风险金/递延)", "forfeited"),
+    "recovered": ("追回扣款", "recovered"),
+}
+
+
+POOL_LABELS = {
+    "reserve": ("风险金", "reserve"),
+    "deferral": ("监管递延", "deferral"),
+    "spike": ("年末冲高", "spike"),
+    "pay": ("薪酬", "pay"),
+}
+
+
+def _kind(kind: str, pool: str = "") -> str:
+    zh, en = KIND_LABELS.get(kind, (kind, kind))
+    if pool and kind not in ("held",):
+        pzh, pen = POOL_LABELS.get(pool, (pool, pool))
+        return _zh_en(f"{zh}({pzh})", f"{en} ({pen})")
+    return _zh_en(zh, en)
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Print a refused action's reasons in the user's language and exit 1."""
+    from rmperf.core.scheme import SchemeError
+    from rmperf.core.scoring import ScoringError
+    from rmperf.pay.service import LedgerError
+
+    try:
+        yield
+    except LedgerError as error:
+        err_console.print(error.message(), style="red", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    except ScoringError as error:  # PayError from the pay rules
+        err_console.print(error.message(), style="red", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    except SchemeError as error:
+        from rmperf.cli_runs import _print_scheme_error
+
+        _print_scheme_error(error)
+        raise typer.Exit(1) from None
+
+
+def _pools(values: list[str] | None) -> dict[str, Decimal] | None:
+    from rmperf.pay.service import LedgerError, parse_decimal
+
+    if not values:
+        return None
+    out: dict[str, Decimal] = {}
+    for value in values:
+        org, eq, amount = value.partition("=")
+        if not eq or not org.strip():
+            raise LedgerError("ledger.bad_pool", {"value": value})
+        out[org.strip()] = parse_decimal(amount, f"--pool {org.strip()}")
+    return out
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def _totals_table(title: str, b: Any) -> RichTable:
+    table = RichTable(title=title, show_header=False)
+    rows = [
+        (_zh_en("应发合计", "earned"), b.earned),
+        (_zh_en("风险金计提", "held back (reserve)"), b.held),
+        (_zh_en("递延发放", "deferred"), b.deferred),
+        (_zh_en("  其中:年末冲高延迟", "  of which year-end spikes"), b.deferred_spike),
+        (_zh_en("释放", "released"), b.released),
+        (_zh_en("追回扣款", "clawed back from pay"), b.recovered),
+        (_zh_en("实发合计", "paid"), b.paid),
+        (_zh_en("从风险金/递延扣回", "clawed back from reserve/deferral"), b.forfeited),
+    ]
+    for label, value in rows:
+        table.add_row(label, _money(value))
+    return table
+
+
+@app.command("pay")
+def pay_cmd(
+    run: Annotated[int, typer.Option("--run", help="run id")],
+    pool: Annotated[
+        list[str] | None, typer.Option("--pool", help="a bonus pool: ORG=AMOUNT (or bank=AMOUNT); repeatable")
+    ] = None,
+    spikes: Annotated[
+        Path | None, typer.Option("--spikes", help="year-end spikes: rm_id, increase, reversed[, pay] (CSV/XLSX)")
+    ] = None,
+    user: Annotated[str | None, typer.Option("--user")] = None,
+) -> None:
+    """计算薪酬并记账 / compute a run's pay and post it to the pay ledger (once)."""
+    from rmperf.pay.service import pay_run, read_spikes
+
+    _backend()
+    with _refusals():
+        outcome = pay_run(
+            State.home,
+            run,
+            pools=_pools(pool),
+            spikes=read_spikes(spikes) if spikes else None,
+            user=user or getpass.getuser(),
+        )
+    if outcome.created:
+        corrections = sum(1 for e in outcome.entries if e.reason == "correction")
+        console.print(
+            _zh_en(
+                f"批次 {run} 的薪酬已记账({outcome.posting}):{len(outcome.lines)} 名客户经理,"
+                f"{len(outcome.entries)} 条台账分录(其中更正 {corrections} 条)",
+                f"run {run}'s pay posted ({outcome.posting}): {len(outcome.lines)} RMs, "
+                f"{len(outcome.entries)} ledger entries ({corrections} corrections)",
+            )
+        )
+    else:
+        console.print(
+            _zh_en(
+                f"批次 {run} 的薪酬已按相同数据记账({outcome.posting}),台账未变化",
+                f"run {run}'s pay is already posted with the same figures ({outcome.posting}); the ledger is unchanged",
+            )
+        )
+    console.print(
+        _totals_table(_zh_en(f"{outcome.cycle} 薪酬台账合计", f"{outcome.cycle} ledger totals"), outcome.balances.total)
+    )
+
+
+@app.command("adjust")
+def adjust_cmd(
+    run: Annotated[int, typer.Option("--run", help="run id")],
+    rm: Annotated[str, typer.Option("--rm", help="the RM whose maintenance pay is adjusted")],
+    reason: Annotated[str, typer.Option("--reason", help="why (required; shown on the form)")] = "",
+    amount: Annotated[str | None, typer.Option("--amount", help="yuan, + or −")] = None,
+    share: Annotated[
+        str | None, typer.Option("--share", help="a share of the maintenance pay, e.g. 0.2 or -0.1")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="who decided (default: the login name)")] = None,
+) -> None:
+    """支行调整维护绩效 / record the sub-branch's adjustment of an RM's maintenance pay (±50 % at most)."""
+    from rmperf.pay.service import parse_decimal, record_adjustment
+
+    _backend()
+    who = by or getpass.getuser()
+    with _refusals():
+        reposted = record_adjustment(
+            State.home,
+            run,
+            rm,
+            amount=parse_decimal(amount, "--amount") if amount is not None else None,
+            share=parse_decimal(share, "--share") if share is not None else None,
+            reason=reason,
+            by=who,
+            user=who,
+        )
+    given = f"{amount}" if amount is not None else f"{share} ×"
+    console.print(
+        _zh_en(
+            f"已记录支行调整:批次 {run},客户经理 {rm},{given},理由:{reason.strip()}(调整人 {who})",
+            f"adjustment recorded: run {run}, RM {rm}, {given}, reason: {reason.strip()} (by {who})",
+        ),
+        highlight=False,
+        markup=False,
+    )
+    if reposted is not None and reposted.created:
+        console.print(
+            _zh_en(
+                f"已重新记账:{len(reposted.entries)} 条更正分录",
+                f"re-posted: {len(reposted.entries)} correction entries",
+            )
+        )
+    elif reposted is None:
+        console.print(
+            _zh_en("该批次尚未记账;记账时按此调整计算", "the run is not posted yet; posting will use this adjustment"),
+            style="dim",
+        )
+
+
+@app.command("clawback")
+def clawback_cmd(
+    rm: Annotated[str, typer.Option("--rm")],
+    reason: Annotated[str, typer.Option("--reason", help="why (required)")] = "",
+    approved_by: Annotated[str, typer.Option("--approved-by", help="who approved it (required)")] = "",
+    amount: Annotated[
+        str | None, typer.Option("--amount", help="yuan; with --from reserve, default: all the reserve")
+    ] = None,
+    instalments: Annotated[
+        int | None, typer.Option("--instalments", help="instalments (default 1; the scheme's for --from reserve)")
+    ] = None,
+    source: Annotated[
+        str,
+        typer.Option(
+            "--from",
+            help="pay (future pay), deferral (unreleased tranches, then pay) or reserve (a non-performing loan)",
+        ),
+    ] = "pay",
+    every: Annotated[int, typer.Option("--every", help="months between instalments")] = 3,
+    ref: Annotated[str, typer.Option("--ref", help="a loan, a restated run, a case number")] = "",
+    on: Annotated[str | None, typer.Option("--on", help="first instalment due, YYYY-MM-DD (default today)")] = None,
+    user: Annotated[str | None, typer.Option("--user")] = None,
+) -> None:
+    """追索扣回 / claw back pay: from future pay, unreleased deferrals, or the risk reserve (in instalments)."""
+    from rmperf.pay.service import LedgerError, parse_decimal, record_clawback
+
+    _backend()
+    with _refusals():
+        if source not in ("pay", "deferral", "reserve"):
+            raise LedgerError("ledger.bad_source", {"value": source})
+        when = None
+        if on:
+            try:
+                when = date.fromisoformat(on)
+            except ValueError:
+                raise LedgerError("ledger.not_date", {"value": on}) from None
+        new = record_clawback(
+            State.home,
+            rm,
+            parse_decimal(amount, "--amount") if amount is not None else None,
+            reason=reason,
+            approved_by=approved_by,
+            target=source,
+            instalments=instalments,
+            every_months=every,
+            ref=ref,
+            on=when,
+            user=user or getpass.getuser(),
+        )
+    total = sum((e.amount for e in new), Decimal("0.00"))
+    console.print(
+        _zh_en(
+            f"已记录追索:客户经理 {rm},合计 {_money(total)} 元,分 {len(new)} 期,批准人 {approved_by}",
+            f"clawback recorded: RM {rm}, {_money(total)} in {len(new)} instalment(s), approved by {approved_by}",
+        ),
+        highlight=False,
+        markup=False,
+    )
+    for e in new:
+        console.print(f"  {e.due} {_money(e.amount)}", highlight=False)
+
+
+@app.command("release")
+def release_cmd(
+    rm: Annotated[str, typer.Option("--rm")],
+    reason: Annotated[str, typer.Option("--reason", help="why (e.g. the loans matured clean)")] = "",
+    approved_by: Annotated[str, typer.Option("--approved-by")] = "",
+    pool: Annotated[str, typer.Option("--pool", help="reserve or deferral")] = "reserve",
+    user: Annotated[str | None, typer.Option("--user")] = None,
+) -> None:
+    """提前释放风险金 / release an RM's reserve (or deferral) early, beyond any pending clawback."""
+    from rmperf.pay.service import record_release
+
+    _backend()
+    with _refusals():
+        new = record_release(
+            State.home, rm, reason=reason, approved_by=approved_by, pool=pool, user=user or getpass.getuser()
+        )
+    paid = sum((e.amount for e in new if e.kind == "paid"), Decimal("0.00"))
+    console.print(_zh_en(f"已释放并发放 {_money(paid)} 元", f"released and paid {_money(paid)}"))
+
+
+@app.command("ledger")
+def ledger_cmd(
+    rm: Annotated[str | None, typer.Option("--rm", help="one RM's history and balances")] = None,
+    run: Annotated[int | None, typer.Option("--run", help="a posted run's balances, per RM and in total")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """薪酬台账 / an RM's ledger history and balances, or a posted run's balances."""
+    from rmperf.pay.service import balance_json, posting_balances, rm_ledger
+
+    _backend()
+    if (rm is None) == (run is None):
+        raise typer.BadParameter(_zh_en("请指定 --rm 或 --run 之一", "give one of --rm and --run"))
+    if run is not None:
+        with _refusals():
+            sums = posting_balances(State.home, run)
+        if as_json:
+            data = {
+                "run": run,
+                "per_rm": {k: balance_json(b) for k, b in sums.per_rm.items()},
+                "total": balance_json(sums.total),
+            }
+            print(json.dumps(data, ensure_ascii=False, indent=1))
+            return
+        console.print(_totals_table(_zh_en(f"批次 {run} 记账合计", f"run {run}: posting totals"), sums.total))
+        return
+    assert rm is not None
+    entries, balance = rm_ledger(State.home, rm)
+    if as_json:
+        data = {
+            "rm_id": rm,
+            "entries": [
+                {
+                    "cycle": e.cycle,
+                    "kind": e.kind,
+                    "amount": format(e.amount, "f"),
+                    "on": e.on.isoformat(),
+                    "due": e.due.isoformat() if e.due else None,
+                    "reason": e.reason,
+                    "ref": e.ref,
+                    "approval": e.approval,
+                    "pool": e.pool,
+                    "posting": e.posting,
+                }
+                for e in entries
+            ],
+            "balances": balance_json(balance),
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    if not entries:
+        console.print(_zh_en(f"客户经理 {rm} 没有台账分录", f"RM {rm} has no ledger entries"))
+        return
+    table = RichTable(
+        _zh_en("期间", "cycle"),
+        _zh_en("类型", "kind"),
+        _zh_en("金额", "amount"),
+        _zh_en("记账日", "on"),
+        _zh_en("到期日", "due"),
+        _zh_en("事由", "reason"),
+        _zh_en("关联", "ref"),
+        _zh_en("批准人", "approved by"),
+        title=_zh_en(f"客户经理 {rm} 薪酬台账", f"pay ledger of RM {rm}"),
+    )
+    for e in entries:
+        table.add_row(
+            e.cycle,
+            _kind(e.kind, e.pool),
+            _money(e.amount),
+            e.on.isoformat(),
+            e.due.isoformat() if e.due else "",
+            _reason(e.reason),
+            e.ref,
+            e.approval or "",
+        )
+    console.print(table)
+    summary = _totals_table(_zh_en("余额", "balances"), balance)
+    summary.add_row(_zh_en("风险金余额", "reserve outstanding"), _money(balance.outstanding_reserve))
+    summary.add_row(_zh_en("递延余额", "deferral outstanding"), _money(balance.outstanding_deferral))
+    summary.add_row(_zh_en("待追回", "clawback pending"), _money(balance.pending_clawback))
+    console.print(summary)
+
+
+REASONS = {
+    "pay": ("薪酬", "pay"),
+    "reserve": ("风险保证金", "risk reserve"),
+    "deferral": ("监管递延", "regulatory deferral"),
+    "spike": ("年末冲高延迟", "year-end spike"),
+    "due": ("到期释放", "due"),
+    "clawback": ("追索扣回", "clawback"),
+    "correction": ("更正", "correction"),
+}
+
+
+def _reason(reason: str) -> str:
+    pair = REASONS.get(reason)
+    if pair is None:
+        return reason
+    return _zh_en(*pair)
+
+
+@app.command("paysheet")
+def paysheet_cmd(
+    run: Annotated[int, typer.Option("--run", help="a posted run")],
+    fmt: Annotated[str, typer.Option("--format", help="xlsx or csv")] = "xlsx",
+    out: Annotated[Path | None, typer.Option("--out", help="file to write (default paysheet-<run>.<format>)")] = None,
+) -> None:
+    """薪酬发放表 / the pay sheet of a posted run, with sub-branch and bank totals that reconcile to the ledger."""
+    from rmperf.cli_runs import _orgs
+    from rmperf.pay import paysheet
+
+    if fmt not in ("xlsx", "csv"):
+        raise typer.BadParameter(_zh_en("--format 只能是 xlsx 或 csv", "--format is xlsx or csv"))
+    backend = _backend()
+    with _refusals():
+        sheet = paysheet.build(State.home, run, _orgs(backend))
+    target = out or Path(f"paysheet-{run}.{fmt}")
+    lang = i18n.get_language()
+    if fmt == "xlsx":
+        paysheet.write_xlsx(target, sheet, lang)
+    else:
+        paysheet.write_csv(target, sheet, lang)
+    if not sheet.reconciles():
+        err_console.print(_zh_en("发放表与台账不一致!", "the pay sheet does not reconcile to the ledger!"), style="red")
+        raise typer.Exit(1)
+    console.print(
+        _zh_en(
+            f"已写出 {len(sheet.rows)} 名客户经理的薪酬发放表到 {target};"
+            f"实发合计 {_money(sheet.total['paid'])} 元,与台账一致",
+            f"wrote the pay sheet of {len(sheet.rows)} RMs to {target}; net payable {_money(sheet.total['paid'])}, "
+            "reconciled to the ledger",
+        )
+    )
