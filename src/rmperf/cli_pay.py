@@ -112,22 +112,28 @@ def pay_cmd(
         list[str] | None, typer.Option("--pool", help="a bonus pool: ORG=AMOUNT (or bank=AMOUNT); repeatable")
     ] = None,
     spikes: Annotated[
-        Path | None, typer.Option("--spikes", help="year-end spikes: rm_id, increase, reversed[, pay] (CSV/XLSX)")
+        str | None,
+        typer.Option(
+            "--spikes",
+            help="year-end spikes: 'auto' (measured by the engine over the scheme's spike window) "
+            "or a table rm_id, increase, reversed[, pay] (CSV/XLSX)",
+        ),
     ] = None,
     user: Annotated[str | None, typer.Option("--user")] = None,
 ) -> None:
     """计算薪酬并记账 / compute a run's pay and post it to the pay ledger (once)."""
-    from rmperf.pay.service import pay_run, read_spikes
+    from rmperf.pay.service import engine_spikes, pay_run, read_spikes
 
     _backend()
     with _refusals():
-        outcome = pay_run(
-            State.home,
-            run,
-            pools=_pools(pool),
-            spikes=read_spikes(spikes) if spikes else None,
-            user=user or getpass.getuser(),
-        )
+        measured = None
+        if spikes == "auto":
+            measured, spike_notes = engine_spikes(State.home, run)
+            for note in spike_notes:
+                err_console.print(_zh_en("说明:", "note: ") + note, style="yellow")
+        elif spikes:
+            measured = read_spikes(Path(spikes))
+        outcome = pay_run(State.home, run, pools=_pools(pool), spikes=measured, user=user or getpass.getuser())
     if outcome.created:
         corrections = sum(1 for e in outcome.entries if e.reason == "correction")
         console.print(

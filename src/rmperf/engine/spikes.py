@@ -44,6 +44,8 @@ class SpikeResult:
     complete: bool
     values: list[IndicatorValue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: per RM or pool: the rise of its deposit accounts (the increase a reversal is a part of)
+    rises: dict[tuple[str, str], Decimal] = field(default_factory=dict)
 
 
 def _d(day: date) -> str:
@@ -94,6 +96,7 @@ def compute_spikes(backend: Backend, period: Period, window_days: int, rounding:
         "sp_acct",
         f"""
         SELECT e.account_id,
+               CAST(greatest(e.balance - coalesce(s.balance, 0), 0) AS {attr.JISHU}) AS rise,
                CAST(least(greatest(e.balance - coalesce(s.balance, 0), 0), greatest(e.balance - l.low, 0))
                     AS {attr.JISHU}) AS reversal
         FROM sp_end e
@@ -104,6 +107,11 @@ def compute_spikes(backend: Backend, period: Period, window_days: int, rounding:
     attr.attribute_sums_at(
         backend, "(SELECT account_id, reversal AS jishu FROM sp_acct WHERE reversal > 0) x", end, "spa"
     )
+    attr.attribute_sums_at(backend, "(SELECT account_id, rise AS jishu FROM sp_acct WHERE rise > 0) x", end, "spr")
+    for kind, owner, value in backend.query(
+        "SELECT owner_kind, owner_id, sum(jishu) FROM spr_attr GROUP BY owner_kind, owner_id"
+    ):
+        result.rises[(kind, owner)] = to_fen(Decimal(value), rounding)
     rows = backend.query("SELECT owner_kind, owner_id, sum(jishu) FROM spa_attr GROUP BY owner_kind, owner_id")
     sums = {(k, o, "deposit"): Decimal(v) for k, o, v in rows if v is not None}
     tree = OrgTree.load(backend)

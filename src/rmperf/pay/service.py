@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from rmperf.core.money import to_fen
 from rmperf.core.pay import ledger
 from rmperf.core.pay.ledger import Balance, Balances, Entry, Spike
 from rmperf.core.pay.policy import LedgerPolicy
@@ -272,6 +273,70 @@ def read_spikes(path: Path) -> dict[str, Spike]:
         except (KeyError, InvalidOperation):
             raise LedgerError("ledger.bad_spike_row", {"file": str(path), "line": line}) from None
     return out
+
+
+def spike_items(scheme: Any) -> set[str]:
+    """The items whose value rests on a point increment (时点增量), directly or through custom indicators."""
+    on_point: set[str] = {
+        name for name, i in scheme.inputs.items() if i.indicator is not None and i.indicator == "point_increment"
+    }
+    changed = True
+    while changed:  # custom indicators over custom indicators
+        changed = False
+        for name, custom in scheme.custom.items():
+            if name not in on_point and (custom.formula.names & on_point or "point_increment" in custom.formula.names):
+                on_point.add(name)
+                changed = True
+    items = set()
+    for dim in scheme.dimensions:
+        for item in dim.items:
+            source = str(item.input or "")
+            if source in on_point or source.split(":")[0] == "point_increment":
+                items.add(item.key)
+    return items
+
+
+def engine_spikes(home: Home, run_id: int) -> tuple[dict[str, Spike], list[str]]:
+    """Year-end spikes of a run from the engine (003 冲时点, ``ledger.spike_window_days``).
+
+    Per RM: ``increase`` is the period-end rise of its deposit accounts over
+    the baseline, ``reversed`` the part of it gone within the window after
+    the period end (``rmperf.engine.spikes``), and ``pay`` the performance pay
+    of the items that rest on a point increment, in proportion to their
+    share of the RM's item scores.
+    """
+    from rmperf.engine.backend import DuckDBBackend
+    from rmperf.engine.spikes import compute_spikes
+    from rmperf.store import FactStore
+
+    rp = run_pay(home, run_id)
+    window = rp.policy.spike_window_days
+    if window <= 0:
+        return {}, ["spike_window_off"]
+    backend = DuckDBBackend(FactStore(home), rp.run.store_version)
+    result = compute_spikes(backend, rp.period, window, rp.pay.rounding)
+    if not result.complete:
+        return {}, result.notes
+    rises = {owner: v for (kind, owner), v in result.rises.items() if kind == "rm"}
+    reversed_ = {v.owner_id: v.value for v in result.values if v.owner_kind == "rm"}
+    from rmperf.core.scheme import load_scheme
+
+    sensitive = spike_items(load_scheme(rp.run.scheme_text, source=rp.run.scheme_source))
+    lines = {line.rm_id: line for line in compute_lines(rp, pools=None, adjustments=adjustments_of(run_id))}
+    out: dict[str, Spike] = {}
+    for r in rp.run.results.all():
+        amount = reversed_.get(r.rm_id, Decimal(0))
+        line = lines.get(r.rm_id)
+        if amount <= 0 or line is None or line.performance <= 0 or not sensitive:
+            continue
+        scores = [(i["key"], Decimal(i["score"])) for d in r.payload["dimensions"] for i in d["items"]]
+        total = sum((v for _, v in scores if v > 0), Decimal(0))
+        on_point = sum((v for k, v in scores if k in sensitive and v > 0), Decimal(0))
+        if total <= 0 or on_point <= 0:
+            continue
+        pay = to_fen(line.performance * on_point / total, rp.pay.rounding)
+        out[r.rm_id] = Spike(rises.get(r.rm_id, amount), amount, pay)
+    return out, result.notes
 
 
 @dataclass
