@@ -240,10 +240,35 @@ def demo_cmd(
         raise typer.Exit(code)
     _print_summary(time.monotonic() - started)
     _print_demo_indicators()
-    _demo_runs()
+    runs = _demo_runs()
+    _demo_pay_and_grades(runs)
 
 
-def _demo_runs() -> None:
+def _demo_pay_and_grades(runs: dict[tuple[str, str], int]) -> None:
+    """The last quarter's pay sheet (rural-2023, posted to the ledger) and the year's grade proposals (003)."""
+    from rmperf.cli_grades import grades_cmd
+    from rmperf.cli_pay import pay_cmd, paysheet_cmd
+
+    out_dir = State.home.root / "reports"
+    quarter = next((run for (scheme, period), run in runs.items() if scheme == "rural-2023" and "Q" in period), None)
+    if quarter is not None:
+        pay_cmd(run=quarter, pool=None, spikes="auto", user="demo")
+        paysheet_cmd(run=quarter, fmt="xlsx", out=out_dir / f"paysheet-run{quarter}.xlsx")
+    year = next(((period, run) for (scheme, period), run in runs.items() if scheme == "retail-wealth-2007"), None)
+    if year is not None:
+        grades_cmd(
+            period=year[0],
+            run=year[1],
+            on=None,
+            facts=None,
+            ladder=None,
+            out=out_dir / f"grades-{year[0]}.xlsx",
+            changes=True,
+            detail=False,
+        )
+
+
+def _demo_runs() -> dict[tuple[str, str], int]:
     """Run the rural-2023 and retail-wealth-2007 templates on the last quarter and year; write the workbooks."""
     from rmperf.cli_runs import _print_top, write_xlsx
     from rmperf.core.scheme import SchemeError
@@ -251,9 +276,10 @@ def _demo_runs() -> None:
     from rmperf.runs.service import load_results, prepare, run_scheme
 
     backend = _backend()
+    runs: dict[tuple[str, str], int] = {}
     last = backend.query("SELECT max(date) FROM balances")[0][0]
     if last is None:
-        return
+        return runs
     quarter = f"{last.year}-Q{(last.month - 1) // 3 + 1}"
     out_dir = State.home.root / "reports"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -282,6 +308,8 @@ def _demo_runs() -> None:
                 )
             )
             _print_top(top(payloads, 1), period)
+            runs[(scheme, period)] = outcome.run_id
+    return runs
 
 
 def _print_demo_indicators() -> None:
