@@ -18,21 +18,28 @@ from tests.pkgbuilder import minimal_tables, write_package
 pytestmark = pytest.mark.django_db
 
 
-def test_the_reversed_part_of_a_quarter_end_rise_is_measured_and_credited(tmp_path: Path) -> None:
+#: A1 (demand deposit of C1: RM 0001 60 %, RM 0002 40 %): 1,000 at the baseline, 5,000 on 31 March,
+#: then 2,000 / 4,500 / 3,000 on the three days after
+QUARTER_END_SPIKE = {
+    "2024-12-31": "1000.00",
+    "2025-03-31": "5000.00",
+    "2025-04-01": "2000.00",
+    "2025-04-02": "4500.00",
+    "2025-04-03": "3000.00",
+}
+
+
+def home_with_a1(tmp_path: Path, days: dict[str, str]) -> Home:
+    """The minimal bank whose only balances are A1's on ``days``."""
     tables = minimal_tables()
-    # A1 (demand deposit of C1: RM 0001 60 %, RM 0002 40 %): 1,000 at the baseline, 5,000 on 31 March,
-    # then 2,000 / 4,500 / 3,000 on the three days after
-    days = {
-        "2024-12-31": "1000.00",
-        "2025-03-31": "5000.00",
-        "2025-04-01": "2000.00",
-        "2025-04-02": "4500.00",
-        "2025-04-03": "3000.00",
-    }
     tables["balances"] = [{"date": d, "account_id": "A1", "balance": b} for d, b in days.items()]
     home = Home(tmp_path / "home")
     assert import_package(write_package(tmp_path / "pkg", tables), home).status == "committed"
-    backend = DuckDBBackend(FactStore(home))
+    return home
+
+
+def test_the_reversed_part_of_a_quarter_end_rise_is_measured_and_credited(tmp_path: Path) -> None:
+    backend = DuckDBBackend(FactStore(home_with_a1(tmp_path, QUARTER_END_SPIKE)))
     # rise = 5,000 − 1,000 = 4,000; lowest in the window 2,000 → reversed 3,000 (≤ the rise)
     result = compute_spikes(backend, Period.parse("2025-Q1"), 3)
     assert result.complete
@@ -51,11 +58,7 @@ def test_the_reversed_part_of_a_quarter_end_rise_is_measured_and_credited(tmp_pa
 
 
 def test_a_reversal_never_exceeds_the_rise(tmp_path: Path) -> None:
-    tables = minimal_tables()
     # baseline 4,000, 5,000 at the quarter end, 2,000 after: rise 1,000, fall 3,000 → only the 1,000 rise is a spike
-    days = {"2024-12-31": "4000.00", "2025-03-31": "5000.00", "2025-04-01": "2000.00"}
-    tables["balances"] = [{"date": d, "account_id": "A1", "balance": b} for d, b in days.items()]
-    home = Home(tmp_path / "home")
-    assert import_package(write_package(tmp_path / "pkg", tables), home).status == "committed"
+    home = home_with_a1(tmp_path, {"2024-12-31": "4000.00", "2025-03-31": "5000.00", "2025-04-01": "2000.00"})
     result = compute_spikes(DuckDBBackend(FactStore(home)), Period.parse("2025-Q1"), 1)
     assert {(v.owner_kind, v.owner_id): v.value for v in result.values}[("org", "S1")] == Decimal("1000.00")

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rmperf.home import Home
-from rmperf.ingest.importer import import_package
-from tests.pkgbuilder import minimal_tables, write_package
+from tests.test_engine_spikes import QUARTER_END_SPIKE, home_with_a1
 
 pytestmark = pytest.mark.django_db
 
@@ -45,18 +43,8 @@ def test_the_pay_on_a_reversed_quarter_end_rise_is_deferred(tmp_path: Path) -> N
     from rmperf.runs.service import run_scheme
     from rmperf.store import FactStore
 
-    tables = minimal_tables()
-    # A1 (C1: RM 0001 60 %, RM 0002 40 %): 1,000 on 31 Dec, 5,000 each day of Q1's last day only, 2,000 after
-    days = {
-        "2024-12-31": "1000.00",
-        "2025-03-31": "5000.00",
-        "2025-04-01": "2000.00",
-        "2025-04-02": "4500.00",
-        "2025-04-03": "3000.00",
-    }
-    tables["balances"] = [{"date": d, "account_id": "A1", "balance": b} for d, b in days.items()]
-    home = Home(tmp_path / "home")
-    assert import_package(write_package(tmp_path / "pkg", tables), home).status == "committed"
+    # A1: 1,000 on 31 Dec, 5,000 on 31 Mar, then 2,000 / 4,500 / 3,000 (tests/test_engine_spikes.py)
+    home = home_with_a1(tmp_path, QUARTER_END_SPIKE)
     db.setup(home)
     scheme = tmp_path / "spike.yaml"
     scheme.write_text(SCHEME, encoding="utf-8")

@@ -35,11 +35,11 @@ from typing import Any
 
 from rmperf.core.pay.rules import Adjustment, PayLine, RmFacts, compute_pay
 from rmperf.core.periods import Period
-from rmperf.core.scheme import RmContext, SchemeError, build_plan, evaluate, load_scheme, resolve
+from rmperf.core.scheme import SchemeError, build_plan, load_scheme, resolve
 from rmperf.core.scoring import ScoringError
 from tests.scenarios.framework import Kind, Results, register_kind
 from tests.scenarios.methods import dec
-from tests.scenarios.schemes import _scheme_text, _values
+from tests.scenarios.schemes import _scheme_text, evaluate_given
 
 
 def check(doc: dict[str, Any]) -> list[str]:
@@ -96,33 +96,7 @@ def _result(rm: str, facts: dict[str, Any], short: dict[str, Any]) -> dict[str, 
 
 
 def _evaluated(doc: dict[str, Any], given: dict[str, Any], plan: Any) -> list[dict[str, Any]]:
-    rms = [
-        RmContext(
-            rm_id=str(rm),
-            post=str(facts["post"]),
-            org_id=str(facts.get("org", facts.get("subbranch", ""))),
-            region_type=facts.get("region_type"),
-            branch=facts.get("branch"),
-            subbranch=facts.get("subbranch"),
-            grade=facts.get("grade"),
-            team=facts.get("team"),
-        )
-        for rm, facts in given["rms"].items()
-    ]
-    targets = {
-        (str(rm), str(item)): dec(v) for rm, row in (given.get("targets") or {}).items() for item, v in row.items()
-    }
-    manual = {str(rm): {str(k): dec(v) for k, v in row.items()} for rm, row in (given.get("manual") or {}).items()}
-    result = evaluate(
-        plan,
-        rms,
-        _values(given.get("values")),
-        previous=_values(given["previous"]) if "previous" in given else None,
-        targets=targets or None,
-        ratings=given.get("ratings"),
-        manual=manual or None,
-    )
-    return [r.to_dict() for r in result.results]
+    return [r.to_dict() for r in evaluate_given(plan, given).results]
 
 
 def fields(line: PayLine) -> dict[str, Any]:

@@ -60,43 +60,48 @@ def _values(rows: dict[str, Any] | None) -> dict[str, dict[tuple[str, str], Deci
     return out
 
 
+def evaluate_given(plan: Any, given: dict[str, Any]) -> Any:
+    """Evaluate ``plan`` on a case's ``given`` block (rms, values, previous, targets, manual, ratings, veto_reasons)."""
+    rms = [
+        RmContext(
+            rm_id=str(rm),
+            post=str(facts["post"]),
+            org_id=str(facts.get("org", facts.get("subbranch", ""))),
+            region_type=facts.get("region_type"),
+            branch=facts.get("branch"),
+            subbranch=facts.get("subbranch"),
+            grade=facts.get("grade"),
+            team=facts.get("team"),
+            name=facts.get("name"),
+        )
+        for rm, facts in given["rms"].items()
+    ]
+    targets = {
+        (str(rm), str(item)): dec(v) for rm, row in (given.get("targets") or {}).items() for item, v in row.items()
+    }
+    manual = {str(rm): {str(k): dec(v) for k, v in row.items()} for rm, row in (given.get("manual") or {}).items()}
+    return evaluate(
+        plan,
+        rms,
+        _values(given.get("values")),
+        previous=_values(given["previous"]) if "previous" in given else None,
+        targets=targets or None,
+        ratings=given.get("ratings"),
+        manual=manual or None,
+        veto_reasons=given.get("veto_reasons"),
+    )
+
+
 def run(doc: dict[str, Any], case: dict[str, Any]) -> tuple[Results, str]:
     try:
         scheme = load_scheme(_scheme_text(doc), source=str(doc.get("template", "scenario")))
         period = Period.parse(str(doc["period"]))
         plan = build_plan(resolve(scheme, period.start, period.end, period.kind, label=period.label))
-        given = case["given"]
-        rms = [
-            RmContext(
-                rm_id=str(rm),
-                post=str(facts["post"]),
-                org_id=str(facts.get("org", facts.get("subbranch", ""))),
-                region_type=facts.get("region_type"),
-                branch=facts.get("branch"),
-                subbranch=facts.get("subbranch"),
-                grade=facts.get("grade"),
-                team=facts.get("team"),
-                name=facts.get("name"),
-            )
-            for rm, facts in given["rms"].items()
-        ]
-        targets = {
-            (str(rm), str(item)): dec(v) for rm, row in (given.get("targets") or {}).items() for item, v in row.items()
-        }
-        manual = {str(rm): {str(k): dec(v) for k, v in row.items()} for rm, row in (given.get("manual") or {}).items()}
-        result = evaluate(
-            plan,
-            rms,
-            _values(given.get("values")),
-            previous=_values(given["previous"]) if "previous" in given else None,
-            targets=targets or None,
-            ratings=given.get("ratings"),
-            manual=manual or None,
-            veto_reasons=given.get("veto_reasons"),
-        )
+        result = evaluate_given(plan, case["given"])
     except SchemeError as error:
         first = error.problems[0]
-        raise ScoringError(first.code, dict(first.params)) from None
+        cause = [first.cause] if isinstance(first.cause, ScoringError) else []  # e.g. why ratings were refused
+        raise ScoringError(first.code, dict(first.params), cause) from None
     out: Results = {}
     for r in result.results:
         fields: dict[str, Any] = {
