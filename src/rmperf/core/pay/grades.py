@@ -763,58 +763,24 @@ class _Case:
             ref = f"{ref} × {show_share(self.share)}"
         return ref
 
+    def _check(self, i: int, field: str, value: Decimal, standard: Decimal, ref: str) -> None:
+        """Record one comparison of a figure with a standard of grade ``i`` (reached when ≥)."""
+        g = self.g(i)
+        self.checks.append(Check(g.grade, g.name, field, value, standard, value >= standard, ref))
+
     def check_meets(self, i: int) -> None:
         g = self.g(i)
         p, a = self.figures.simulated_profit, self.counted.aum_increment
-        self.checks.append(
-            Check(
-                g.grade,
-                g.name,
-                "simulated_profit",
-                p,
-                self.profit_std(i),
-                p >= self.profit_std(i),
-                self._ref(g.simulated_profit.ref),
-            )
-        )
-        self.checks.append(
-            Check(
-                g.grade,
-                g.name,
-                "aum_increment",
-                a,
-                self.aum_std(i),
-                a >= self.aum_std(i),
-                self._ref(g.aum_increment.ref),
-            )
-        )
+        self._check(i, "simulated_profit", p, self.profit_std(i), self._ref(g.simulated_profit.ref))
+        self._check(i, "aum_increment", a, self.aum_std(i), self._ref(g.aum_increment.ref))
 
     def check_keeps(self, i: int) -> None:
         g = self.g(i)
         p, a = self.figures.simulated_profit, self.counted.aum_increment
-        self.checks.append(
-            Check(
-                g.grade,
-                g.name,
-                "aum_increment",
-                a,
-                self.aum_std(i),
-                a >= self.aum_std(i),
-                self._ref(g.aum_increment.ref),
-            )
-        )
+        self._check(i, "aum_increment", a, self.aum_std(i), self._ref(g.aum_increment.ref))
         share = self.std.demotion_profit_share
-        self.checks.append(
-            Check(
-                g.grade,
-                g.name,
-                "simulated_profit_floor",
-                p,
-                self.floor(i),
-                p >= self.floor(i),
-                f"{self._ref(g.simulated_profit.ref)} × {show_share(share.value)}",
-            )
-        )
+        floor_ref = f"{self._ref(g.simulated_profit.ref)} × {show_share(share.value)}"
+        self._check(i, "simulated_profit_floor", p, self.floor(i), floor_ref)
 
     def why_not_kept(self, i: int) -> Said:
         """The reasons grade ``i`` is not kept, joined."""
