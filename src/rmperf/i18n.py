@@ -1119,8 +1119,8 @@ MESSAGES.update(
             "{rm_id}: position “{value}” must be a whole number from 1 to {n}",
         ),
         "ratings.rank_shared": (
-            "{rms} 同列第 {position} 名;排序法每个名次只能排一人",
-            "{rms} share position {position}; a ranking puts one RM at each position",
+            "{rms} 同列第 {position} 名(每个名次只能排一人)",
+            "{rms} share position {position} (one RM per position)",
         ),
         "ratings.rank_missing": (
             "没有给 {rms} 排名(组内 {n} 人,每人都要排)",

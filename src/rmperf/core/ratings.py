@@ -474,3 +474,248 @@ def from_rows(
     if problems:
         raise RatingError("ratings.rows_invalid", {"count": len(problems)}, problems)
     return out
+
+
+# --- rankings and comparisons from the ratings table (scheme forms ``ranking`` / ``paired``) ------
+
+
+def _group_raters(
+    rows: Iterable[Mapping[str, Any]], problems: list[ScoringError]
+) -> dict[str, tuple[str, list[Mapping[str, Any]]]]:
+    """rater_id → (role, rows), ordered by rater_id; a rater with an unknown role or several roles is reported."""
+    by_rater: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    roles: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        rater, role = str(row["rater_id"]), str(row["rater_role"])
+        if role not in ROLES:
+            problems.append(RatingError("ratings.role_unknown", {"role": role, "allowed": ", ".join(ROLES)}))
+            continue
+        roles[rater].add(role)
+        by_rater[rater].append(row)
+    out: dict[str, tuple[str, list[Mapping[str, Any]]]] = {}
+    for rater in sorted(by_rater):
+        if len(roles[rater]) > 1:
+            params = {"rater_id": rater, "roles": ", ".join(sorted(roles[rater]))}
+            problems.append(RatingError("ratings.rater_roles_group", params))
+            continue
+        out[rater] = (next(iter(roles[rater])), by_rater[rater])
+    return out
+
+
+def _blend_raters(
+    members: Sequence[str],
+    per_rater: Mapping[str, tuple[str, Mapping[str, Decimal], Mapping[str, str]]],
+    role_weights: Mapping[str, Decimal],
+    missing: str,
+    problems: list[ScoringError],
+) -> dict[str, Scored]:
+    """Per RM: the raters of one role averaged, the roles blended by ``role_weights`` (:func:`multi_rater`).
+
+    ``per_rater`` maps rater_id → (role, rm_id → number, rm_id → how the rater got it).
+    Every rater covers every member, so the roles present are the same for the whole
+    group and a blend that is refused (a weighted role without a rater) is reported once.
+    """
+    out: dict[str, Scored] = {}
+    for rm in members:
+        by_role: dict[str, list[tuple[str, Decimal, str]]] = defaultdict(list)
+        for rater, (role, by_rm, texts) in per_rater.items():
+            by_role[role].append((rater, by_rm[rm], texts[rm]))
+        means: dict[str, Decimal] = {}
+        lines: list[str] = []
+        for role in ROLES:
+            if role not in by_role:
+                continue
+            got = by_role[role]
+            with exact():
+                means[role] = sum((n for _, n, _ in got), ZERO) / len(got)
+            if len(got) == 1:
+                lines.append(f"{role} {got[0][0]}: {got[0][2]}")
+            else:
+                parts = ", ".join(f"{rater}: {text}" for rater, _, text in got)
+                numbers = " + ".join(fmt(n) for _, n, _ in got)
+                lines.append(f"{role} ({parts}): ({numbers})/{len(got)} {result_text(means[role])}")
+        try:
+            blended = multi_rater(means, role_weights, missing=missing)
+        except ScoringError as error:
+            problems.append(error)
+            return {}
+        out[rm] = Scored(blended.value, "; ".join([*lines, blended.formula]))
+    return out
+
+
+def _raise_all(problems: Sequence[ScoringError]) -> None:
+    """One problem as it is; several as ``ratings.rows_invalid`` listing them all."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise RatingError("ratings.rows_invalid", {"count": len(problems)}, problems)
+
+
+def _finish_group(
+    members: Sequence[str], blended: Mapping[str, Scored], shares: Mapping[str, Decimal], *, higher_is_better: bool
+) -> dict[str, Ranked]:
+    values: dict[str, Decimal | None] = {rm: blended[rm].value for rm in members}
+    ranks = rank_scores(values, ONE, higher_is_better=higher_is_better)  # ties: "min" (1, 2, 2, 4)
+    return {
+        rm: Ranked(ranks[rm].rank, len(members), shares[rm], blended[rm].formula, blended[rm].value) for rm in members
+    }
+
+
+def ranking_from_rows(
+    rows: Iterable[Mapping[str, Any]],
+    members: Sequence[str],
+    role_weights: Mapping[str, Decimal],
+    *,
+    missing: str = "refuse",
+) -> dict[str, Ranked]:
+    """简单排序法 from ``ratings`` rows: each rater ranks every RM of a group, 1 = best; raters blended.
+
+    ``rows`` are one group's ranking rows (``rm_id``, ``rater_id``, ``rater_role``,
+    ``score`` = the position the rater gives the RM). Each rater's ranking must be a
+    strict order of all ``members``: whole positions 1 … N, each used once (004 lists
+    one RM per place; :func:`simple_ranking` refuses a name twice). The raters of one
+    role are averaged and the roles blended by ``role_weights`` (:func:`multi_rater`,
+    ``missing`` as there) into a blended position P̄; the share of the weight is
+    :func:`simple_ranking`'s rule on it, ``(N − P̄ + 1) ÷ N``. As the rule is linear,
+    this is also the blend of each rater's own share. Equal blended positions tie:
+    they score alike and share the better rank (1, 2, 2, 4).
+
+    Returns rm_id → :class:`Ranked` (``score`` = the share, ``value`` = P̄, ``rank`` on
+    P̄, ``formula`` = each rater's position and the blend). A problem is raised as
+    it is, several together as ``ratings.rows_invalid``.
+    """
+    _check_missing_rule(missing)
+    problems: list[ScoringError] = []
+    members = list(members)
+    n = len(members)
+    member_set = set(members)
+    per_rater: dict[str, tuple[str, Mapping[str, Decimal], Mapping[str, str]]] = {}
+    for rater, (role, rater_rows) in _group_raters(rows, problems).items():
+        own: list[ScoringError] = []
+        positions: dict[str, Decimal] = {}
+        seen: set[str] = set()
+        for row in rater_rows:
+            rm = str(row["rm_id"])
+            if rm not in member_set:
+                own.append(RatingError("ratings.rank_not_member", {"rm_id": rm}))
+                continue
+            if rm in seen:
+                own.append(RatingError("ratings.rank_duplicate", {"rm_id": rm}))
+                continue
+            seen.add(rm)
+            try:
+                position: Decimal | None = _row_decimal(row["score"], "score")
+            except ScoringError:
+                position = None
+            if position is None or position != position.to_integral_value() or not 1 <= position <= n:
+                own.append(RatingError("ratings.rank_value", {"rm_id": rm, "value": row["score"], "n": n}))
+                continue
+            positions[rm] = position
+        at: dict[Decimal, list[str]] = defaultdict(list)
+        for rm in members:
+            if rm in positions:
+                at[positions[rm]].append(rm)
+        for position in sorted(at):
+            if len(at[position]) > 1:
+                params = {"rms": ", ".join(at[position]), "position": fmt(position)}
+                own.append(RatingError("ratings.rank_shared", params))
+        unranked = [rm for rm in members if rm not in seen]
+        if unranked:
+            own.append(RatingError("ratings.rank_missing", {"rms": ", ".join(unranked), "n": n}))
+        if own:
+            problems.append(RatingError("ratings.rater_ranking", {"rater_id": rater, "role": role}, own))
+            continue
+        order = sorted(members, key=lambda rm: positions[rm])
+        ranked = simple_ranking(order, full=ONE)  # the rule of 004's 简单排序法, per rater
+        texts = {rm: f"#{ranked[rm].rank}" for rm in members}
+        per_rater[rater] = (role, {rm: Decimal(ranked[rm].rank) for rm in members}, texts)
+    if not per_rater and not problems:
+        problems.append(RatingError("ratings.no_roles_present"))
+    blended = _blend_raters(members, per_rater, role_weights, missing, problems) if not problems else {}
+    _raise_all(problems)
+    shares: dict[str, Decimal] = {}
+    for rm in members:
+        with exact():
+            shares[rm] = (n - blended[rm].value + 1) / n
+    return _finish_group(members, blended, shares, higher_is_better=False)
+
+
+def paired_from_rows(
+    rows: Iterable[Mapping[str, Any]],
+    members: Sequence[str],
+    role_weights: Mapping[str, Decimal],
+    *,
+    missing: str = "refuse",
+) -> dict[str, Ranked]:
+    """一一比较法 from ``ratings`` rows: each rater compares every pair of a group; raters blended.
+
+    ``rows`` are one group's comparison rows (``rm_id``, ``rater_id``, ``rater_role``,
+    ``other`` = the RM compared with, ``score`` 1 when ``rm_id`` is better than
+    ``other`` and 0 when worse — 004's "+" and "−"; there is no draw). Each rater's
+    rows form a matrix checked by :func:`paired_comparison`: every pair of
+    ``members`` needs an outcome, given once or both ways if they agree; a pair
+    judged both better (or both worse), a missing pair, a comparison with an RM
+    outside ``members`` is refused, naming the pair. A rater's score for an RM is
+    its wins (004's 得分); the raters of one role are averaged and the roles blended
+    by ``role_weights`` (:func:`multi_rater`) into W̄; the share of the weight is
+    ``W̄ ÷ (N − 1)`` (every comparison won = the whole weight). Equal W̄ tie: they
+    score alike and share the better rank (1, 2, 2, 4), as in 004's table.
+
+    Returns rm_id → :class:`Ranked` (``score`` = the share, ``value`` = W̄, ``rank``
+    on W̄, ``formula`` = each rater's wins and the blend). A problem is raised as
+    it is, several together as ``ratings.rows_invalid``.
+    """
+    _check_missing_rule(missing)
+    members = list(members)
+    n = len(members)
+    if n < 2:
+        raise RatingError("ratings.pair_group_small", {"n": n})
+    problems: list[ScoringError] = []
+    member_set = set(members)
+    per_rater: dict[str, tuple[str, Mapping[str, Decimal], Mapping[str, str]]] = {}
+    for rater, (role, rater_rows) in _group_raters(rows, problems).items():
+        own: list[ScoringError] = []
+        matrix: dict[tuple[str, str], int | str] = {(rm, rm): 0 for rm in members}  # the table's order and size
+        reported: set[frozenset[str]] = set()  # pairs already refused: not "missing" as well
+        for row in rater_rows:
+            rm, other = str(row["rm_id"]), str(row["other"])
+            outside = next((name for name in (rm, other) if name not in member_set), None)
+            if outside is not None:
+                own.append(RatingError("ratings.pair_outside", {"rm_id": rm, "other": other, "name": outside}))
+                continue
+            if (rm, other) in matrix and rm != other:
+                own.append(RatingError("ratings.pair_duplicate", {"rm_id": rm, "other": other}))
+                continue
+            try:
+                score: Decimal | None = _row_decimal(row["score"], "score")
+            except ScoringError:
+                score = None
+            if score is None or score not in (ZERO, ONE):
+                own.append(RatingError("ratings.pair_row_value", {"rm_id": rm, "other": other, "value": row["score"]}))
+                reported.add(frozenset((rm, other)))
+                continue
+            matrix[(rm, other)] = int(score)
+        wins: dict[str, Ranked] = {}
+        try:
+            wins = paired_comparison(matrix)
+        except RatingError as error:
+            found = error.details if error.code == "ratings.matrix_invalid" else (error,)
+            own.extend(
+                e
+                for e in found
+                if e.code != "ratings.pair_missing" or frozenset((e.params["a"], e.params["b"])) not in reported
+            )
+        if own:
+            problems.append(RatingError("ratings.rater_matrix", {"rater_id": rater, "role": role}, own))
+            continue
+        texts = {rm: wins[rm].formula for rm in members}
+        per_rater[rater] = (role, {rm: wins[rm].score for rm in members}, texts)
+    if not per_rater and not problems:
+        problems.append(RatingError("ratings.no_roles_present"))
+    blended = _blend_raters(members, per_rater, role_weights, missing, problems) if not problems else {}
+    _raise_all(problems)
+    shares: dict[str, Decimal] = {}
+    for rm in members:
+        with exact():
+            shares[rm] = blended[rm].value / (n - 1)
+    return _finish_group(members, blended, shares, higher_is_better=True)

@@ -531,6 +531,7 @@ def _score_relative(
             if st.item.method in ("rank", "composite_rank", "rating"):
                 by_key[key].append((state, st))
     rows = list(ratings) if ratings is not None else []
+    known = frozenset(state.ctx.rm_id for state in states)
     problems: list[Problem] = []
     for key in sorted(by_key):
         members = by_key[key]
@@ -541,7 +542,7 @@ def _score_relative(
             st.group = _group_of(keys, state.ctx, teams)
             groups[st.group].append((state, st))
         if method == "rating":
-            problems.extend(_score_ratings(plan, key, members, groups, rows))
+            problems.extend(_score_ratings(plan, key, members, groups, rows, known))
             continue
         for group in sorted(groups):
             _rank_group(method, groups[group])
@@ -591,6 +592,7 @@ def _score_ratings(
     members: list[tuple[_Rm, _Item]],
     groups: Mapping[str, list[tuple[_Rm, _Item]]],
     rows: list[Mapping[str, Any]],
+    known: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     first = members[0][1].item
     p = first.params
@@ -604,6 +606,8 @@ def _score_ratings(
     scale_max = _dec(p.get("scale_max"), rating_rules.SCALE[1])
     problems: list[Problem] = []
     source = plan.resolved.scheme.source
+    if p.get("form") in ("ranking", "paired"):
+        return _score_rank_forms(plan, key, groups, own_rows, known)
     if p.get("form", "scale") == "scale":
         criteria = [(name, weight) for name, weight in p["criteria"].items()]
         try:
@@ -634,7 +638,7 @@ def _score_ratings(
     n_grades = len(shares)
     labels = [chr(ord("A") + i) for i in range(n_grades)]
     grade_shares = p.get("grade_shares") or tuple(Decimal(n_grades - i) / n_grades for i in range(n_grades))
-    criterion = p.get("criterion", "grade")
+    criterion = p.get("criterion") or "grade"
     grade_of: dict[str, int] = {}
     for row in own_rows:
         if str(row.get("criterion")) != criterion:
@@ -665,6 +669,82 @@ def _score_ratings(
             st.value = Decimal(grade_of[rm])
             st.exact = share * st.item.weight
             st.formula = f"{grades[rm]} → {show(share)} × {show(st.item.weight)} = {show(st.exact)}"
+    return problems
+
+
+def _score_rank_forms(
+    plan: Plan,
+    key: str,
+    groups: Mapping[str, list[tuple[_Rm, _Item]]],
+    own_rows: list[Mapping[str, Any]],
+    known: frozenset[str],
+) -> list[Problem]:
+    """简单排序法 (``form: ranking``) and 一一比较法 (``form: paired``) within each rank group.
+
+    ranking: rows ``criterion: rank`` (or the item's ``criterion``), ``score`` = the
+    position the rater gives the RM in the group, 1 = best; item score = weight ×
+    (N − P̄ + 1) ÷ N on the raters' blended position P̄.
+    paired: rows whose ``criterion`` is the other RM's id (``<criterion>:<id>`` when
+    the item names a ``criterion``), ``score`` 1 when the RM is better, 0 when worse;
+    item score = weight × W̄ ÷ (N − 1) on the raters' blended wins W̄.
+    A group without rows scores by ``when_missing``; a refused group is reported
+    with every problem of its rows.
+    """
+    first = next(iter(groups.values()))[0][1].item
+    p = first.params
+    form = p["form"]
+    criterion = p.get("criterion")
+    source = plan.resolved.scheme.source
+    rows_of: dict[str, list[dict[str, Any]]] = defaultdict(list)  # rm_id → the item's rows about them
+    for row in own_rows:
+        text = str(row.get("criterion"))
+        if form == "ranking":
+            if text == (criterion or "rank"):
+                rows_of[str(row["rm_id"])].append(dict(row))
+            continue
+        if criterion is not None:
+            if not text.startswith(f"{criterion}:"):
+                continue
+            other = text[len(criterion) + 1 :]
+        elif text in known:
+            other = text
+        else:
+            continue  # another item's rows (a criterion that is no RM of the run)
+        rows_of[str(row["rm_id"])].append({**row, "other": other})
+    problems: list[Problem] = []
+    for group in sorted(groups):
+        members = groups[group]
+        ids = sorted(state.ctx.rm_id for state, _ in members)
+        group_rows = [r for rm in ids for r in rows_of.get(rm, ())]
+        note = None
+        if form == "paired" and len(ids) < 2:
+            note = "scheme.note.paired_alone"  # nobody to compare with: scored by when_missing
+        elif not group_rows:
+            note = "scheme.note.no_rating"
+        if note is not None:
+            for _, st in members:
+                st.notes.append(Note.of(note, item=key))
+            continue
+        try:
+            rule = rating_rules.ranking_from_rows if form == "ranking" else rating_rules.paired_from_rows
+            ranked = rule(group_rows, ids, p["raters"], missing=p.get("missing_raters", "refuse"))
+        except ScoringError as error:
+            problems.append(Problem("scheme.ratings_refused", {"item": key, "group": group}, (), source, cause=error))
+            continue
+        n = len(ids)
+        for state, st in members:
+            r = ranked[state.ctx.rm_id]
+            w = st.item.weight
+            assert r.value is not None
+            st.value = r.value
+            st.rank, st.rank_n = r.rank, r.n
+            if form == "ranking":
+                st.exact = (n - r.value + 1) * w / n
+                rule_text = f"({n} − {show(r.value)} + 1)/{n} × {show(w)}"
+            else:
+                st.exact = r.value * w / (n - 1)
+                rule_text = f"{show(r.value)}/({n} − 1) × {show(w)}"
+            st.formula = f"{r.formula}; {rule_text} = {show(st.exact)}"
     return problems
 
 

@@ -33,6 +33,7 @@ from rmperf.core.scheme.formula import FUNCTIONS, Formula, compile_formula
 from rmperf.core.scheme.model import (
     METHODS,
     NEEDS_TARGET,
+    RATING_CRITERION_DEFAULT,
     TARGET_KINDS,
     UNWEIGHTED_METHODS,
     Adjustments,
@@ -78,6 +79,12 @@ ITEM_FIELDS_NOT_SETTABLE = ("key", "method")
 DIMENSION_FIELDS_SETTABLE = ("weight", "factor", "name")
 
 ItemModel = Any  # one of the item classes of ``model.Item``
+
+#: rating forms scored within a rank group from rankings / comparisons (简单排序法, 一一比较法)
+RANK_FORMS = ("ranking", "paired")
+#: what those forms take besides the common item fields, and what they refuse
+RANK_FORMS_TAKE = "raters, missing_raters, criterion, group"
+RANK_FORMS_REFUSE = ("criteria", "scale_max", "distribution", "grade_shares")
 
 
 @dataclass(frozen=True)
@@ -260,6 +267,8 @@ class _Checker:
         self.custom_specs: dict[str, CustomSpec] = {}
         self.custom: dict[str, Custom] = {}
         self.item_keys: dict[str, Path] = {}
+        #: the scheme's own rating items (not a variant's), for ``check_rating_rows``
+        self.rating_items: list[tuple[RatingItem, Path]] = []
         self.total = "weighted"
         #: names declared but broken (reported where declared; not reported again where used)
         self.broken: set[str] = set()
@@ -322,6 +331,7 @@ class _Checker:
         self.check_custom(raw.get("custom"))
         raw_dims = raw.get("dimensions")
         dims = self.check_dimensions(raw_dims, ("dimensions",))
+        self.check_rating_rows()
         adjustments = self.check_adjustments(raw.get("adjustments"), dims)
         variants = self.check_variants(raw.get("variants"), raw_dims, dims)
         pay = self.check_pay(raw.get("pay"), raw, header) if "pay" in raw else None
@@ -673,6 +683,8 @@ class _Checker:
             if where is not None:
                 self.check_dated(entries, where)
         self.check_method(item, at)
+        if variant is None and isinstance(item, RatingItem):
+            self.rating_items.append((item, path))
 
     def check_method(self, item: ItemModel, at: Callable[..., Path | None]) -> None:
         def add(msg: str, where: Path | None, /, **params: Any) -> None:
@@ -739,8 +751,15 @@ class _Checker:
 
         if item.form == "scale" and not item.criteria:
             add("scheme.rating_criteria", at("criteria"))
-        if item.form == "scale" and not item.raters:
+        if item.form in ("scale", *RANK_FORMS) and not item.raters:
             add("scheme.missing", at("raters"))
+        if item.form in RANK_FORMS:
+            # 简单排序法 / 一一比较法: raters blended by role; no rating form, scale or distribution
+            for param in RANK_FORMS_REFUSE:
+                if param in item.model_fields_set:
+                    add("scheme.rating_form_param", at(param), form=item.form, param=param, allowed=RANK_FORMS_TAKE)
+            if item.criterion is not None and not item.criterion.strip():
+                add("scheme.rating_criterion_blank", at("criterion"))
         for what, table, path in (("criteria", item.criteria, "criteria"), ("raters", item.raters, "raters")):
             if not table:
                 continue
@@ -773,6 +792,31 @@ class _Checker:
                 if top.value <= 0:
                     where = at("scale_max") if top.plain else at("scale_max", i, "value")
                     add("scheme.negative", where, what="scale_max", value=top.value)
+
+    def check_rating_rows(self) -> None:
+        """Two rating items of the scheme, one of them a ranking or paired comparison, must not read the same rows."""
+        claimed: dict[tuple[str, str | None], tuple[str, str]] = {}  # rows → (item key, form)
+        for item, path in self.rating_items:
+            rows: list[tuple[str, str | None]]
+            if item.form == "paired":
+                rows = [("paired", item.criterion)]
+            elif item.form == "scale":
+                rows = [("criterion", name) for name in item.criteria]
+            else:
+                rows = [("criterion", item.criterion or RATING_CRITERION_DEFAULT[item.form])]
+            for tag in rows:
+                first = claimed.setdefault(tag, (item.key, item.form))
+                if first[0] == item.key or not {first[1], item.form} & set(RANK_FORMS):
+                    continue
+                kind, criterion = tag
+                if kind == "paired":
+                    what = Word("scheme.rating_rows_paired_prefix", {"criterion": criterion})
+                    if criterion is None:
+                        what = Word("scheme.rating_rows_paired")
+                else:
+                    what = Word("scheme.rating_rows_criterion", {"criterion": criterion})
+                where = (*path, "criterion") if "criterion" in item.model_fields_set else path
+                self.add("scheme.rating_rows_shared", where, item=item.key, other=first[0], rows=what)
 
     def check_weights(self, rows: list[_WeightRow], path: Path, variant: str | None) -> None:
         """Items sum to their dimension's weight, dimensions to 100 (``total: weighted``), every day a weight changes.

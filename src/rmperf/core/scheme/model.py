@@ -320,14 +320,27 @@ class PlusMinusItem(ItemBase):
     floor: DatedDecimal | None = None
 
 
+#: the forms of a ``rating`` item: 量表法, 强制分配法, 简单排序法, 一一比较法 (004 §4.3)
+RatingForm = Literal["scale", "forced_distribution", "ranking", "paired"]
+#: the ``criterion`` a form reads when the item does not name one (paired: the other RM's id, no prefix)
+RATING_CRITERION_DEFAULT: dict[str, str | None] = {
+    "scale": None,
+    "forced_distribution": "grade",
+    "ranking": "rank",
+    "paired": None,
+}
+
+
 class RatingItem(ItemBase):
     method: Literal["rating"]
-    form: Literal["scale", "forced_distribution"] = "scale"
+    form: RatingForm = "scale"
     scale_max: DatedDecimal | None = None
     criteria: dict[str, DatedDecimal] = {}
     raters: dict[RaterRole, DatedDecimal] = {}
     missing_raters: Literal["refuse", "renormalise"] = "refuse"
-    criterion: str = "grade"
+    #: the ratings rows' ``criterion``: forced_distribution ``grade``, ranking ``rank`` by default;
+    #: paired: a prefix (``criterion: X`` → rows ``X:<other rm_id>``), none by default
+    criterion: str | None = None
     distribution: DatedShares | None = None
     grade_shares: DatedShares | None = None
     group: tuple[GroupKey, ...] | None = None
