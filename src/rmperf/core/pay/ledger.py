@@ -41,7 +41,7 @@ earned or paid: that money was held or deferred and now stays with the bank.
 Counting it in identity 1 would break it (earned 1,000, 400 deferred, 600
 paid, the tranche clawed back: 1,000 ≠ 600 + 0 + 400 − 0 + 400), so it is
 counted in identity 2 and the total in identity 3. See
-``docs/decisions-drafts/ledger.md``.
+``docs/decisions.md`` (D110–D121).
 
 Schedules
 ---------
