@@ -117,11 +117,14 @@ def test_explanation_adds_up_to_the_value(tiny_home: Home, django_db_blocker: An
         (("rm", rm), "ftp_profit", "all"),
         (("rm", rm), "point_increment", "all"),
         (("org", head), "aum", "all"),
+        # no full last year in the tiny bank: the baseline daily average is the baseline point (D18)
+        (("rm", rm), "daily_average_increment", "deposit"),
     ]:
         e = explain(backend, period, owner, indicator, category, with_days=indicator == "daily_average")
         assert e.accounts, (owner, indicator)
         assert sum(c.value for c in e.accounts) == e.value
-        assert sum(c.exact for c in e.accounts).quantize(Decimal("0.01")) == e.value or indicator != "aum"
+        if indicator in ("aum", "daily_average_increment"):
+            assert sum(c.exact for c in e.accounts).quantize(Decimal("0.01")) == e.value
         if indicator == "daily_average":
             # the days behind it: their total over the period's days is the exact daily average
             day_total = sum(amount for _, _, amount in e.days)
@@ -257,3 +260,31 @@ def test_flow_and_loan_explanations_add_up_to_the_value(
         assert all(abs(c.value - c.exact) < Decimal("0.01") for c in e.accounts)
         opened += bool(e.accounts)
     assert opened  # the tiny bank has such rows for someone
+
+
+def test_daily_average_increment_explained_against_last_year(tmp_path: Path) -> None:
+    """With a full last year the baseline is last year's 积数 ÷ 366 days, account by account."""
+    from datetime import date, timedelta
+
+    from rmperf.engine.explain import explain
+
+    tables = minimal_tables()
+    tables["accounts"][0]["opened_on"] = "2024-01-01"
+    # A1: 1,000 a day in 2024's first half, 3,000 in its second half, 2,000 a day in January 2025
+    rows = []
+    day = date(2024, 1, 1)
+    while day <= date(2025, 1, 31):
+        balance = "2000.00" if day.year == 2025 else ("1000.00" if day.month <= 6 else "3000.00")
+        rows.append({"date": day.isoformat(), "account_id": "A1", "balance": balance})
+        day += timedelta(days=1)
+    tables["balances"] = rows
+    home = Home(tmp_path / "home")
+    assert import_package(write_package(tmp_path / "pkg", tables), home).status == "committed"
+    backend = DuckDBBackend(FactStore(home))
+    e = explain(backend, Period.parse("2025-01"), ("rm", "0001"), "daily_average_increment", "deposit")
+    # RM 0001 holds 60 % of C1: (2,000 − (182 × 1,000 + 184 × 3,000) ÷ 366) × 0.6 = −3.28
+    # (the baseline point of 3,000 would have given −600)
+    expected = ((Decimal(2000) - Decimal(734000) / 366) * Decimal("0.6")).quantize(Decimal("0.01"))
+    assert e.value == expected == Decimal("-3.28")
+    assert e.notes == []
+    assert [(c.account_id, c.value) for c in e.accounts] == [("A1", expected)]

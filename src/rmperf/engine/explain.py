@@ -49,7 +49,12 @@ _COLUMNS = {
     "point_increment": (("pt_attr", "balance", 1), ("bp_attr", "balance", -1)),
     "aum": (("pt_attr", "balance", 1),),
     "aum_increment": (("pt_attr", "balance", 1), ("bp_attr", "balance", -1)),
+    # last year's 积数 ÷ its days, or (D18, without a full last year) the baseline point
+    "baseline_daily_average": (("lya_attr", "jishu", "last_year_days"),),
+    "daily_average_increment": (("p_attr", "jishu", "days"), ("lya_attr", "jishu", "-last_year_days")),
 }
+#: without a full last year the baseline daily average is the baseline point (D18)
+_FALLBACK = {"lya_attr": ("bp_attr", "balance")}
 
 
 #: Flow and loan indicators explained by the rows of their working tables:
@@ -194,7 +199,11 @@ def explain(
     meta: dict[str, tuple[str, str]] = {}
     with localcontext() as ctx:
         ctx.prec = 60
+        no_last_year = "baseline_daily_average_fallback:no_prior_year" in result.notes
         for table, column, how in _COLUMNS[indicator]:
+            if table in _FALLBACK and no_last_year:
+                table, column = _FALLBACK[table]
+                how = 1 if how == "last_year_days" else -1
             rows = backend.query(
                 f"SELECT t.account_id, a.customer_id, a.category, sum(t.{column}) FROM {table} t "
                 "JOIN ex_owner o ON o.owner_kind = t.owner_kind AND o.owner_id = t.owner_id "
@@ -207,6 +216,8 @@ def explain(
                 part = Decimal(amount)
                 if how == "days":
                     part = part / period.days
+                elif how in ("last_year_days", "-last_year_days"):
+                    part = part / period.previous_year().days * (1 if how == "last_year_days" else -1)
                 elif how == "basis":
                     part = part / basis
                 elif how == -1:
