@@ -442,3 +442,32 @@ def test_the_plan_lists_what_the_run_must_compute() -> None:
     assert plan.needs_previous  # the growth target of fees
     assert not plan.needs_ratings
     assert plan.period_label == "2024-Q3"
+
+
+def test_a_variant_that_empties_a_dimension_says_so() -> None:
+    """A variant cannot drop a dimension; removing all its items is reported, naming both."""
+    text = """
+id: t
+version: 1
+name: 测试
+periods: [quarter]
+dimensions:
+  - key: a
+    name: A
+    weight: 60
+    items: [{key: x, name: X, input: daily_average, weight: 60, method: achievement, target: 1}]
+  - key: b
+    name: B
+    weight: 40
+    items: [{key: y, name: Y, input: daily_average, weight: 40, method: achievement, target: 1}]
+variants:
+  - key: v
+    name: V
+    when: {posts: [retail]}
+    remove: [b.y]
+    set: {b.weight: 0, a.weight: 100, a.x.weight: 100}
+"""
+    with pytest.raises(SchemeError) as caught:
+        load_scheme(text)
+    assert [p.code for p in caught.value.problems] == ["scheme.variant_empty_dimension"]
+    assert "维度 b 没有任何指标" in caught.value.render("zh")

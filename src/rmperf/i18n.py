@@ -1168,5 +1168,12 @@ MESSAGES.update(
             "指标 {item}:组内只有 1 人,无从两两比较",
             "item {item}: alone in the group, nobody to compare with",
         ),
+        # --- variants ------------------------------------------------------------
+        "scheme.variant_empty_dimension": (
+            "变体 {variant} 使维度 {dimension} 没有任何指标:变体不能删除维度,"
+            "请为该岗位或地区另立方案,或保留至少一个指标",
+            "variant {variant} leaves dimension {dimension} without items: a variant cannot drop a dimension; "
+            "write a scheme of its own for those RMs, or keep at least one item",
+        ),
     }
 )

@@ -992,7 +992,13 @@ class _Checker:
             if dims is None:
                 ok = False
                 continue
+            before = len(self.problems)
             variant_dims = self.check_dimensions(applied, ("dimensions",), variant=context)
+            if variant_dims is None and len(self.problems) == before:
+                # the variant broke a dimension in a way no single field shows: say which and why
+                empty = [d.get("key") for d in applied if isinstance(d, dict) and not d.get("items")]
+                for key in empty or ["?"]:
+                    self.add("scheme.variant_empty_dimension", path, variant=shell.key, dimension=key)
             if variant_dims is None or not paths_ok:
                 ok = False
                 continue
