@@ -295,7 +295,8 @@ def _demo_runs() -> dict[tuple[str, str], int]:
                 )
                 continue
             started = time.monotonic()
-            outcome = run_scheme(State.home, backend, scheme, period, user="demo")
+            targets = _demo_targets(backend, scheme, period, out_dir)
+            outcome = run_scheme(State.home, backend, scheme, period, user="demo", targets_file=targets)
             the_run, payloads = load_results(outcome.run_id)
             target = out_dir / f"{scheme}-{period}-run{outcome.run_id}.xlsx"
             write_xlsx(target, the_run, payloads, backend)
@@ -310,6 +311,47 @@ def _demo_runs() -> dict[tuple[str, str], int]:
             _print_top(top(payloads, 1), period)
             runs[(scheme, period)] = outcome.run_id
     return runs
+
+
+def _demo_targets(backend: Backend, scheme: str, period: str, out_dir: Path) -> Path | None:
+    """A targets table for a quarter's table-target items: last quarter's value + 10 % (the demo's plan).
+
+    A bank uploads its own (``rmperf run --targets``). RMs whose last quarter
+    was not positive get no row, and the scheme's ``when_missing`` scores them.
+    """
+    import csv
+    from decimal import Decimal
+
+    from rmperf.core.periods import Period
+    from rmperf.runs.service import evaluate_inputs, gather, prepare
+
+    prepared = prepare(scheme, period)
+    the_period = Period.parse(period)
+    if not prepared.plan.table_targets or the_period.kind != "quarter" or the_period.start.month == 1:
+        return None
+    previous = f"{the_period.year}-Q{(the_period.start.month - 1) // 3}"
+    before = prepare(scheme, previous)
+    evaluation = evaluate_inputs(backend, before, gather(backend, before))
+    path = out_dir / f"targets-{scheme}-{period}.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["rm_id", "item", "target"])
+        for result in evaluation.results:
+            for key in prepared.plan.table_targets:
+                try:
+                    value = result.item(key).value
+                except KeyError:
+                    continue
+                if value is not None and value > 0:
+                    writer.writerow([result.rm_id, key, (value * Decimal("1.1")).quantize(Decimal("0.01"))])
+    console.print(
+        _zh_en(
+            f"演示目标:{scheme} {period} 的目标值取 {previous} 实际值 × 110%({path})",
+            f"demo targets: {scheme} {period} targets are {previous}'s values × 110 % ({path})",
+        ),
+        style="dim",
+    )
+    return path
 
 
 def _print_demo_indicators() -> None:
