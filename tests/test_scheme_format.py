@@ -471,3 +471,27 @@ variants:
         load_scheme(text)
     assert [p.code for p in caught.value.problems] == ["scheme.variant_empty_dimension"]
     assert "维度 b 没有任何指标" in caught.value.render("zh")
+
+
+def test_an_error_under_a_method_named_like_a_field_points_at_the_field() -> None:
+    """``method: bands`` has a ``bands`` key too: an error in ``weight`` is reported at ``weight``, not ``bands``."""
+    text = """
+id: t
+version: 1
+name: 测试
+periods: [quarter]
+dimensions:
+  - key: a
+    name: A
+    weight: 100
+    items:
+      - key: x
+        name: X
+        input: daily_average
+        weight: [{value: abc, from: 2024-01-01}]
+        method: bands
+        bands: [[0, 0.5], [1, 1]]
+"""
+    with pytest.raises(SchemeError) as caught:
+        load_scheme(text)
+    assert [format_path(p.path) for p in caught.value.problems] == ["dimensions[0].items[0].weight[0].value"]

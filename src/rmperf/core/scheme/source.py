@@ -134,6 +134,14 @@ def _line(node: yaml.Node | None, path: Sequence[PathElem]) -> int | None:
 def _resolve(node: yaml.Node | None, loc: Sequence[PathElem]) -> tuple[PathElem, ...]:
     out: list[PathElem] = []
     for i, elem in enumerate(loc):
+        if (
+            isinstance(elem, str)
+            and elem in _TAGS
+            and i + 1 < len(loc)
+            and node is not None
+            and _child(node, loc[i + 1]) is not None
+        ):
+            continue  # a union tag that is also a field's name (method: bands has a bands key): not a step
         found = _child(node, elem) if node is not None else None
         if found is not None:
             out.append(elem)
