@@ -444,14 +444,20 @@ def test_the_plan_lists_what_the_run_must_compute() -> None:
     assert plan.period_label == "2024-Q3"
 
 
-def test_a_variant_that_empties_a_dimension_says_so() -> None:
-    """A variant cannot drop a dimension; removing all its items is reported, naming both."""
-    text = """
+#: the header of the small inline schemes below, up to their dimensions
+SMALL_HEAD = """
 id: t
 version: 1
 name: 测试
 periods: [quarter]
-dimensions:
+dimensions:"""
+
+
+def test_a_variant_that_empties_a_dimension_says_so() -> None:
+    """A variant cannot drop a dimension; removing all its items is reported, naming both."""
+    text = (
+        SMALL_HEAD
+        + """
   - key: a
     name: A
     weight: 60
@@ -467,6 +473,7 @@ variants:
     remove: [b.y]
     set: {b.weight: 0, a.weight: 100, a.x.weight: 100}
 """
+    )
     with pytest.raises(SchemeError) as caught:
         load_scheme(text)
     assert [p.code for p in caught.value.problems] == ["scheme.variant_empty_dimension"]
@@ -475,12 +482,9 @@ variants:
 
 def test_an_error_under_a_method_named_like_a_field_points_at_the_field() -> None:
     """``method: bands`` has a ``bands`` key too: an error in ``weight`` is reported at ``weight``, not ``bands``."""
-    text = """
-id: t
-version: 1
-name: 测试
-periods: [quarter]
-dimensions:
+    text = (
+        SMALL_HEAD
+        + """
   - key: a
     name: A
     weight: 100
@@ -492,6 +496,7 @@ dimensions:
         method: bands
         bands: [[0, 0.5], [1, 1]]
 """
+    )
     with pytest.raises(SchemeError) as caught:
         load_scheme(text)
     assert [format_path(p.path) for p in caught.value.problems] == ["dimensions[0].items[0].weight[0].value"]

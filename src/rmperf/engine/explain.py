@@ -57,6 +57,16 @@ _COLUMNS = {
 _FALLBACK = {"lya_attr": ("bp_attr", "balance")}
 
 
+def _unpaid_interest_sql(expr: str) -> str:
+    """Rows behind an unpaid-interest indicator: each loan's ``expr`` of ``fl_li_acct``, credited by share."""
+    return f"""
+        SELECT o.owner_kind, o.owner_id, i.account_id AS item, a.customer_id, 'all' AS category,
+               {expr} * o.share AS amount
+        FROM fl_li_acct i JOIN fl_li_owners o ON o.account_id = i.account_id
+        JOIN accounts a ON a.account_id = i.account_id
+        """
+
+
 #: Flow and loan indicators explained by the rows of their working tables:
 #: (compute group, SQL giving owner_kind, owner_id, item_id, customer_id, category, exact amount).
 _ITEMS: dict[str, tuple[str, str]] = {
@@ -85,33 +95,14 @@ _ITEMS: dict[str, tuple[str, str]] = {
         JOIN accounts a ON a.account_id = p.account_id
         """,
     ),
-    "unpaid_interest_new": (
-        "flows",
-        """
-        SELECT o.owner_kind, o.owner_id, i.account_id AS item, a.customer_id, 'all' AS category,
-               i.new_unpaid * o.share AS amount
-        FROM fl_li_acct i JOIN fl_li_owners o ON o.account_id = i.account_id
-        JOIN accounts a ON a.account_id = i.account_id
-        """,
-    ),
-    "unpaid_interest_recovered": (
-        "flows",
-        """
-        SELECT o.owner_kind, o.owner_id, i.account_id AS item, a.customer_id, 'all' AS category,
-               i.recovered * o.share AS amount
-        FROM fl_li_acct i JOIN fl_li_owners o ON o.account_id = i.account_id
-        JOIN accounts a ON a.account_id = i.account_id
-        """,
-    ),
-    "unpaid_interest_net": (
-        "flows",
-        """
-        SELECT o.owner_kind, o.owner_id, i.account_id AS item, a.customer_id, 'all' AS category,
-               (i.new_unpaid - i.recovered) * o.share AS amount
-        FROM fl_li_acct i JOIN fl_li_owners o ON o.account_id = i.account_id
-        JOIN accounts a ON a.account_id = i.account_id
-        """,
-    ),
+    **{
+        code: ("flows", _unpaid_interest_sql(expr))
+        for code, expr in (
+            ("unpaid_interest_new", "i.new_unpaid"),
+            ("unpaid_interest_recovered", "i.recovered"),
+            ("unpaid_interest_net", "(i.new_unpaid - i.recovered)"),
+        )
+    },
     "new_loans": (
         "quality",
         """
