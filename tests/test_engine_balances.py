@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -288,3 +289,54 @@ def test_daily_average_increment_explained_against_last_year(tmp_path: Path) -> 
     assert e.value == expected == Decimal("-3.28")
     assert e.notes == []
     assert [(c.account_id, c.value) for c in e.accounts] == [("A1", expected)]
+
+
+def test_foreign_rows_are_converted_in_the_scan_and_a_missing_rate_is_said(tmp_path: Path) -> None:
+    """A EUR account of RM 0003, 100.00 EUR on 1 and 2 January at 7.5000 = 750.00 a day.
+
+    The period is cut where the FTP rate changes (15 January) and nowhere
+    else. The importer refuses a foreign balance without a rate; should the
+    store still lack one (here the view is narrowed by hand), the day is left
+    out and the note counts the row.
+    """
+    from rmperf.engine.attribution import bucket_spans
+
+    tables = minimal_tables()
+    tables["accounts"].append(
+        {
+            "account_id": "A4",
+            "customer_id": "C3",
+            "category": "deposit",
+            "product": "DEP_DEMAND",
+            "currency": "EUR",
+            "opened_on": "2024-01-01",
+            "rate": "0.0010",
+        }
+    )
+    tables["fx_rates"] += [{"date": d, "currency": "EUR", "cny_per_unit": "7.5"} for d in ("2025-01-01", "2025-01-02")]
+    tables["ftp_rates"].append({"valid_from": "2025-01-15", "product": "DEP_DEMAND", "rate": "0.0170"})
+    for day in ("2025-01-01", "2025-01-02"):
+        tables["balances"].append({"date": day, "account_id": "A4", "balance": "100.00"})
+    home = Home(tmp_path / "home")
+    assert import_package(write_package(tmp_path / "pkg", tables), home).status == "committed"
+    jan = Period.parse("2025-01")
+    backend = DuckDBBackend(FactStore(home))
+    result = compute_balance_indicators(backend, jan)
+    # A3 as in the readable case (1441.27) plus A4's two days (1500.00)
+    assert result.get(("rm", "0003"), "accumulated_balance", "deposit") == Decimal("2941.27")
+    assert not [n for n in result.notes if n.startswith("missing_fx_rate")]
+    assert bucket_spans(backend, jan.start, jan.end, months=False) == [
+        (jan.start, date(2025, 1, 14)),
+        (date(2025, 1, 15), jan.end),
+    ]
+    q1 = Period.parse("2025-Q1")
+    assert len(bucket_spans(backend, q1.start, q1.end, months=True)) == 4  # January cut at the 15th, Feb, Mar
+
+    narrowed = DuckDBBackend(FactStore(home))
+    rates = FactStore(home).scan_sql("fx_rates")
+    narrowed.execute(
+        f"CREATE OR REPLACE VIEW fx_rates AS SELECT * FROM {rates} WHERE currency <> 'EUR' OR date > DATE '2025-01-01'"
+    )
+    result = compute_balance_indicators(narrowed, jan)
+    assert result.get(("rm", "0003"), "accumulated_balance", "deposit") == Decimal("2191.27")  # 1 January left out
+    assert "missing_fx_rate:balances:1" in result.notes

@@ -3,20 +3,22 @@
 The plan, written so that no step builds a large intermediate:
 
 1. **Buckets.** The days of the period are cut where something that
-   applies to many accounts at once changes: a month starts, an FTP rate
-   takes effect. An account whose owners change inside the period (a
+   applies to many accounts at once changes: an FTP rate takes effect
+   (the daily close also cuts at month starts, because it folds one month
+   at a time). An account whose owners change inside the period (a
    *moving* account) is further cut at its own assignment changes, and
    only it: a reassignment of one customer does not split everybody's
    rows (which, with reassignments on most days, would leave nothing to
    reduce). Within a bucket an account keeps its owners and its FTP rate,
    so its balances can be summed before anything is joined.
-2. **Reduce.** Balances are summed per account and bucket (one scan of the
-   big table, a small result). Foreign-currency accounts are summed per day
-   instead, because their CNY value changes daily: each day's balance is
-   converted at that day's central parity (the last earlier rate when the
-   day has none) and rounded half-up to the fen, as a ledger converts
-   (折人民币). Decision D16. The few accounts that are moving or foreign are
-   the only ones the scan joins anything to (decision D32).
+2. **Reduce.** Balances are summed per account and bucket, one pass per
+   span between FTP changes (one read of the big table, a small result).
+   A foreign-currency account's rows are converted in the same pass, each
+   day's balance at that day's central parity (the last earlier rate when
+   the day has none) rounded half-up to the fen, as a ledger converts
+   (折人民币), and then summed like any other. Decision D16. The few
+   accounts that are moving or foreign are the only ones the scan joins
+   anything to (decisions D32, D138).
 3. **Attribute.** The small per-account sums are joined with the owners in
    force at the start of their bucket: account-level assignment rows when the
    account has any, otherwise the customer's; what the shares leave is the
@@ -30,6 +32,7 @@ day-count basis) and the one rounding happen in Python, in the pure core.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -38,6 +41,7 @@ from rmperf.engine.backend import Backend
 JISHU = "DECIMAL(20,2)"  # 积数: yuan x days
 ATTRIBUTED = "DECIMAL(28,8)"
 SPREAD_PRODUCT = "DECIMAL(38,16)"
+FX_RATE = "DECIMAL(12,8)"  # CNY per unit
 
 
 def _d(day: date) -> str:
@@ -49,39 +53,39 @@ def register_days(backend: Backend, name: str, first: date, last: date) -> None:
     backend.register_rows(name, [("day", "DATE")], days)
 
 
-def build_buckets(backend: Backend, start: date, end: date, prefix: str) -> None:
-    """``{prefix}_day_bucket(day, bucket)``: each day and the start of its bucket.
+def bucket_spans(backend: Backend, start: date, end: date, *, months: bool) -> list[tuple[date, date]]:
+    """``[start, end]`` cut where a common bucket starts: an FTP rate takes effect (with ``months``, a month too).
 
-    Buckets are cut at month starts (so that the month-by-month reduce gives
-    each (account, bucket) exactly once) and FTP rate changes. Assignment
-    changes cut only the accounts they concern (:func:`build_segments`).
+    Within a span every account keeps its FTP rate, so one pass can sum each
+    account's days without looking at the day. Assignment changes cut only
+    the accounts they concern (:func:`build_segments`). The full recompute
+    does not cut at months (fewer, longer passes: D138); the daily close
+    does, because it folds one month at a time.
     """
+    rows = backend.query(
+        f"SELECT DISTINCT valid_from FROM ftp_rates WHERE valid_from > {_d(start)} AND valid_from <= {_d(end)}"
+    )
+    found: set[date] = {r[0] for r in rows} | {start}
+    if months:
+        found |= {first for first, _ in _month_spans(start, end)}
+    cuts = sorted(found)
+    return [(a, (cuts[i + 1] - timedelta(days=1)) if i + 1 < len(cuts) else end) for i, a in enumerate(cuts)]
+
+
+def build_fx_days(backend: Backend, start: date, end: date, prefix: str) -> list[str]:
+    """``{prefix}_fx(day, r_USD, r_EUR, …)``: each day's central parity of every foreign currency an account holds.
+
+    One row per day and one column per currency: the last rate on or before
+    the day (NULL before a currency's first rate), so the scan finds a row's
+    rate by the day alone. Returns the currencies.
+    """
+    codes = [r[0] for r in backend.query("SELECT DISTINCT currency FROM accounts WHERE currency <> 'CNY' ORDER BY 1")]
+    for code in codes:
+        if not (code.isascii() and code.isalpha() and len(code) == 3):  # the contract's ISO 4217 check, again
+            raise ValueError(f"not a currency code: {code!r}")
     register_days(backend, f"{prefix}_days", start, end)
-    months = [(first,) for first, _ in _month_spans(start, end)]
-    backend.register_rows(f"{prefix}_month_starts", [("d", "DATE")], months)
     backend.create_table(
-        f"{prefix}_breaks",
-        f"""
-        SELECT DISTINCT d FROM (
-            SELECT d FROM {prefix}_month_starts
-            UNION ALL SELECT valid_from FROM ftp_rates
-        ) WHERE d BETWEEN {_d(start)} AND {_d(end)}
-        """,
-    )
-    backend.create_table(
-        f"{prefix}_day_bucket",
-        f"""
-        SELECT x.day, max(b.d) AS bucket
-        FROM {prefix}_days x JOIN {prefix}_breaks b ON b.d <= x.day
-        GROUP BY x.day
-        """,
-    )
-
-
-def build_fx_days(backend: Backend, start: date, end: date, prefix: str) -> None:
-    """``{prefix}_fx(currency, day, rate)``: the central parity in force each day."""
-    backend.create_table(
-        f"{prefix}_fx",
+        f"{prefix}_fxl",
         f"""
         SELECT c.currency, x.day, max_by(r.cny_per_unit, r.date) AS rate
         FROM {prefix}_days x
@@ -90,6 +94,12 @@ def build_fx_days(backend: Backend, start: date, end: date, prefix: str) -> None
         GROUP BY c.currency, x.day
         """,
     )
+    columns = "".join(f", max(CASE WHEN f.currency = '{c}' THEN CAST(f.rate AS {FX_RATE}) END) AS r_{c}" for c in codes)
+    backend.create_table(
+        f"{prefix}_fx",
+        f"SELECT x.day{columns} FROM {prefix}_days x LEFT JOIN {prefix}_fxl f ON f.day = x.day GROUP BY x.day",
+    )
+    return codes
 
 
 def _month_spans(start: date, end: date) -> list[tuple[date, date]]:
@@ -122,31 +132,31 @@ def _moving_sql(start: date, end: date) -> str:
     """
 
 
-def build_segments(backend: Backend, first: date, last: date, prefix: str) -> None:
-    """``{prefix}_special(account_id, seg_from, seg_to, fx)``: the accounts one month's scan must look at closer.
+def build_segments(backend: Backend, first: date, last: date, prefix: str, *, fx: bool) -> None:
+    """``{prefix}_special(account_id, seg_from, seg_to, currency)``: the accounts one span's scan must look at closer.
 
-    ``[first, last]`` is one month (or the part of it in the period). An
-    account whose owners change on a day inside it (after its first day,
-    which starts a bucket anyway) is cut at each such day into
-    ``[seg_from, seg_to)`` segments covering the month. A foreign-currency
-    account gets one segment and ``fx`` true (its rows are kept per day, to
-    be converted). Every other account has no row here, so the table (and
-    the scan's join) stays as small as the month's reassignments.
+    ``[first, last]`` is one span (:func:`bucket_spans`). An account whose
+    owners change on a day inside it (after its first day, which starts a
+    bucket anyway) is cut at each such day into ``[seg_from, seg_to)``
+    segments covering the span. With ``fx``, a foreign-currency account is
+    here too (one segment when it does not move), with its ``currency``, so
+    the scan converts its rows day by day. Every other account has no row,
+    so the table (and the scan's join) stays as small as the span's
+    reassignments and foreign accounts.
     """
     inside = f"d > {_d(first)} AND d <= {_d(last)}"
+    moving = f"SELECT account_id, d FROM {prefix}_changes WHERE {inside}"
+    cuts = f"SELECT account_id, d FROM ({moving}) m UNION SELECT account_id, {_d(first)} FROM ({moving}) m"
+    if fx:
+        cuts += f" UNION SELECT account_id, {_d(first)} FROM accounts WHERE currency <> 'CNY'"
     backend.create_table(
         f"{prefix}_special",
         f"""
-        WITH cuts AS (
-            SELECT account_id, d FROM {prefix}_changes WHERE {inside}
-            UNION SELECT account_id, {_d(first)} FROM {prefix}_changes WHERE {inside}
-            UNION SELECT account_id, {_d(first)} FROM accounts WHERE currency <> 'CNY'
-        )
         SELECT c.account_id, c.d AS seg_from,
                coalesce(lead(c.d) OVER (PARTITION BY c.account_id ORDER BY c.d), {_d(last + timedelta(days=1))})
                    AS seg_to,
-               a.currency <> 'CNY' AS fx
-        FROM cuts c JOIN accounts a ON a.account_id = c.account_id
+               {"CASE WHEN a.currency <> 'CNY' THEN a.currency END" if fx else "CAST(NULL AS VARCHAR)"} AS currency
+        FROM ({cuts}) c JOIN accounts a ON a.account_id = c.account_id
         """,
     )
 
@@ -156,48 +166,78 @@ def _count(backend: Backend, sql: str) -> int:
     return int(row[0][0]) if row and row[0][0] is not None else 0
 
 
-def month_sums_sql(backend: Backend, relation: str, first: date, last: date, prefix: str, *, keep_fx_days: bool) -> str:
-    """The SELECT summing ``relation(date, account_id, balance)`` over one month per account and bucket.
+def span_sums_sql(
+    backend: Backend, relation: str, first: date, last: date, prefix: str, *, currencies: Sequence[str] | None
+) -> str:
+    """The SELECT summing ``relation(date, account_id, balance)`` over one span per account and bucket.
 
-    Columns: account_id, bucket, day (the date for a foreign-currency
-    account's rows when ``keep_fx_days``, else NULL), balance_sum, n.
-    Needs ``{prefix}_day_bucket`` and ``{prefix}_changes`` (made by the
-    caller for the whole period); makes ``{prefix}_special`` for the month.
-    The plan is as simple as the month allows: most months have one bucket
-    (no FTP change inside) and no account cut inside, and are a plain group
-    by account.
+    ``[first, last]`` lies inside one common bucket (:func:`bucket_spans`).
+    Columns: account_id, bucket (``first``, or the start of the account's
+    own segment), balance_sum (CNY yuan·days), n (days with a row),
+    missing_fx (foreign rows without a rate, left out of the sum). With
+    ``currencies`` (those :func:`build_fx_days` made ``{prefix}_fx`` for),
+    a foreign-currency row is converted at its day's central parity and
+    rounded half-up to the fen before it is summed (D16); without, the
+    relation is CNY already. Needs ``{prefix}_changes`` (made by the caller
+    for the whole period); makes ``{prefix}_special`` for the span.
+
+    The scan groups by the account and its segment start only (NULL for
+    every account but the few that move inside the span): one join with the
+    small special table, one day-keyed join for the rates, and nothing kept
+    per day. A span without special accounts is a plain group by account.
     """
-    build_segments(backend, first, last, prefix)
-    in_month = f"BETWEEN {_d(first)} AND {_d(last)}"
-    one_bucket = _count(backend, f"SELECT count(DISTINCT bucket) FROM {prefix}_day_bucket WHERE day {in_month}") == 1
-    cuts = _count(backend, f"SELECT count(*) FROM {prefix}_special WHERE seg_from > {_d(first)}") > 0
-    fx = keep_fx_days
-    if cuts:
-        bucket = "CASE WHEN sp.seg_from > db.bucket THEN sp.seg_from ELSE db.bucket END"
-        join = (
-            f"LEFT JOIN {prefix}_special sp ON sp.account_id = b.account_id "
-            "AND b.date >= sp.seg_from AND b.date < sp.seg_to"
+    fx = bool(currencies)
+    build_segments(backend, first, last, prefix, fx=fx)
+    in_span = f"b.date BETWEEN {_d(first)} AND {_d(last)}"
+    if not _count(backend, f"SELECT count(*) FROM {prefix}_special"):
+        return f"""
+            SELECT b.account_id, {_d(first)} AS bucket, CAST(sum(b.balance) AS {JISHU}) AS balance_sum,
+                   count(*) AS n, CAST(0 AS BIGINT) AS missing_fx
+            FROM {relation} b WHERE {in_span} GROUP BY b.account_id
+            """
+    amount, rates, missing = "b.balance", "", "CAST(0 AS BIGINT)"
+    if fx:
+        codes = list(currencies or ())
+        converted = " ".join(
+            f"WHEN '{c}' THEN CAST(round(CAST(b.balance AS {JISHU}) * r.r_{c}, 2) AS DECIMAL(18,2))" for c in codes
         )
-        day = "CASE WHEN sp.fx THEN b.date END" if fx else "CAST(NULL AS DATE)"
-    else:
-        bucket = _d(first) if one_bucket else "db.bucket"
-        join = (
-            f"LEFT JOIN (SELECT account_id FROM {prefix}_special WHERE fx) sp ON sp.account_id = b.account_id"
-            if fx
-            else ""
-        )
-        day = "CASE WHEN sp.account_id IS NOT NULL THEN b.date END" if fx else "CAST(NULL AS DATE)"
-    buckets = "" if bucket == _d(first) else f"JOIN {prefix}_day_bucket db ON db.day = b.date"
-    keys = ["b.account_id"] + ([] if bucket == _d(first) else [bucket]) + ([day] if fx else [])
+        amount = f"CASE WHEN sp.currency IS NULL THEN b.balance ELSE CASE sp.currency {converted} END END"
+        rates = f"JOIN {prefix}_fx r ON r.day = b.date"
+        gaps = " OR ".join(f"r_{c} IS NULL" for c in codes)
+        span_days = f"day BETWEEN {_d(first)} AND {_d(last)}"
+        if _count(backend, f"SELECT count(*) FROM {prefix}_fx WHERE {span_days} AND ({gaps})"):
+            # some day of the span has no rate yet for some currency: count the rows left out
+            lookup = " ".join(f"WHEN '{c}' THEN r.r_{c}" for c in codes)
+            missing = f"count(*) FILTER (WHERE sp.currency IS NOT NULL AND (CASE sp.currency {lookup} END) IS NULL)"
     return f"""
-        SELECT b.account_id, {bucket} AS bucket, {day} AS day,
-               CAST(sum(b.balance) AS {JISHU}) AS balance_sum, count(*) AS n
+        SELECT b.account_id, coalesce(sp.seg_from, {_d(first)}) AS bucket,
+               CAST(sum({amount}) AS {JISHU}) AS balance_sum, count(*) AS n, {missing} AS missing_fx
         FROM {relation} b
-        {buckets}
-        {join}
-        WHERE b.date {in_month}
-        GROUP BY {", ".join(keys)}
+        LEFT JOIN {prefix}_special sp ON sp.account_id = b.account_id
+             AND b.date >= sp.seg_from AND b.date < sp.seg_to
+        {rates}
+        WHERE {in_span}
+        GROUP BY b.account_id, sp.seg_from
         """
+
+
+def period_sums(
+    backend: Backend,
+    relation: str,
+    start: date,
+    end: date,
+    prefix: str,
+    *,
+    currencies: Sequence[str] | None,
+    months: bool,
+) -> Iterator[str]:
+    """One :func:`span_sums_sql` per span of ``[start, end]``.
+
+    A generator: each SELECT reads the span's ``{prefix}_special``, which the
+    next one replaces, so the caller runs each before asking for the next.
+    """
+    for first, last in bucket_spans(backend, start, end, months=months):
+        yield span_sums_sql(backend, relation, first, last, prefix, currencies=currencies)
 
 
 def reduce_balances(backend: Backend, start: date, end: date, prefix: str) -> None:
@@ -208,43 +248,22 @@ def reduce_balances(backend: Backend, start: date, end: date, prefix: str) -> No
     is named by its first day; the account's owners and FTP rate are the
     same on all its days.
     """
-    build_buckets(backend, start, end, prefix)
-    build_fx_days(backend, start, end, prefix)
+    currencies = build_fx_days(backend, start, end, prefix)
     backend.create_table(f"{prefix}_changes", _moving_sql(start, end))
-    # One month at a time: the store is partitioned by month, so each pass
-    # reads one month's files and its hash table holds one month's groups
-    # (memory stays flat however long the period). Only moving and foreign
-    # accounts match the (small) join; the rest keep the common buckets.
-    months = _month_spans(start, end)
-    for i, (first, last) in enumerate(months):
-        select = month_sums_sql(backend, "balances", first, last, prefix, keep_fx_days=True)
+    # One pass per span (the period cut where an FTP rate changes): each pass
+    # reads its days' files once, and its hash table holds one group per
+    # account (plus the few moving accounts' segments), however long the span.
+    # Only moving and foreign accounts match the (small) join.
+    spans = period_sums(backend, "balances", start, end, prefix, currencies=currencies, months=False)
+    for i, select in enumerate(spans):
         if i == 0:
             backend.create_table(f"{prefix}_raw", select)
         else:
             backend.append(f"{prefix}_raw", select)
-    backend.create_table(
-        f"{prefix}_fxacct",
-        f"""
-        SELECT r.account_id, r.bucket,
-               CAST(sum(round(r.balance_sum * CAST(f.rate AS DECIMAL(12,8)), 2)) AS {JISHU}) AS jishu,
-               CAST(sum(r.n) AS BIGINT) AS days,
-               CAST(sum(CASE WHEN f.rate IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS missing_fx
-        FROM {prefix}_raw r
-        JOIN (SELECT account_id, currency FROM accounts WHERE currency <> 'CNY') a ON a.account_id = r.account_id
-        LEFT JOIN {prefix}_fx f ON f.currency = a.currency AND f.day = r.day
-        WHERE r.day IS NOT NULL
-        GROUP BY r.account_id, r.bucket
-        """,
-    )
-    # CNY rows are already one per (account, bucket) and are not copied again
     backend.create_view(
         f"{prefix}_acct",
-        f"""
-        SELECT account_id, bucket, balance_sum AS jishu, CAST(n AS BIGINT) AS days, CAST(0 AS BIGINT) AS missing_fx
-        FROM {prefix}_raw WHERE day IS NULL
-        UNION ALL
-        SELECT account_id, bucket, jishu, days, missing_fx FROM {prefix}_fxacct
-        """,
+        f"SELECT account_id, bucket, balance_sum AS jishu, CAST(n AS BIGINT) AS days, "
+        f"CAST(missing_fx AS BIGINT) AS missing_fx FROM {prefix}_raw",
     )
 
 
@@ -395,10 +414,6 @@ class ScanSource:
         row = backend.query(f"SELECT count(*) FROM balances WHERE date = {_d(day)}")
         return bool(row and row[0][0])
 
-    def first_day(self, backend: Backend) -> date | None:
-        row = backend.query("SELECT min(date) FROM balances")
-        return row[0][0] if row and row[0][0] is not None else None
-
 
 class BalanceSource(Protocol):
     """Where per-account sums and point balances come from: a scan, or the daily close's accumulators."""
@@ -408,8 +423,6 @@ class BalanceSource(Protocol):
     def point(self, backend: Backend, day: date, name: str) -> None: ...
 
     def has_day(self, backend: Backend, day: date) -> bool: ...
-
-    def first_day(self, backend: Backend) -> date | None: ...
 
 
 SCAN = ScanSource()

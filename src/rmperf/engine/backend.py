@@ -86,8 +86,11 @@ class DuckDBBackend:
         cols = ", ".join(f"{n} {t}" for n, t in columns)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({cols})")
         if rows:
-            marks = ", ".join("?" for _ in columns)
-            self.con.executemany(f"INSERT INTO {name} VALUES ({marks})", [list(r) for r in rows])
+            # one statement: each column as one list of texts, cast to its type (exact for
+            # decimals and dates); executemany would run one statement per row
+            lists = [[None if r[i] is None else str(r[i]) for r in rows] for i in range(len(columns))]
+            picks = ", ".join(f"CAST(unnest(CAST(? AS VARCHAR[])) AS {t})" for _, t in columns)
+            self.con.execute(f"INSERT INTO {name} SELECT {picks}", lists)
 
     def has_rows(self, table: str) -> bool:
         return table in self.present

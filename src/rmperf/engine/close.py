@@ -4,9 +4,9 @@
 (D16) and writes them as one small Parquet file under ``<home>/close/days``
 (a file write, not an update of a large table). When a month's last day is
 closed, the month's days are folded into per-account *segment* sums kept in
-``<home>/close.duckdb``: one row per account and bucket, cut exactly as the
-full recompute cuts them (month starts and FTP changes for everyone, an
-account's own assignment changes for that account only; D32). Month,
+``<home>/close.duckdb``: one row per account and bucket, cut where the
+full recompute cuts them (FTP changes for everyone, an account's own
+assignment changes for that account only; D32) and at month starts. Month,
 quarter, half-year and year-to-date figures then come from the segments and
 the open month's day files (:class:`AccumulatorSource`) through the same
 attribution SQL, without rescanning history; because a segment never spans
@@ -33,8 +33,7 @@ from pathlib import Path
 from rmperf.engine.attribution import (
     JISHU,
     _moving_sql,
-    build_buckets,
-    month_sums_sql,
+    period_sums,
     point_balances,
 )
 from rmperf.engine.backend import Backend, DuckDBBackend
@@ -160,14 +159,14 @@ class DailyClose:
     def _fold(self, first: date, last: date) -> None:
         """Sum a closed month's day files into segments; keep only the point days' files."""
         b = self.backend
-        build_buckets(b, first, last, "fold")
         b.create_table("fold_changes", _moving_sql(first, last))
-        select = month_sums_sql(b, self.days_sql(first, last), first, last, "fold", keep_fx_days=False)
         con = b.con
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(f"DELETE FROM acc.segments WHERE bucket BETWEEN {_d(first)} AND {_d(last)}")
-            con.execute(f"INSERT INTO acc.segments SELECT account_id, bucket, balance_sum, n FROM ({select})")
+            days = self.days_sql(first, last)
+            for select in period_sums(b, days, first, last, "fold", currencies=None, months=True):
+                con.execute(f"INSERT INTO acc.segments SELECT account_id, bucket, balance_sum, n FROM ({select})")
             con.execute(f"INSERT OR REPLACE INTO acc.folded VALUES ({_d(first)})")
             con.execute("COMMIT")
         except BaseException:
@@ -242,7 +241,6 @@ class AccumulatorSource:
         from rmperf.engine.attribution import _month_spans
 
         self.close.check_fresh(start, end)
-        build_buckets(backend, start, end, prefix)
         backend.create_table(f"{prefix}_changes", _moving_sql(start, end))
         parts = []
         for first, last in _month_spans(start, end):
@@ -256,10 +254,14 @@ class AccumulatorSource:
                     f"WHERE bucket BETWEEN {_d(first)} AND {_d(last)}"
                 )
             else:
-                select = month_sums_sql(
-                    backend, self.close.days_sql(first, last), first, last, prefix, keep_fx_days=False
-                )
-                backend.create_table(f"{prefix}_open_{first:%Y%m}", select)
+                days = self.close.days_sql(first, last)
+                for i, select in enumerate(
+                    period_sums(backend, days, first, last, prefix, currencies=None, months=True)
+                ):
+                    if i == 0:
+                        backend.create_table(f"{prefix}_open_{first:%Y%m}", select)
+                    else:
+                        backend.append(f"{prefix}_open_{first:%Y%m}", select)
                 parts.append(f"SELECT account_id, bucket, balance_sum, n FROM {prefix}_open_{first:%Y%m}")
         backend.create_table(
             f"{prefix}_acct",
@@ -277,7 +279,3 @@ class AccumulatorSource:
 
     def has_day(self, backend: Backend, day: date) -> bool:
         return self.close.day_file(day).exists()
-
-    def first_day(self, backend: Backend) -> date | None:
-        row = backend.query("SELECT min(day) FROM acc.closed")
-        return row[0][0] if row and row[0][0] is not None else None

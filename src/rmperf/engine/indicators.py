@@ -92,22 +92,23 @@ class BalanceResult:
 
 
 def _sums(
-    backend: Backend, table: str, column: str, breakdown: str | None = None
-) -> dict[tuple[str, str, str], Decimal]:
-    """Σ ``column`` of an attributed table per (owner_kind, owner_id, category).
+    backend: Backend, table: str, columns: Sequence[str], breakdown: str | None = None
+) -> list[dict[tuple[str, str, str], Decimal]]:
+    """Σ of each of ``columns`` of an attributed table per (owner_kind, owner_id, category), in one query.
 
     With a ``breakdown`` the category is ``deposit/product=DEP_TIME`` and the like.
     """
     key = "a.category"
     if breakdown is not None:
         key = f"a.category || '/{breakdown}=' || coalesce(CAST({BREAKDOWNS[breakdown]} AS VARCHAR), '-')"
+    totals = ", ".join(f"sum(t.{c})" for c in columns)
     rows = backend.query(
-        f"SELECT t.owner_kind, t.owner_id, {key} AS k, sum(t.{column}) "
+        f"SELECT t.owner_kind, t.owner_id, {key} AS k, {totals} "
         f"FROM {table} t JOIN accounts a ON a.account_id = t.account_id "
         "JOIN customers c ON c.customer_id = a.customer_id "
         f"GROUP BY t.owner_kind, t.owner_id, {key}"
     )
-    return {(k, o, c): Decimal(v) for k, o, c, v in rows if v is not None}
+    return [{(r[0], r[1], r[2]): Decimal(r[3 + i]) for r in rows if r[3 + i] is not None} for i in range(len(columns))]
 
 
 #: Breakdowns of the balance indicators below the account category (``--by``).
@@ -151,33 +152,37 @@ def compute_balance_indicators(
 
     # baselines: the day before the year, and last year (D18)
     base_day = period.year_start - timedelta(days=1)
-    if not source.has_day(backend, base_day):
+    last_year = period.previous_year()
+    # last year is whole when its last and first days are there (balances come for every day)
+    full_last_year = source.has_day(backend, base_day)
+    if not full_last_year:
         notes.append(f"baseline_day_fallback:{base_day.isoformat()}->{period.year_start.isoformat()}")
         base_day = period.year_start
+    else:
+        full_last_year = source.has_day(backend, last_year.start)
     attr.attribute_point(backend, base_day, period.end, "bp", source, owners_table="eo")
-    last_year = period.previous_year()
-    first = source.first_day(backend)
-    full_last_year = first is not None and first <= last_year.start
     if full_last_year:
         source.reduce(backend, last_year.start, last_year.end, "ly")
         attr.attribute_sums_at(backend, "ly_acct", period.end, "lya", owners_table="eo")
     else:
         notes.append("baseline_daily_average_fallback:no_prior_year")
 
-    def sums(table: str, column: str) -> Sums:
-        plain = _sums(backend, table, column)
+    def sums(table: str, *columns: str) -> list[Sums]:
+        plain = _sums(backend, table, columns)
         for one in wanted:
-            plain = {**plain, **_sums(backend, table, column, one)}
+            plain = [{**p, **b} for p, b in zip(plain, _sums(backend, table, columns, one), strict=True)]
         return plain
 
-    jishu = sums("p_attr", "jishu")
-    spread = sums("p_attr", "spread_jishu")
-    point = sums("pt_attr", "balance")
-    base_point = sums("bp_attr", "balance")
-    base_jishu = sums("lya_attr", "jishu") if full_last_year else {}
+    jishu, spread = sums("p_attr", "jishu", "spread_jishu")
+    (point,) = sums("pt_attr", "balance")
+    (base_point,) = sums("bp_attr", "balance")
+    base_jishu = sums("lya_attr", "jishu")[0] if full_last_year else {}
     missing = backend.query("SELECT coalesce(sum(missing_ftp), 0) FROM p_attr")
     if missing and missing[0][0]:
         notes.append(f"missing_ftp_rate:{missing[0][0]}")
+    missing = backend.query("SELECT coalesce(sum(missing_fx), 0) FROM p_acct")
+    if missing and missing[0][0]:  # foreign rows before their currency's first rate: left out, and said
+        notes.append(f"missing_fx_rate:balances:{missing[0][0]}")
 
     tree = OrgTree.load(backend)
     jishu, spread, point, base_point, base_jishu = (
