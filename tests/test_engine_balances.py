@@ -340,3 +340,27 @@ def test_foreign_rows_are_converted_in_the_scan_and_a_missing_rate_is_said(tmp_p
     result = compute_balance_indicators(narrowed, jan)
     assert result.get(("rm", "0003"), "accumulated_balance", "deposit") == Decimal("2191.27")  # 1 January left out
     assert "missing_fx_rate:balances:1" in result.notes
+
+
+@pytest.mark.parametrize("day", ["2025-01-01", "2025-02-15", "2025-03-31"])
+def test_owners_of_every_account_on_a_day_follow_the_general_rules(
+    tiny_home: Home, django_db_blocker: Any, day: str
+) -> None:
+    """``owners_on`` (one query for every account) gives exactly the rows of ``owners`` (any accounts, any days)."""
+    from datetime import date as date_
+
+    from rmperf.engine import attribution as attr
+
+    with django_db_blocker.unblock():
+        backend = DuckDBBackend(FactStore(tiny_home))
+    on = date_.fromisoformat(day)
+    attr.owners_on(backend, on, "fast")
+    backend.create_table("all_when", f"SELECT account_id, DATE '{day}' AS as_of FROM accounts")
+    attr.owners(backend, "all_when", "general")
+    fast, general = fetch(backend, "fast"), fetch(backend, "general")
+    key = lambda r: tuple(str(v) for v in r.values())  # noqa: E731
+    assert sorted(map(key, fast)) == sorted(map(key, general))
+    # the demo bank has account-level rows, split shares and a pool on each of these days
+    assert {r["owner_kind"] for r in fast} == {"rm", "pool"}
+    assert any(r["share"] < 1 for r in fast if r["owner_kind"] == "rm")
+    assert backend.query("SELECT count(*) FROM assignments WHERE account_id IS NOT NULL")[0][0] > 0

@@ -433,10 +433,41 @@ def owners_on(backend: Backend, day: date, name: str) -> None:
 
     Made once per period end and shared by everything credited with the
     owners of that day: the period's steady accounts, the point balances
-    and the baselines (D17).
+    and the baselines (D17). The same rules as :func:`owners` (account-level
+    rows override the customer's; the pool gets 1 − Σ shares), written for
+    one day and every account: the assignments valid that day are found
+    once, and each account is read once for its RMs and once for its pool.
     """
-    backend.create_table(f"{name}_when", f"SELECT account_id, {_d(day)} AS as_of FROM accounts")
-    owners(backend, f"{name}_when", name)
+    d = _d(day)
+    backend.create_table(
+        name,
+        f"""
+        WITH valid AS (
+            SELECT customer_id, account_id, rm_id, share, kind FROM assignments
+            WHERE valid_from <= {d} AND (valid_to IS NULL OR valid_to > {d})
+        ),
+        own AS (SELECT DISTINCT account_id FROM valid WHERE account_id IS NOT NULL),
+        rm AS (
+            SELECT account_id, rm_id, share, kind FROM valid WHERE account_id IS NOT NULL
+            UNION ALL
+            SELECT a.account_id, v.rm_id, v.share, v.kind
+            FROM accounts a JOIN valid v ON v.customer_id = a.customer_id AND v.account_id IS NULL
+            WHERE a.account_id NOT IN (SELECT account_id FROM own)
+        ),
+        by_customer AS (SELECT customer_id, sum(share) AS total FROM valid WHERE account_id IS NULL GROUP BY customer_id),
+        by_account AS (SELECT account_id, sum(share) AS total FROM valid WHERE account_id IS NOT NULL GROUP BY account_id)
+        SELECT account_id, {d} AS as_of, 'rm' AS owner_kind, rm_id AS owner_id,
+               CAST(share AS DECIMAL(7,6)) AS share, kind
+        FROM rm
+        UNION ALL
+        SELECT a.account_id, {d} AS as_of, 'pool' AS owner_kind, c.org_id AS owner_id,
+               CAST(1 - coalesce(x.total, t.total, 0) AS DECIMAL(7,6)) AS share, 'pool' AS kind
+        FROM accounts a JOIN customers c ON c.customer_id = a.customer_id
+        LEFT JOIN by_account x ON x.account_id = a.account_id
+        LEFT JOIN by_customer t ON t.customer_id = a.customer_id
+        WHERE coalesce(x.total, t.total, 0) < 1
+        """,
+    )
 
 
 def attribute_period(
