@@ -454,8 +454,12 @@ def owners_on(backend: Backend, day: date, name: str) -> None:
             FROM accounts a JOIN valid v ON v.customer_id = a.customer_id AND v.account_id IS NULL
             WHERE a.account_id NOT IN (SELECT account_id FROM own)
         ),
-        by_customer AS (SELECT customer_id, sum(share) AS total FROM valid WHERE account_id IS NULL GROUP BY customer_id),
-        by_account AS (SELECT account_id, sum(share) AS total FROM valid WHERE account_id IS NOT NULL GROUP BY account_id)
+        by_customer AS (
+            SELECT customer_id, sum(share) AS total FROM valid WHERE account_id IS NULL GROUP BY customer_id
+        ),
+        by_account AS (
+            SELECT account_id, sum(share) AS total FROM valid WHERE account_id IS NOT NULL GROUP BY account_id
+        )
         SELECT account_id, {d} AS as_of, 'rm' AS owner_kind, rm_id AS owner_id,
                CAST(share AS DECIMAL(7,6)) AS share, kind
         FROM rm
