@@ -103,6 +103,23 @@ _ITEMS: dict[str, tuple[str, str]] = {
             ("unpaid_interest_net", "(i.new_unpaid - i.recovered)"),
         )
     },
+    # customer counts: each customer counts once, whole, for its service owner (D23)
+    **{
+        code: (
+            "flows",
+            f"""
+            SELECT o.owner_kind, o.owner_id, s.customer_id AS item, s.customer_id, {category} AS category,
+                   1 AS amount
+            FROM {table} s JOIN fl_cust_owner o ON o.customer_id = s.customer_id
+            JOIN customers c ON c.customer_id = s.customer_id
+            """,
+        )
+        for code, table, category in (
+            ("new_customers", "fl_new_customer", "c.kind"),
+            ("new_vip_customers", "fl_vip", "s.tier"),
+            ("churned_customers", "fl_churned", "c.kind"),
+        )
+    },
     "new_loans": (
         "quality",
         """
