@@ -238,6 +238,8 @@ def test_mid_month_move_of_a_foreign_account_matches_the_reference(tmp_path: Pat
         ("unpaid_interest_new", "all"),
         ("unpaid_interest_net", "all"),
         ("new_loans", "all"),
+        ("cards_issued", "all"),
+        ("cards_issued_weighted", "all"),
         ("new_customers", "all"),
         ("new_vip_customers", "all"),
         ("churned_customers", "all"),

@@ -103,6 +103,21 @@ _ITEMS: dict[str, tuple[str, str]] = {
             ("unpaid_interest_net", "(i.new_unpaid - i.recovered)"),
         )
     },
+    # cards by their seller, one each (a quality card weighs {weight}); {start} and {end} are the period's days
+    **{
+        code: (
+            "flows",
+            f"""
+            SELECT 'rm' AS owner_kind, rm_id AS owner_id, card_id AS item, customer_id, kind AS category,
+                   {amount} AS amount
+            FROM cards WHERE issued_on BETWEEN {{start}} AND {{end}}
+            """,
+        )
+        for code, amount in (
+            ("cards_issued", "1"),
+            ("cards_issued_weighted", "CASE WHEN quality THEN {weight} ELSE 1 END"),
+        )
+    },
     # customer counts: each customer counts once, whole, for its service owner (D23)
     **{
         code: (
@@ -142,9 +157,13 @@ def _explain_items(
     """The rows behind a flow or loan indicator (accounts; a fee without an account by its customer)."""
     group, sql = _ITEMS[indicator]
     if group == "flows":
-        from rmperf.engine.flows import compute_flow_indicators
+        from rmperf.engine.flows import FlowParams, compute_flow_indicators
 
-        result: Any = compute_flow_indicators(backend, period)
+        params = FlowParams()
+        result: Any = compute_flow_indicators(backend, period, params)
+        weight = f"CAST('{Decimal(params.card_quality_weight)}' AS DECIMAL(9,4))"
+        sql = sql.replace("{start}", f"DATE '{period.start}'").replace("{end}", f"DATE '{period.end}'")
+        sql = sql.replace("{weight}", weight)
     else:
         from rmperf.engine.quality import QualityParams, compute_quality_indicators
 
