@@ -369,3 +369,30 @@ def test_owners_of_every_account_on_a_day_follow_the_general_rules(
     assert {r["owner_kind"] for r in fast} == {"rm", "pool"}
     assert any(r["share"] < 1 for r in fast if r["owner_kind"] == "rm")
     assert backend.query("SELECT count(*) FROM assignments WHERE account_id IS NOT NULL")[0][0] > 0
+
+
+def test_small_tables_reach_duckdb_exactly(tmp_path: Path) -> None:
+    """``register_rows`` writes text literals: quotes, NULLs, decimals and dates come back as they went in."""
+    import duckdb
+
+    backend = DuckDBBackend.__new__(DuckDBBackend)
+    backend.con = duckdb.connect()
+    rows = [("a'b; DROP TABLE x", Decimal("0.123456"), date(2025, 2, 28), 7), (None, None, None, None)]
+    backend.register_rows("t", [("s", "VARCHAR"), ("r", "DECIMAL(9,6)"), ("d", "DATE"), ("i", "BIGINT")], rows)
+    assert backend.query("SELECT * FROM t ORDER BY i NULLS LAST") == rows
+    backend.register_rows("empty", [("s", "VARCHAR")], [])
+    assert backend.query("SELECT count(*) FROM empty") == [(0,)]
+
+
+def test_a_currency_that_is_not_a_code_is_refused(tmp_path: Path) -> None:
+    """Currency codes become column names of the rate table: anything but three letters is refused, not spliced."""
+    home = Home(tmp_path / "home")
+    assert import_package(write_package(tmp_path / "pkg", minimal_tables()), home).status == "committed"
+    backend = DuckDBBackend(FactStore(home))
+    accounts = FactStore(home).scan_sql("accounts")
+    backend.execute(
+        f"CREATE OR REPLACE VIEW accounts AS SELECT * REPLACE "
+        f"(CASE WHEN currency = 'USD' THEN 'US$' ELSE currency END AS currency) FROM {accounts}"
+    )
+    with pytest.raises(ValueError, match="not a currency code"):
+        compute_balance_indicators(backend, Period.parse("2025-01"))
