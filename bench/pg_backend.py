@@ -88,6 +88,7 @@ class PostgresBackend:
     """A :class:`rmperf.engine.backend.Backend` over a PostgreSQL database loaded by :func:`load`."""
 
     dialect = "postgres"
+    split_balances = False  # one balances table, as loaded (D139 is a store layout)
 
     def __init__(self, url: str, store: FactStore) -> None:
         self.pg = psycopg.connect(url, autocommit=True)

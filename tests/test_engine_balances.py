@@ -28,18 +28,52 @@ def tiny_home(import_home: Callable[[str, Path], Home], tiny_package: Path) -> H
     return import_home("balances-tiny", tiny_package)
 
 
+#: The plans that reduce balances (D139): the split store's plain passes with common cuts; the
+#: same with no common cut (every mover cut alone, its span's scan joined); the general plan.
+PLANS = ("split", "split_movers_alone", "general")
+
+
+def use_plan(backend: DuckDBBackend, plan: str, monkeypatch: pytest.MonkeyPatch) -> list[list[date]]:
+    """Make ``backend`` reduce balances by ``plan``; returns the common cuts each reduction chose."""
+    from rmperf.engine import attribution
+
+    assert backend.split_balances  # the importer splits balances by currency
+    chosen: list[list[date]] = []
+    if plan == "general":
+        backend.split_balances = False
+        return chosen
+    if plan == "split_movers_alone":
+        monkeypatch.setattr(attribution, "COMMON_CUT_SHARE", 2.0)  # no day moves twice the accounts
+    real = attribution.common_cuts
+
+    def spy(*args: Any) -> list[date]:
+        chosen.append(real(*args))
+        return chosen[-1]
+
+    monkeypatch.setattr(attribution, "common_cuts", spy)
+    return chosen
+
+
 def fetch(backend: DuckDBBackend, table: str) -> list[dict[str, Any]]:
     cur = backend.con.execute(f"SELECT * FROM {table}")
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
+@pytest.mark.parametrize("plan", PLANS)
 @pytest.mark.parametrize("label", ["2025-01", "2025-Q1", "2025-02"])
-def test_engine_agrees_with_reference_to_the_fen(tiny_home: Home, django_db_blocker: Any, label: str) -> None:
+def test_engine_agrees_with_reference_to_the_fen(
+    tiny_home: Home, django_db_blocker: Any, label: str, plan: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     period = Period.parse(label)
     with django_db_blocker.unblock():
         backend = DuckDBBackend(FactStore(tiny_home))
+    chosen = use_plan(backend, plan, monkeypatch)
     result = compute_balance_indicators(backend, period)
+    if plan == "split" and label == "2025-Q1":
+        assert chosen[0] == [date(2025, 2, 1), date(2025, 3, 1)]  # the demo bank reassigns on month starts
+    if plan == "split_movers_alone":
+        assert chosen == [[]]
     tables = ("accounts", "customers", "assignments", "ftp_rates", "fx_rates", "balances")
     expected = Reference({t: fetch(backend, t) for t in tables}).compute(period)
     got = {
@@ -188,8 +222,11 @@ def test_breakdown_by_product_and_flag(tmp_path: Path) -> None:
         compute_balance_indicators(DuckDBBackend(FactStore(home)), Period.parse("2025-01"), breakdown="colour")
 
 
+@pytest.mark.parametrize("plan", PLANS)
 @pytest.mark.parametrize("label", ["2025-01", "2025-Q1"])
-def test_mid_month_move_of_a_foreign_account_matches_the_reference(tmp_path: Path, label: str) -> None:
+def test_mid_month_move_of_a_foreign_account_matches_the_reference(
+    tmp_path: Path, label: str, plan: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A customer with a CNY and a USD account moves on 20 January; FTP changes on 15 January.
 
     The scan cuts only that customer's accounts at the move (per-account
@@ -215,8 +252,11 @@ def test_mid_month_move_of_a_foreign_account_matches_the_reference(tmp_path: Pat
     home = Home(tmp_path / "home")
     assert import_package(write_package(tmp_path / "pkg", tables), home).status == "committed"
     backend = DuckDBBackend(FactStore(home))
+    chosen = use_plan(backend, plan, monkeypatch)
     period = Period.parse(label)
     result = compute_balance_indicators(backend, period)
+    if plan == "split":
+        assert date(2025, 1, 20) in chosen[0]  # few accounts here: the move is a common cut
     names = ("accounts", "customers", "assignments", "ftp_rates", "fx_rates", "balances")
     expected = Reference({t: fetch(backend, t) for t in names}).compute(period)
     got = {
@@ -296,8 +336,15 @@ def test_daily_average_increment_explained_against_last_year(tmp_path: Path) -> 
     assert [(c.account_id, c.value) for c in e.accounts] == [("A1", expected)]
 
 
-def test_foreign_rows_are_converted_in_the_scan_and_a_missing_rate_is_said(tmp_path: Path) -> None:
-    """A EUR account of RM 0003, 100.00 EUR on 1 and 2 January at 7.5000 = 750.00 a day.
+@pytest.mark.parametrize("plan", PLANS)
+def test_foreign_rows_are_converted_in_the_scan_and_a_missing_rate_is_said(
+    tmp_path: Path, plan: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two EUR accounts of RM 0003 at 7.5000 on 1 and 2 January.
+
+    100.00 EUR a day is 750.00; 987,654,321,098.77 EUR a day is
+    7,407,407,408,240.775, rounded half-up to 7,407,407,408,240.78 (too
+    large to multiply in 64 bits).
 
     The period is cut where the FTP rate changes (15 January) and nowhere
     else. The importer refuses a foreign balance without a rate; should the
@@ -320,15 +367,19 @@ def test_foreign_rows_are_converted_in_the_scan_and_a_missing_rate_is_said(tmp_p
     )
     tables["fx_rates"] += [{"date": d, "currency": "EUR", "cny_per_unit": "7.5"} for d in ("2025-01-01", "2025-01-02")]
     tables["ftp_rates"].append({"valid_from": "2025-01-15", "product": "DEP_DEMAND", "rate": "0.0170"})
+    tables["accounts"].append({**tables["accounts"][-1], "account_id": "A5"})
     for day in ("2025-01-01", "2025-01-02"):
         tables["balances"].append({"date": day, "account_id": "A4", "balance": "100.00"})
+        tables["balances"].append({"date": day, "account_id": "A5", "balance": "987654321098.77"})
     home = Home(tmp_path / "home")
     assert import_package(write_package(tmp_path / "pkg", tables), home).status == "committed"
     jan = Period.parse("2025-01")
     backend = DuckDBBackend(FactStore(home))
+    use_plan(backend, plan, monkeypatch)
     result = compute_balance_indicators(backend, jan)
-    # A3 as in the readable case (1441.27) plus A4's two days (1500.00)
-    assert result.get(("rm", "0003"), "accumulated_balance", "deposit") == Decimal("2941.27")
+    big = Decimal("7407407408240.78")
+    # A3 as in the readable case (1441.27) plus A4's two days (1500.00) and A5's
+    assert result.get(("rm", "0003"), "accumulated_balance", "deposit") == Decimal("2941.27") + 2 * big
     assert not [n for n in result.notes if n.startswith("missing_fx_rate")]
     assert bucket_spans(backend, jan.start, jan.end, months=False) == [
         (jan.start, date(2025, 1, 14)),
@@ -338,13 +389,15 @@ def test_foreign_rows_are_converted_in_the_scan_and_a_missing_rate_is_said(tmp_p
     assert len(bucket_spans(backend, q1.start, q1.end, months=True)) == 4  # January cut at the 15th, Feb, Mar
 
     narrowed = DuckDBBackend(FactStore(home))
+    narrowed.split_balances = backend.split_balances
     rates = FactStore(home).scan_sql("fx_rates")
     narrowed.execute(
         f"CREATE OR REPLACE VIEW fx_rates AS SELECT * FROM {rates} WHERE currency <> 'EUR' OR date > DATE '2025-01-01'"
     )
     result = compute_balance_indicators(narrowed, jan)
-    assert result.get(("rm", "0003"), "accumulated_balance", "deposit") == Decimal("2191.27")  # 1 January left out
-    assert "missing_fx_rate:balances:1" in result.notes
+    # 1 January left out
+    assert result.get(("rm", "0003"), "accumulated_balance", "deposit") == Decimal("2191.27") + big
+    assert "missing_fx_rate:balances:2" in result.notes
 
 
 @pytest.mark.parametrize("day", ["2025-01-01", "2025-02-15", "2025-03-31"])

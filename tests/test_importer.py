@@ -180,3 +180,82 @@ def test_two_homes_sharing_one_database_do_not_mix(tmp_path: Path, tables: dict[
     assert rows(a, "balances", "SELECT count(*) FROM {t}") == [(6,)]
     assert rows(b, "balances", "SELECT count(*) FROM {t}") == [(2,)]
     assert a.store_id() != b.store_id()
+
+
+def filed(home: Home, version: int | None = None) -> dict[str, set[tuple[str, str]]]:
+    """Each balances subset's (account, day) rows, read from that subset's files alone (D139)."""
+    store = FactStore(home)
+    return {
+        subset: {
+            (a, d.isoformat())
+            for a, d in duckdb.sql(
+                f"SELECT account_id, date FROM {store.scan_sql('balances', version, subset)}"
+            ).fetchall()
+        }
+        for subset in ("cny", "fx")
+    }
+
+
+def test_balances_are_filed_by_the_currency_of_their_account(home: Home, package: Path) -> None:
+    assert import_package(package, home).status == "committed"
+    assert FactStore(home).balances_split()
+    days = ("2025-01-01", "2025-01-02")
+    assert filed(home) == {
+        "cny": {(a, d) for a in ("A1", "A2") for d in days},
+        "fx": {("A3", d) for d in days},  # the USD account
+    }
+    # a reference table is one file of every account
+    from rmperf.db.models import StoredFile
+
+    assert set(StoredFile.objects.exclude(table="balances").values_list("subset", flat=True)) == {""}
+
+
+def test_a_restated_day_keeps_the_split(home: Home, tmp_path: Path, tables: dict[str, Rows]) -> None:
+    first = import_package(write_package(tmp_path / "a", tables), home)
+    tables["balances"][4]["balance"] = "498000.00"  # 2025-01-02, A2 corrected
+    tables["balances"][5]["balance"] = "10.00"  # 2025-01-02, A3 corrected
+    second = import_package(write_package(tmp_path / "b", tables), home)
+    assert second.restated == {"balances": ["2025-01-02"]}
+    assert filed(home) == filed(home, first.import_id)
+    assert FactStore(home).balances_split()
+    assert rows(home, "balances", "SELECT sum(balance) FROM {t} WHERE date = DATE '2025-01-02'") == [
+        (Decimal("1200.10") + Decimal("498000") + Decimal("10"),)
+    ]
+
+
+def test_an_account_that_changes_currency_is_filed_again(home: Home, tmp_path: Path, tables: dict[str, Rows]) -> None:
+    first = import_package(write_package(tmp_path / "a", tables), home)
+    tables["accounts"][0]["currency"] = "USD"  # A1 was CNY
+    tables["accounts"][2]["currency"] = "CNY"  # A3 was USD
+    second = import_package(write_package(tmp_path / "b", tables), home)
+    assert second.status == "committed"
+    assert second.changed_tables == ["accounts", "balances"]
+    assert second.restated == {}  # no day's figures changed: the same rows, filed again
+    days = ("2025-01-01", "2025-01-02")
+    assert filed(home) == {
+        "cny": {(a, d) for a in ("A2", "A3") for d in days},
+        "fx": {("A1", d) for d in days},
+    }
+    assert filed(home, first.import_id)["fx"] == {("A3", d) for d in days}  # the past version as it was
+    assert rows(home, "balances", "SELECT count(*), sum(balance) FROM {t}") == rows(
+        home, "balances", "SELECT count(*), sum(balance) FROM {t}", first.import_id
+    )
+
+
+def test_an_account_dropped_and_listed_again_in_another_currency_is_filed_again(
+    home: Home, tmp_path: Path, tables: dict[str, Rows]
+) -> None:
+    """The store files an account as the latest accounts table that listed it said, not just the last one."""
+    day1 = [r for r in tables["balances"] if r["date"] == "2025-01-01"]
+    day2 = [r for r in tables["balances"] if r["date"] == "2025-01-02"]
+    a1 = tables["accounts"][0]
+    assert import_package(write_package(tmp_path / "a", {**tables, "balances": day1}), home).status == "committed"
+    without_a1 = [r for r in tables["accounts"] if r is not a1]
+    dropped = {**tables, "accounts": without_a1, "balances": [r for r in day2 if r["account_id"] != "A1"]}
+    assert import_package(write_package(tmp_path / "b", dropped), home).status == "committed"
+    february = [{**r, "date": "2025-02-01"} for r in day2 if r["account_id"] != "A3"]  # A3 closed on 2 January
+    again = {**tables, "accounts": [*without_a1, {**a1, "currency": "USD"}], "balances": february}
+    third = import_package(write_package(tmp_path / "c", again), home)
+    assert third.status == "committed", [p.render() for p in third.problems]
+    assert ("A1", "2025-01-01") in filed(home)["fx"]  # stored by the first import as CNY
+    assert not {a for a, _ in filed(home)["cny"]} & {"A1", "A3"}

@@ -54,6 +54,9 @@ class StoredFile(models.Model):
     table = models.CharField(max_length=64)
     partition = models.CharField(max_length=64, blank=True)
     path = models.TextField()  # relative to the store root
+    # Which accounts' rows a balances file holds (D139): "cny" or "fx" (foreign-currency
+    # accounts, as the accounts table said when the file was written); "" = all accounts.
+    subset = models.CharField(max_length=8, blank=True, default="")
     rows = models.BigIntegerField()
     bytes = models.BigIntegerField()
     added_in = models.ForeignKey(DataImport, on_delete=models.PROTECT, related_name="added_files")

@@ -166,6 +166,15 @@ def _count(backend: Backend, sql: str) -> int:
     return int(row[0][0]) if row and row[0][0] is not None else 0
 
 
+def plain_sums_sql(relation: str, first: date, last: date) -> str:
+    """:func:`span_sums_sql` for a span in which no account is cut and every row is CNY: a plain group by account."""
+    return f"""
+        SELECT b.account_id, {_d(first)} AS bucket, CAST(sum(b.balance) AS {JISHU}) AS balance_sum,
+               count(*) AS n, CAST(0 AS BIGINT) AS missing_fx
+        FROM {relation} b WHERE b.date BETWEEN {_d(first)} AND {_d(last)} GROUP BY b.account_id
+        """
+
+
 def span_sums_sql(
     backend: Backend, relation: str, first: date, last: date, prefix: str, *, currencies: Sequence[str] | None
 ) -> str:
@@ -190,14 +199,11 @@ def span_sums_sql(
     build_segments(backend, first, last, prefix, fx=fx)
     in_span = f"b.date BETWEEN {_d(first)} AND {_d(last)}"
     if not _count(backend, f"SELECT count(*) FROM {prefix}_special"):
-        return f"""
-            SELECT b.account_id, {_d(first)} AS bucket, CAST(sum(b.balance) AS {JISHU}) AS balance_sum,
-                   count(*) AS n, CAST(0 AS BIGINT) AS missing_fx
-            FROM {relation} b WHERE {in_span} GROUP BY b.account_id
-            """
+        return plain_sums_sql(relation, first, last)
     amount, rates, missing = "b.balance", "", "CAST(0 AS BIGINT)"
     if fx:
         codes = list(currencies or ())
+        # widened first: DuckDB multiplies two 64-bit decimals in 64 bits, and a large balance overflows
         converted = " ".join(
             f"WHEN '{c}' THEN CAST(round(CAST(b.balance AS {JISHU}) * r.r_{c}, 2) AS DECIMAL(18,2))" for c in codes
         )
@@ -240,6 +246,43 @@ def period_sums(
         yield span_sums_sql(backend, relation, first, last, prefix, currencies=currencies)
 
 
+#: A day on which at least this share of all accounts changes owners is a common cut (D139) ...
+COMMON_CUT_SHARE = 0.001
+#: ... and at most one such day per this many days of the period is (the busiest ones).
+COMMON_CUT_EVERY = 14
+
+
+def common_cuts(backend: Backend, start: date, end: date, prefix: str) -> list[date]:
+    """The change days of ``{prefix}_changes`` that cut every account's rows, not just the movers' (D139).
+
+    On such a day, many customers change hands (a bank reassigns on the
+    first of the month): cutting everybody there costs one more plain pass,
+    while cutting only the movers would make the whole span's scan look
+    every row up. A day on which few accounts move stays a cut of those
+    accounts alone (D32), so a bank that reassigns a few customers every
+    day does not get a pass per day.
+    """
+    total = _count(backend, "SELECT count(*) FROM accounts")
+    least = max(1, int(total * COMMON_CUT_SHARE))
+    most = max(1, ((end - start).days + 1) // COMMON_CUT_EVERY)
+    rows = backend.query(
+        f"SELECT d, count(DISTINCT account_id) AS n FROM {prefix}_changes "
+        f"WHERE d > {_d(start)} AND d <= {_d(end)} GROUP BY d HAVING count(DISTINCT account_id) >= {least} "
+        f"ORDER BY n DESC, d LIMIT {most}"
+    )
+    return sorted(r[0] for r in rows)
+
+
+def _split_at(spans: list[tuple[date, date]], cuts: Sequence[date]) -> list[tuple[date, date]]:
+    """``spans`` cut further at ``cuts``."""
+    out = []
+    for first, last in spans:
+        inside = sorted(c for c in cuts if first < c <= last)
+        starts = [first, *inside]
+        out += [(a, (starts[i + 1] - timedelta(days=1)) if i + 1 < len(starts) else last) for i, a in enumerate(starts)]
+    return out
+
+
 def reduce_balances(backend: Backend, start: date, end: date, prefix: str) -> None:
     """``{prefix}_acct(account_id, bucket, jishu, days, missing_fx)``: CNY 积数 per account and bucket.
 
@@ -250,21 +293,75 @@ def reduce_balances(backend: Backend, start: date, end: date, prefix: str) -> No
     """
     currencies = build_fx_days(backend, start, end, prefix)
     backend.create_table(f"{prefix}_changes", _moving_sql(start, end))
-    # One pass per span (the period cut where an FTP rate changes): each pass
-    # reads its days' files once, and its hash table holds one group per
-    # account (plus the few moving accounts' segments), however long the span.
-    # Only moving and foreign accounts match the (small) join.
-    spans = period_sums(backend, "balances", start, end, prefix, currencies=currencies, months=False)
-    for i, select in enumerate(spans):
-        if i == 0:
-            backend.create_table(f"{prefix}_raw", select)
-        else:
-            backend.append(f"{prefix}_raw", select)
+    if getattr(backend, "split_balances", False):
+        _reduce_split(backend, start, end, prefix, currencies)
+    else:
+        # One pass per span (the period cut where an FTP rate changes): each
+        # pass reads its days' files once, and its hash table holds one group
+        # per account (plus the few moving accounts' segments), however long
+        # the span. Only moving and foreign accounts match the (small) join.
+        spans = period_sums(backend, "balances", start, end, prefix, currencies=currencies, months=False)
+        for i, select in enumerate(spans):
+            if i == 0:
+                backend.create_table(f"{prefix}_raw", select)
+            else:
+                backend.append(f"{prefix}_raw", select)
     backend.create_view(
         f"{prefix}_acct",
         f"SELECT account_id, bucket, balance_sum AS jishu, CAST(n AS BIGINT) AS days, "
         f"CAST(missing_fx AS BIGINT) AS missing_fx FROM {prefix}_raw",
     )
+
+
+def _reduce_split(backend: Backend, start: date, end: date, prefix: str, currencies: Sequence[str]) -> None:
+    """:func:`reduce_balances` on a store whose balances are split by currency (D139).
+
+    The CNY rows are summed per account by plain passes: one per span
+    between FTP changes and common cuts (:func:`common_cuts`), each a group
+    by account with nothing joined, unless some account moves on a day that
+    is not a common cut inside it (then that span alone looks its rows up,
+    as the general plan does). The foreign rows, about 1 % of the table,
+    are converted day by day by the general plan, one pass per FTP span.
+    Then, per FTP span, each account's passes are summed into the buckets
+    the general plan would have given it: the whole span for an account
+    that does not move in it, else one bucket from each of its own change
+    days (a common cut on which it did not move does not split it).
+    """
+    cuts = common_cuts(backend, start, end, prefix)
+    quiet = [
+        r[0]
+        for r in backend.query(f"SELECT DISTINCT d FROM {prefix}_changes WHERE d > {_d(start)} AND d <= {_d(end)}")
+        if r[0] not in cuts
+    ]
+    made = False
+    for ftp_first, ftp_last in bucket_spans(backend, start, end, months=False):
+        # each SELECT is run before the next is made: span_sums_sql replaces the segments table
+        fx = span_sums_sql(backend, "balances_fx", ftp_first, ftp_last, prefix, currencies=currencies)
+        backend.create_table(f"{prefix}_pass", fx)
+        for first, last in _split_at([(ftp_first, ftp_last)], cuts):
+            if any(first < d <= last for d in quiet):
+                select = span_sums_sql(backend, "balances_cny", first, last, prefix, currencies=None)
+            else:
+                select = plain_sums_sql("balances_cny", first, last)
+            backend.append(f"{prefix}_pass", select)
+        merged = f"""
+            WITH own AS (  -- a moving account's own last change day, for each of its passes
+                SELECT p.account_id, p.bucket, max(c.d) AS since
+                FROM {prefix}_pass p JOIN {prefix}_changes c ON c.account_id = p.account_id
+                     AND c.d > {_d(ftp_first)} AND c.d <= p.bucket
+                GROUP BY p.account_id, p.bucket
+            )
+            SELECT p.account_id, coalesce(o.since, {_d(ftp_first)}) AS bucket,
+                   CAST(sum(p.balance_sum) AS {JISHU}) AS balance_sum, CAST(sum(p.n) AS BIGINT) AS n,
+                   CAST(sum(p.missing_fx) AS BIGINT) AS missing_fx
+            FROM {prefix}_pass p LEFT JOIN own o ON o.account_id = p.account_id AND o.bucket = p.bucket
+            GROUP BY p.account_id, coalesce(o.since, {_d(ftp_first)})
+            """
+        if made:
+            backend.append(f"{prefix}_raw", merged)
+        else:
+            backend.create_table(f"{prefix}_raw", merged)
+            made = True
 
 
 def point_balances(backend: Backend, day: date, name: str) -> None:

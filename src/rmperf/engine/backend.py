@@ -26,8 +26,13 @@ def render(sql: str, dialect: str) -> str:
     return ";\n".join(sqlglot.transpile(sql, read="duckdb", write=dialect))
 
 
+#: The subsets balances are stored in (D139), each bound as ``balances_<subset>`` when the store is split.
+SUBSETS = ("cny", "fx")
+
+
 class Backend(Protocol):
     dialect: str
+    split_balances: bool
 
     def execute(self, sql: str) -> None: ...
 
@@ -64,6 +69,12 @@ class DuckDBBackend:
             self.con.execute(
                 f"CREATE OR REPLACE VIEW {table.name} AS SELECT * FROM {store.scan_sql(table.name, self.version)}"
             )
+        #: balances are stored split by currency (D139): ``balances_cny`` and ``balances_fx`` read one subset each
+        self.split_balances = store.balances_split(self.version)
+        if self.split_balances:
+            for subset in SUBSETS:
+                scan = store.scan_sql("balances", self.version, subset)
+                self.con.execute(f"CREATE OR REPLACE VIEW balances_{subset} AS SELECT * FROM {scan}")
 
     def execute(self, sql: str) -> None:
         self.con.execute(sql)

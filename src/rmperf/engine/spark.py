@@ -12,8 +12,8 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from rmperf.contract import STORED_TYPE, TABLES
-from rmperf.engine.backend import render
+from rmperf.contract import STORED_TYPE, TABLE_INDEX, TABLES, Table
+from rmperf.engine.backend import SUBSETS, render
 from rmperf.store import FactStore
 
 
@@ -59,11 +59,21 @@ class SparkBackend:
             files = [str(f) for f in store.files(table.name, self.version)]
             if files:
                 self.present.add(table.name)
-                frame = self.spark.read.option("mergeSchema", "true").parquet(*files)
-            else:
-                cols = ", ".join(f"CAST(NULL AS {STORED_TYPE[c.type]}) AS {c.name}" for c in table.columns)
-                frame = self.spark.sql(render(f"SELECT {cols} WHERE false", self.dialect))
-            frame.createOrReplaceTempView(table.name)
+            self._bind(table, files, table.name)
+        self.split_balances = store.balances_split(self.version)
+        if self.split_balances:  # D139, as DuckDBBackend
+            for subset in SUBSETS:
+                files = [str(f) for f in store.files("balances", self.version, subset)]
+                self._bind(TABLE_INDEX["balances"], files, f"balances_{subset}")
+
+    def _bind(self, table: Table, files: list[str], name: str) -> None:
+        """``name``: the Parquet ``files`` of ``table``, or an empty relation of its columns when there are none."""
+        if files:
+            frame = self.spark.read.option("mergeSchema", "true").parquet(*files)
+        else:
+            cols = ", ".join(f"CAST(NULL AS {STORED_TYPE[c.type]}) AS {c.name}" for c in table.columns)
+            frame = self.spark.sql(render(f"SELECT {cols} WHERE false", self.dialect))
+        frame.createOrReplaceTempView(name)
 
     def execute(self, sql: str) -> None:
         self.spark.sql(render(sql, self.dialect))

@@ -13,6 +13,8 @@ The steps, in order:
 4. write the new Parquet files into a staging folder, move them into the
    store under names no other import uses, and commit the catalog in one
    database transaction. Readers see the files only from that commit on.
+   Balances go into two sets of files per month, the rows of CNY accounts
+   and those of foreign-currency accounts (D139).
 
 Re-importing the same package therefore changes nothing, and importing the
 next day's package appends that day.
@@ -36,7 +38,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from rmperf.contract import ColType, Storage, Table
+from rmperf.contract import TABLE_INDEX, ColType, Storage, Table
 from rmperf.home import Home
 from rmperf.ingest.problems import Place, Problem, Severity, error
 from rmperf.ingest.sources import Loader, Source, _qi, _ql
@@ -238,11 +240,12 @@ class Importer:
         import_id = result.import_id
         out = staging / "out"
         out.mkdir(parents=True, exist_ok=True)
-        new_files: list[tuple[str, str, Path]] = []  # table, partition, staged file
+        new_files: list[tuple[str, str, str, Path]] = []  # table, partition, subset, staged file
         removed: list[int] = []
         stamps_new: list[PeriodStamp] = []
         stamps_superseded: list[int] = []
         self._resolve_regions(con, sources)
+        resplit = self._foreign_accounts(con, sources)
         for name, source in sorted(sources.items()):
             table = source.table
             current = {
@@ -266,33 +269,31 @@ class Importer:
                 con.execute(
                     f"COPY ({select}) TO {_ql(str(target / 'part-0.parquet'))} (FORMAT parquet, COMPRESSION zstd)"
                 )
-                new_files.append((name, "", target / "part-0.parquet"))
+                new_files.append((name, "", "", target / "part-0.parquet"))
                 removed += list(
                     StoredFile.objects.filter(store=self.store_id, table=name, removed_in__isnull=True).values_list(
                         "id", flat=True
                     )
                 )
             else:
-                if not changed and not added:
+                split = name == "balances"
+                rewrite = resplit if split else set()
+                if not changed and not added and not rewrite:
                     continue
                 periods = changed + added
                 _temp_values(con, "wanted", periods)
                 target = out / name
                 select = (
-                    f"SELECT {', '.join(_qi(c) for c in stored_columns(source))}, {partition_expr(table)} AS _part "
+                    f"SELECT {', '.join(_qi(c) for c in stored_columns(source))}, {partition_expr(table)} AS _part"
+                    f"{SUBSET_COLUMN if split else ''} "
                     f"FROM typed_{name} WHERE {period_expr(table)} IN (SELECT period FROM wanted)"
                 )
-                con.execute(
-                    f"COPY ({select}) TO {_ql(str(target))} "
-                    "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (_part), FILENAME_PATTERN 'new-{i}')"
-                )
-                for part_dir in sorted(target.iterdir()):
-                    partition = partition_name(table, part_dir.name.removeprefix("_part="))
-                    for f in sorted(part_dir.glob("*.parquet")):
-                        new_files.append((name, partition, f))
+                if periods:
+                    new_files += _copy_partitioned(con, select, target, table, split, "new")
                 if changed:
                     result.restated[name] = changed
-                    self._restate(con, source, changed, out, new_files, removed)
+                if changed or rewrite:
+                    self._restate(con, source, changed, rewrite, out, new_files, removed)
             for p in changed:
                 stamps_superseded.append(current[p].id)
             for p in changed + added:
@@ -313,12 +314,12 @@ class Importer:
         rows_for: dict[Path, int] = {}
         try:
             records = []
-            for name, partition, staged in new_files:
+            for name, partition, subset, staged in new_files:
                 final_dir = (
                     self.home.store / name / partition if partition else self.home.store / name / f"v{import_id}"
                 )
                 final_dir.mkdir(parents=True, exist_ok=True)
-                final = final_dir / f"i{import_id}-{staged.stem}.parquet"
+                final = final_dir / f"i{import_id}-{subset + '-' if subset else ''}{staged.stem}.parquet"
                 counted = con.execute(f"SELECT count(*) FROM read_parquet({_ql(str(staged))})").fetchone()
                 rows_for[final] = int(counted[0]) if counted else 0
                 if rows_for[final] == 0:
@@ -333,6 +334,7 @@ class Importer:
                         table=name,
                         partition=partition,
                         path=str(final.relative_to(self.home.store)),
+                        subset=subset,
                         rows=rows_for[final],
                         bytes=size,
                         added_in_id=import_id,
@@ -378,21 +380,81 @@ class Importer:
         orgs: dict[str, tuple[Any, ...]] = {r[0]: r for r in rows}
         con.executemany("INSERT INTO org_region VALUES (?, ?)", [(o, resolve_region(orgs, o)) for o in orgs])
 
+    def _foreign_accounts(self, con: duckdb.DuckDBPyConnection, sources: dict[str, Source]) -> set[str]:
+        """Make ``fx_accounts(account_id)`` from the package's accounts; return the balance partitions to re-split.
+
+        Balances are stored split by the account's currency (D139): a
+        partition's CNY accounts in one file, its foreign-currency accounts
+        in another, so the engine sums CNY rows without looking up accounts.
+        When the package says an account is foreign that the store filed as
+        CNY (or the reverse), every stored partition holding that account's
+        rows is rewritten with the new split. The store filed each account as
+        the latest accounts table that listed it said.
+        """
+        from rmperf.db.models import StoredFile
+
+        con.execute("CREATE OR REPLACE TEMP TABLE fx_accounts (account_id VARCHAR)")
+        if "accounts" not in sources:
+            return set()
+        con.execute("INSERT INTO fx_accounts SELECT account_id FROM typed_accounts WHERE currency <> 'CNY'")
+        stored = list(
+            StoredFile.objects.filter(store=self.store_id, table="balances", removed_in__isnull=True).values_list(
+                "path", "subset"
+            )
+        )
+        filed = list(
+            StoredFile.objects.filter(store=self.store_id, table="accounts").values_list("path", "added_in_id")
+        )
+        if not stored or not filed:
+            return set()
+        # each account's currency in the latest stored accounts table that lists it
+        listing = " UNION ALL ".join(
+            f"SELECT account_id, currency, {int(added)} AS v FROM read_parquet({_ql(str(self.home.store / path))})"
+            for path, added in filed
+        )
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE refiled AS
+            SELECT o.account_id FROM (
+                SELECT account_id, arg_max(currency, v) AS currency FROM ({listing}) GROUP BY account_id
+            ) o JOIN typed_accounts a ON a.account_id = o.account_id
+            WHERE (o.currency <> 'CNY') <> (a.currency <> 'CNY')
+            """
+        )
+        row = con.execute("SELECT count(*) FROM refiled").fetchone()
+        if not row or not row[0]:
+            return set()
+        files = ", ".join(_ql(str(self.home.store / path)) for path, _ in stored)
+        table = TABLE_INDEX["balances"]
+        return {
+            partition_name(table, r[0])
+            for r in con.execute(
+                f"SELECT DISTINCT {partition_expr(table)} FROM read_parquet([{files}], union_by_name=true) "
+                "WHERE account_id IN (SELECT account_id FROM refiled)"
+            ).fetchall()
+        }
+
     def _restate(
         self,
         con: duckdb.DuckDBPyConnection,
         source: Source,
         changed: list[str],
+        rewrite: set[str],
         out: Path,
-        new_files: list[tuple[str, str, Path]],
+        new_files: list[tuple[str, str, str, Path]],
         removed: list[int],
     ) -> None:
-        """Rewrite the stored partitions that hold a restated period, without it."""
+        """Rewrite the stored partitions that hold a restated period, without it (and those in ``rewrite`` whole).
+
+        Balances are written split by the accounts' currency as this package
+        says (D139), which is how a partition of ``rewrite`` is re-split.
+        """
         from rmperf.db.models import StoredFile
 
         table = source.table
+        split = table.name == "balances"
         _temp_values(con, "restated", changed)
-        partitions = {
+        partitions = set(rewrite) | {
             partition_name(table, r[0])
             for r in con.execute(
                 f"SELECT DISTINCT {partition_expr(table)} FROM typed_{table.name} "
@@ -408,16 +470,43 @@ class Importer:
             if not old:
                 continue
             listing = ", ".join(_ql(str(self.home.store / f.path)) for f in old)
-            target = out / table.name / f"keep-{partition}"
-            target.mkdir(parents=True)
-            kept = target / "kept-0.parquet"
-            con.execute(
-                f"COPY (SELECT * FROM read_parquet([{listing}], union_by_name=true) "
-                f"WHERE {period_expr(table)} NOT IN (SELECT period FROM restated)) "
-                f"TO {_ql(str(kept))} (FORMAT parquet, COMPRESSION zstd)"
+            columns = ", ".join(_qi(c) for c in stored_columns(source))
+            select = (
+                f"SELECT {columns}, {_ql(partition.split('=', 1)[1])} AS _part{SUBSET_COLUMN if split else ''} "
+                f"FROM read_parquet([{listing}], union_by_name=true) "
+                f"WHERE {period_expr(table)} NOT IN (SELECT period FROM restated)"
             )
-            new_files.append((table.name, partition, kept))
+            target = out / table.name / f"keep-{partition}"
+            for _, _, subset, path in _copy_partitioned(con, select, target, table, split, "kept"):
+                new_files.append((table.name, partition, subset, path))
             removed += [f.id for f in old]
+
+
+#: The subset of a balances row (D139): ``fx`` for a foreign-currency account, else ``cny``.
+SUBSET_COLUMN = ", CASE WHEN account_id IN (SELECT account_id FROM fx_accounts) THEN 'fx' ELSE 'cny' END AS _subset"
+
+
+def _copy_partitioned(
+    con: duckdb.DuckDBPyConnection, select: str, target: Path, table: Table, split: bool, stem: str
+) -> list[tuple[str, str, str, Path]]:
+    """Write ``select`` (with ``_part``, and ``_subset`` when ``split``) as one folder per partition.
+
+    Returns (table, partition, subset, file) for every file written.
+    """
+    keys = "_part, _subset" if split else "_part"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    con.execute(
+        f"COPY ({select}) TO {_ql(str(target))} "
+        f"(FORMAT parquet, COMPRESSION zstd, PARTITION_BY ({keys}), FILENAME_PATTERN '{stem}-{{i}}')"
+    )
+    written = []
+    for part_dir in sorted(target.iterdir()):
+        partition = partition_name(table, part_dir.name.removeprefix("_part="))
+        leaves = sorted(part_dir.iterdir()) if split else [part_dir]
+        for leaf in leaves:
+            subset = leaf.name.removeprefix("_subset=") if split else ""
+            written += [(table.name, partition, subset, f) for f in sorted(leaf.glob("*.parquet"))]
+    return written
 
 
 def _temp_values(con: duckdb.DuckDBPyConnection, name: str, periods: list[str]) -> None:
