@@ -64,6 +64,7 @@ elif what == "full":
     result = compute_balance_indicators(backend, Period.parse(str(year)))
     out["seconds"] = time.monotonic() - t
     out["values"] = len(result.values)
+    out["plan"] = "split (D139)" if backend.split_balances else "general (D138)"
 elif what == "month":
     from rmperf.core.periods import Period
     from rmperf.engine.indicators import compute_balance_indicators
@@ -159,6 +160,7 @@ def main() -> None:
         "full_year_seconds": round(full, 2),
         "full_over_floor": round(full / floor, 2),
         "full_peak_rss_mb": results["full"]["peak_rss_mb"],
+        "full_balances_plan": results["full"]["plan"],
         "close_seconds": round(close, 2),
         "full_over_close": round(full / close, 1),
         "close_peak_rss_mb": results["close"]["peak_rss_mb"],
