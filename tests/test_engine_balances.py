@@ -283,6 +283,11 @@ def test_mid_month_move_of_a_foreign_account_matches_the_reference(
         ("new_customers", "all"),
         ("new_vip_customers", "all"),
         ("churned_customers", "all"),
+        ("active_cards", "all"),
+        ("active_cards_5plus", "all"),
+        ("active_customers", "all"),
+        ("active_customers_5plus", "all"),
+        ("visits", "all"),
     ],
 )
 def test_flow_and_loan_explanations_add_up_to_the_value(

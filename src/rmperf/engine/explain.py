@@ -135,6 +135,44 @@ _ITEMS: dict[str, tuple[str, str]] = {
             ("churned_customers", "fl_churned", "c.kind"),
         )
     },
+    # newly active cards by their seller; busy ones (the _5plus codes) alone
+    **{
+        code: (
+            "flows",
+            f"""
+            SELECT 'rm' AS owner_kind, rm_id AS owner_id, card_id AS item, customer_id, kind AS category,
+                   1 AS amount
+            FROM fl_card_active {where}
+            """,
+        )
+        for code, where in (("active_cards", ""), ("active_cards_5plus", "WHERE busy = 1"))
+    },
+    # a newly active customer once, for the seller of its earliest newly active card (as flows counts it)
+    **{
+        code: (
+            "flows",
+            f"""
+            SELECT 'rm' AS owner_kind, rm_id AS owner_id, customer_id AS item, customer_id, 'all' AS category,
+                   1 AS amount
+            FROM (
+                SELECT customer_id, rm_id,
+                       max(busy) OVER (PARTITION BY customer_id) AS busy,
+                       row_number() OVER (PARTITION BY customer_id ORDER BY issued_on, card_id) AS rn
+                FROM fl_card_active
+            ) x WHERE rn = 1 {where}
+            """,
+        )
+        for code, where in (("active_customers", ""), ("active_customers_5plus", "AND busy = 1"))
+    },
+    # visits by whom (the customer, else the village) the RM visited, one each
+    "visits": (
+        "quality",
+        """
+        SELECT 'rm' AS owner_kind, rm_id AS owner_id, coalesce(customer_id, 'village:' || village_id) AS item,
+               customer_id, 'all' AS category, 1 AS amount
+        FROM visits WHERE date BETWEEN {start} AND {end}
+        """,
+    ),
     "new_loans": (
         "quality",
         """
@@ -162,12 +200,12 @@ def _explain_items(
         params = FlowParams()
         result: Any = compute_flow_indicators(backend, period, params)
         weight = f"CAST('{Decimal(params.card_quality_weight)}' AS DECIMAL(9,4))"
-        sql = sql.replace("{start}", f"DATE '{period.start}'").replace("{end}", f"DATE '{period.end}'")
         sql = sql.replace("{weight}", weight)
     else:
         from rmperf.engine.quality import QualityParams, compute_quality_indicators
 
         result = compute_quality_indicators(backend, period, QualityParams(rounding=rounding))
+    sql = sql.replace("{start}", f"DATE '{period.start}'").replace("{end}", f"DATE '{period.end}'")
     value = result.get(owner, indicator, category)
     if value is None:
         raise LookupError(f"{owner[0]} {owner[1]} has no {indicator} {category} in {period}")
@@ -204,7 +242,10 @@ def explain(
 
     Balance indicators open to accounts (and days); fee income, provisions,
     unpaid interest and new loans to the accounts (a fee booked to a customer
-    without an account: to the customer) in their working tables.
+    without an account: to the customer) in their working tables; cards
+    issued and newly active to the cards; customer counts to the customers;
+    visits to the customers (or villages) visited. A ratio has no such
+    rows: its parts do not add up to it.
     """
     if indicator in _ITEMS:
         return _explain_items(backend, period, owner, indicator, category, rounding)
