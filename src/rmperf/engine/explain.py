@@ -67,6 +67,46 @@ def _unpaid_interest_sql(expr: str) -> str:
         """
 
 
+def _loan_book_sql(table: str, sign: str, where: str) -> str:
+    """Rows behind the loan book: each loan of ``table`` (q_pt_bal / q_bp_bal) meeting ``where``, by share.
+
+    Credited to the period-end owners (D17), as ``quality`` does.
+    """
+    return f"""
+        SELECT o.owner_kind, o.owner_id, b.account_id AS item, a.customer_id, 'all' AS category,
+               {sign}b.balance * o.share AS amount
+        FROM {table} b
+        JOIN accounts a ON a.account_id = b.account_id
+        JOIN customers c ON c.customer_id = a.customer_id
+        JOIN q_own o ON o.account_id = b.account_id AND o.as_of = {{end}}
+        LEFT JOIN q_grades g ON g.account_id = b.account_id
+        WHERE a.category = 'loan' AND {where}
+        """
+
+
+_AGRI = "coalesce(a.is_agri, c.is_agri, false)"
+_INCLUSIVE = "coalesce(a.is_inclusive, c.is_inclusive, false)"
+
+
+def _violations_sql(amount: str, where: str) -> str:
+    """Rows behind a compliance count: the RM's findings of the period (by code and day)."""
+    return f"""
+        SELECT 'rm' AS owner_kind, rm_id AS owner_id, code || ' ' || CAST(date AS VARCHAR) AS item,
+               '' AS customer_id, 'all' AS category, {amount} AS amount
+        FROM violations WHERE date BETWEEN {{start}} AND {{end}} {where}
+        """
+
+
+def _checks_sql(where: str) -> str:
+    """Rows behind a post-loan check count: the checks due in the period, by loan."""
+    return f"""
+        SELECT 'rm' AS owner_kind, l.rm_id AS owner_id, l.account_id AS item, coalesce(a.customer_id, '')
+               AS customer_id, 'all' AS category, 1 AS amount
+        FROM loan_checks l LEFT JOIN accounts a ON a.account_id = l.account_id
+        WHERE l.due_on BETWEEN {{start}} AND {{end}} {where}
+        """
+
+
 #: Flow and loan indicators explained by the rows of their working tables:
 #: (compute group, SQL giving owner_kind, owner_id, item_id, customer_id, category, exact amount).
 _ITEMS: dict[str, tuple[str, str]] = {
@@ -173,6 +213,49 @@ _ITEMS: dict[str, tuple[str, str]] = {
         FROM visits WHERE date BETWEEN {start} AND {end}
         """,
     ),
+    # the loan book at the period end less that at the baseline day, loan by loan
+    "npl_balance": ("quality", _loan_book_sql("q_pt_bal", "", "g.npl_end = 1")),
+    "npl_reduction": (
+        "quality",
+        _loan_book_sql("q_bp_bal", "", "g.npl_base = 1")
+        + " UNION ALL "
+        + _loan_book_sql("q_pt_bal", "-", "g.npl_end = 1"),
+    ),
+    **{
+        code: ("quality", _loan_book_sql("q_pt_bal", "", flag) + " UNION ALL " + _loan_book_sql("q_bp_bal", "-", flag))
+        for code, flag in (("agri_loan_increment", _AGRI), ("inclusive_loan_increment", _INCLUSIVE))
+    },
+    # new loans counted for their service owner; 首贷户 once each, for the owner of its first loan
+    "new_loan_count": (
+        "quality",
+        """
+        SELECT s.owner_kind, s.owner_id, n.account_id AS item, n.customer_id, 'all' AS category, 1 AS amount
+        FROM q_new n JOIN q_new_svc s ON s.account_id = n.account_id AND s.as_of = n.as_of
+        """,
+    ),
+    "first_time_borrowers": (
+        "quality",
+        """
+        SELECT s.owner_kind, s.owner_id, f.customer_id AS item, f.customer_id, 'all' AS category, 1 AS amount
+        FROM (
+            SELECT customer_id, account_id, as_of FROM (
+                SELECT customer_id, account_id, as_of,
+                       row_number() OVER (PARTITION BY customer_id ORDER BY as_of, account_id) AS rn
+                FROM q_new
+            ) y WHERE rn = 1
+        ) f
+        JOIN q_new_svc s ON s.account_id = f.account_id AND s.as_of = f.as_of
+        JOIN (SELECT customer_id, min(opened_on) AS first_on FROM accounts
+              WHERE category = 'loan' GROUP BY customer_id) e ON e.customer_id = f.customer_id
+        WHERE e.first_on >= {start}
+        """,
+    ),
+    "post_loan_checks_due": ("quality", _checks_sql("")),
+    "post_loan_checks_on_time": ("quality", _checks_sql("AND l.done_on IS NOT NULL AND l.done_on <= l.due_on")),
+    "violations": ("quality", _violations_sql("1", "")),
+    "violation_points": ("quality", _violations_sql("points", "")),
+    "veto": ("quality", _violations_sql("1", "AND veto")),
+    "unrectified_violations": ("quality", _violations_sql("1", "AND (rectified_on IS NULL OR rectified_on > {end})")),
     "new_loans": (
         "quality",
         """
@@ -244,8 +327,11 @@ def explain(
     unpaid interest and new loans to the accounts (a fee booked to a customer
     without an account: to the customer) in their working tables; cards
     issued and newly active to the cards; customer counts to the customers;
-    visits to the customers (or villages) visited. A ratio has no such
-    rows: its parts do not add up to it.
+    visits to the customers (or villages) visited; the NPL balance and its
+    reduction, the agricultural and inclusive increments, new loans and
+    post-loan checks to the loans; first-time borrowers to the customers;
+    compliance counts and points to the findings. A ratio has no such rows:
+    its parts do not add up to it.
     """
     if indicator in _ITEMS:
         return _explain_items(backend, period, owner, indicator, category, rounding)
