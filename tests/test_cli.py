@@ -140,6 +140,18 @@ def test_indicators_and_explain_commands(tmp_path: Path) -> None:
     assert "A2" in explained.stdout
     assert "499,000.00" in explained.stdout
     assert "1,320.06" in explained.stdout
+    base = ("explain", "--period", "2025-01", "--rm", "0001", "--indicator")
+    ratio = rmperf(*base, "satisfaction", home=home)
+    assert ratio.returncode != 0
+    assert "没有账户级明细" in ratio.stderr
+    unwindowed = rmperf(*base, "spike_reversal", home=home)
+    assert unwindowed.returncode != 0
+    assert "--window" in unwindowed.stderr
+    # January's window runs past the two stored days: said, not a traceback
+    early = rmperf(*base, "spike_reversal", "--window", "5", home=home)
+    assert early.returncode == 1
+    assert "没有 spike_reversal" in early.stderr
+    assert "Traceback" not in early.stderr
 
 
 def test_close_then_indicators_from_accumulators(tmp_path: Path) -> None:

@@ -300,6 +300,11 @@ def test_mid_month_move_of_a_foreign_account_matches_the_reference(
         ("violation_points", "all"),
         ("veto", "all"),
         ("unrectified_violations", "all"),
+        ("expenses", "all"),
+        ("expected_loss", "all"),
+        ("risk_adjusted_profit", "all"),
+        ("economic_capital", "all"),
+        ("eva", "all"),
     ],
 )
 def test_flow_and_loan_explanations_add_up_to_the_value(

@@ -62,3 +62,19 @@ def test_a_reversal_never_exceeds_the_rise(tmp_path: Path) -> None:
     home = home_with_a1(tmp_path, {"2024-12-31": "4000.00", "2025-03-31": "5000.00", "2025-04-01": "2000.00"})
     result = compute_spikes(DuckDBBackend(FactStore(home)), Period.parse("2025-Q1"), 1)
     assert {(v.owner_kind, v.owner_id): v.value for v in result.values}[("org", "S1")] == Decimal("1000.00")
+
+
+def test_a_reversal_is_explained_by_its_deposits(tmp_path: Path) -> None:
+    """``explain`` opens the spike reversal to A1, for each owner and the sub-branch; a window is required."""
+    from rmperf.engine.explain import explain
+
+    backend = DuckDBBackend(FactStore(home_with_a1(tmp_path, QUARTER_END_SPIKE)))
+    q1 = Period.parse("2025-Q1")
+    for owner, value in ((("rm", "0001"), "1800.00"), (("rm", "0002"), "1200.00"), (("org", "S1"), "3000.00")):
+        e = explain(backend, q1, owner, "spike_reversal", spike_window=3)
+        assert e.value == Decimal(value)
+        assert [(c.account_id, c.customer_id, c.value) for c in e.accounts] == [("A1", "C1", Decimal(value))]
+    with pytest.raises(ValueError, match="window"):
+        explain(backend, q1, ("rm", "0001"), "spike_reversal")
+    with pytest.raises(LookupError, match="not in the store"):
+        explain(backend, q1, ("rm", "0001"), "spike_reversal", spike_window=5)

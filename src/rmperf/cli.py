@@ -577,6 +577,9 @@ def explain_cmd(
     category: Annotated[str, typer.Option("--category")] = "all",
     days: Annotated[bool, typer.Option("--days", help="also list each day")] = False,
     limit: Annotated[int, typer.Option("--limit")] = 50,
+    window: Annotated[
+        int | None, typer.Option("--window", help="spike_reversal: days after the period end (the scheme's window)")
+    ] = None,
 ) -> None:
     """指标明细 / the accounts (and days) behind one value; with --run, the whole trace of one RM's score."""
     from rmperf.core.periods import Period
@@ -596,7 +599,30 @@ def explain_cmd(
     owner = _owner(rm, org, pool)
     if owner is None:
         raise typer.BadParameter(_zh_en("请指定 --rm、--org 或 --pool", "give --rm, --org or --pool"))
-    e = explain(_backend(), Period.parse(period), owner, indicator, category, with_days=days)
+    from rmperf.engine.explain import explainable
+
+    if indicator not in explainable():
+        raise typer.BadParameter(
+            _zh_en(
+                f"{indicator} 没有账户级明细(比率类指标的分子分母之和不等于比率);可展开:{', '.join(explainable())}",
+                f"{indicator} has no account-level explanation (a ratio's parts do not add up to it); "
+                f"explainable: {', '.join(explainable())}",
+            )
+        )
+    if indicator == "spike_reversal" and window is None:
+        raise typer.BadParameter(
+            _zh_en("时点冲高回落需用 --window 指定观察天数", "spike_reversal needs --window (days after the period)")
+        )
+    try:
+        e = explain(_backend(), Period.parse(period), owner, indicator, category, with_days=days, spike_window=window)
+    except LookupError:
+        err_console.print(
+            _zh_en(
+                f"{owner[0]}:{owner[1]} 在 {period} 没有 {indicator}({category})的值,或其数据尚未入库",
+                f"{owner[0]}:{owner[1]} has no {indicator} ({category}) in {period}, or its data is not stored yet",
+            )
+        )
+        raise typer.Exit(1) from None
     console.print(f"{owner[0]}:{owner[1]} {indicator} {category} {period} = {e.value:,}")
     table = RichTable(
         _zh_en("账户", "account"),

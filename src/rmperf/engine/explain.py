@@ -256,6 +256,25 @@ _ITEMS: dict[str, tuple[str, str]] = {
     "violation_points": ("quality", _violations_sql("points", "")),
     "veto": ("quality", _violations_sql("1", "AND veto")),
     "unrectified_violations": ("quality", _violations_sql("1", "AND (rectified_on IS NULL OR rectified_on > {end})")),
+    # the deposits' point increase gone again within the window, credited to the period-end owners (D17)
+    "spike_reversal": (
+        "spikes",
+        """
+        SELECT t.owner_kind, t.owner_id, t.account_id AS item, a.customer_id, 'deposit' AS category, t.jishu AS amount
+        FROM spa_attr t JOIN accounts a ON a.account_id = t.account_id
+        """,
+    ),
+    # each expense row, for the RM who bears it or (org units) the unit it is booked to
+    "expenses": (
+        "flows",
+        """
+        SELECT CASE WHEN rm_id IS NOT NULL THEN 'rm' ELSE 'org' END AS owner_kind,
+               coalesce(rm_id, org_id) AS owner_id,
+               coalesce(rm_id, org_id) || ' ' || month || ' ' || kind AS item, '' AS customer_id,
+               kind AS category, amount
+        FROM expenses WHERE month BETWEEN {first_month} AND {last_month} AND coalesce(rm_id, org_id) IS NOT NULL
+        """,
+    ),
     "new_loans": (
         "quality",
         """
@@ -267,21 +286,104 @@ _ITEMS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Risk-adjusted figures, linear in each account's 积数 and spread (003/004; ``quality._risk``).
+_RISK = ("expected_loss", "risk_adjusted_profit", "economic_capital", "eva")
+
+
 def explainable() -> tuple[str, ...]:
     """Every indicator :func:`explain` can open down to accounts (or fee rows and customers)."""
-    return (*_COLUMNS, *_ITEMS)
+    return (*_COLUMNS, *_ITEMS, *_RISK)
+
+
+def _explain_risk(backend: Backend, period: Period, owner: OwnerKey, indicator: str, rounding: str) -> Explanation:
+    """The accounts behind a risk-adjusted figure: each one's term of the owner's sum (``quality._risk``).
+
+    Per account, from its attributed 积数 j and spread product s of the
+    period's months: expected loss = j x loss rate ÷ basis (loans);
+    risk-adjusted profit = s ÷ basis − expected loss (deposits and loans);
+    economic capital = j x capital factor ÷ days (loans); EVA = profit −
+    capital x hurdle x days ÷ basis.
+    """
+    from rmperf.engine.quality import QualityParams, _months, compute_quality_indicators
+
+    params = QualityParams(rounding=rounding)
+    result = compute_quality_indicators(backend, period, params)
+    value = result.get(owner, indicator, "all")
+    if value is None:
+        raise LookupError(f"{owner[0]} {owner[1]} has no {indicator} in {period}")
+    owners = _underlying_owners(backend, owner)
+    months = " UNION ALL ".join(
+        f"SELECT owner_kind, owner_id, account_id, jishu, spread_jishu FROM qm{i}_attr"
+        for i in range(len(_months(period)))
+    )
+    rows = backend.query(
+        f"""
+        SELECT t.owner_kind, t.owner_id, t.account_id, a.customer_id, a.category, a.product,
+               sum(t.jishu), sum(t.spread_jishu)
+        FROM ({months}) t JOIN accounts a ON a.account_id = t.account_id
+        WHERE a.category IN ('deposit', 'loan')
+        GROUP BY t.owner_kind, t.owner_id, t.account_id, a.customer_id, a.category, a.product
+        """
+    )
+    exact: dict[str, Decimal] = {}
+    meta: dict[str, tuple[str, str]] = {}
+    with localcontext() as ctx:
+        ctx.prec = 60
+        for kind, owner_id, account_id, customer_id, category, product, jishu, spread in rows:
+            if (kind, owner_id) not in owners:
+                continue
+            j = Decimal(jishu or 0) if category == "loan" else Decimal(0)
+            el = j * params.expected_loss_rate(product) / params.basis
+            ec = j * params.capital_factor(product) / period.days
+            rap = Decimal(spread or 0) / params.basis - el
+            part = {
+                "expected_loss": el,
+                "risk_adjusted_profit": rap,
+                "economic_capital": ec,
+                "eva": rap - ec * params.hurdle_rate * period.days / params.basis,
+            }[indicator]
+            exact[account_id] = exact.get(account_id, Decimal(0)) + part
+            meta[account_id] = (customer_id, category)
+    items = _ranked(exact, meta, value)
+    return Explanation(owner, indicator, "all", period, value, items, [], list(result.notes))
+
+
+def _ranked(exact: dict[str, Decimal], meta: dict[str, tuple[str, str]], value: Decimal) -> list[Contribution]:
+    """``exact`` per item rounded to ``value`` by largest remainder, largest first."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        rounded = largest_remainder(exact, value)
+    return sorted(
+        (Contribution(i, meta[i][0], meta[i][1], rounded[i], exact[i]) for i in exact),
+        key=lambda c: (-abs(c.exact), c.account_id),
+    )
 
 
 def _explain_items(
-    backend: Backend, period: Period, owner: OwnerKey, indicator: str, category: str, rounding: str
+    backend: Backend,
+    period: Period,
+    owner: OwnerKey,
+    indicator: str,
+    category: str,
+    rounding: str,
+    spike_window: int | None = None,
 ) -> Explanation:
     """The rows behind a flow or loan indicator (accounts; a fee without an account by its customer)."""
     group, sql = _ITEMS[indicator]
-    if group == "flows":
+    if group == "spikes":
+        from rmperf.engine.spikes import compute_spikes
+
+        if spike_window is None:
+            raise ValueError("spike_reversal is measured over a window: give its days (--window)")
+        result: Any = compute_spikes(backend, period, spike_window, rounding)
+        if not result.complete:
+            raise LookupError(f"the {spike_window}-day window after {period} is not in the store yet")
+        category = "deposit" if category == "all" else category  # deposits are all it has
+    elif group == "flows":
         from rmperf.engine.flows import FlowParams, compute_flow_indicators
 
         params = FlowParams()
-        result: Any = compute_flow_indicators(backend, period, params)
+        result = compute_flow_indicators(backend, period, params)
         weight = f"CAST('{Decimal(params.card_quality_weight)}' AS DECIMAL(9,4))"
         sql = sql.replace("{weight}", weight)
     else:
@@ -289,6 +391,7 @@ def _explain_items(
 
         result = compute_quality_indicators(backend, period, QualityParams(rounding=rounding))
     sql = sql.replace("{start}", f"DATE '{period.start}'").replace("{end}", f"DATE '{period.end}'")
+    sql = sql.replace("{first_month}", f"'{period.start:%Y-%m}'").replace("{last_month}", f"'{period.end:%Y-%m}'")
     value = result.get(owner, indicator, category)
     if value is None:
         raise LookupError(f"{owner[0]} {owner[1]} has no {indicator} {category} in {period}")
@@ -302,11 +405,7 @@ def _explain_items(
                 continue
             exact[item] = exact.get(item, Decimal(0)) + Decimal(amount)
             meta[item] = (customer_id, cat)
-        rounded = largest_remainder(exact, value)
-    items = sorted(
-        (Contribution(i, meta[i][0], meta[i][1], rounded[i], exact[i]) for i in exact),
-        key=lambda c: (-abs(c.exact), c.account_id),
-    )
+    items = _ranked(exact, meta, value)
     return Explanation(owner, indicator, category, period, value, items, [], list(result.notes))
 
 
@@ -320,6 +419,7 @@ def explain(
     basis: int = 365,
     rounding: str = "half_up",
     with_days: bool = False,
+    spike_window: int | None = None,
 ) -> Explanation:
     """The accounts behind ``indicator`` of ``owner`` in ``period``, summing to its value.
 
@@ -330,11 +430,15 @@ def explain(
     visits to the customers (or villages) visited; the NPL balance and its
     reduction, the agricultural and inclusive increments, new loans and
     post-loan checks to the loans; first-time borrowers to the customers;
-    compliance counts and points to the findings. A ratio has no such rows:
-    its parts do not add up to it.
+    compliance counts and points to the findings; expenses to their rows;
+    expected loss, risk-adjusted profit, economic capital and EVA to the
+    accounts; the spike reversal (over ``spike_window`` days) to the
+    deposits. A ratio has no such rows: its parts do not add up to it.
     """
     if indicator in _ITEMS:
-        return _explain_items(backend, period, owner, indicator, category, rounding)
+        return _explain_items(backend, period, owner, indicator, category, rounding, spike_window)
+    if indicator in _RISK:
+        return _explain_risk(backend, period, owner, indicator, rounding)
     if indicator not in _COLUMNS:
         raise ValueError(f"no account-level explanation for {indicator}; use one of {', '.join(explainable())}")
     result: BalanceResult = compute_balance_indicators(backend, period, basis=basis, rounding=rounding)
@@ -378,11 +482,7 @@ def explain(
                     part = -part
                 exact[account_id] = exact.get(account_id, Decimal(0)) + part
                 meta[account_id] = (customer_id, cat)
-        rounded = largest_remainder(exact, value)
-    accounts = sorted(
-        (Contribution(a, meta[a][0], meta[a][1], rounded[a], exact[a]) for a in exact),
-        key=lambda c: (-abs(c.exact), c.account_id),
-    )
+    accounts = _ranked(exact, meta, value)
     days = (
         _days(backend, period, owners, cats)
         if with_days and indicator in ("accumulated_balance", "daily_average")
@@ -397,7 +497,10 @@ def _underlying_owners(backend: Backend, owner: OwnerKey) -> set[tuple[str, str]
         return {owner}
     tree = OrgTree.load(backend)
     candidates = {("rm", r) for r in tree.rm_org} | {("pool", o) for o in tree.parent}
-    return {o for o in candidates if owner in tree.units_of(o)}
+    found = {o for o in candidates if owner in tree.units_of(o)}
+    if owner[0] == "org":  # amounts booked to an org unit itself (expenses) count for it and every org above
+        found |= {("org", o) for o in tree.parent if owner[1] in tree.ancestors(o)}
+    return found
 
 
 def _days(

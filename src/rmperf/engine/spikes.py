@@ -47,6 +47,12 @@ class SpikeResult:
     #: per RM or pool: the rise of its deposit accounts (the increase a reversal is a part of)
     rises: dict[tuple[str, str], Decimal] = field(default_factory=dict)
 
+    def get(self, owner: tuple[str, str], indicator: str, category: str = "deposit") -> Decimal | None:
+        for v in self.values:
+            if (v.owner_kind, v.owner_id, v.indicator, v.category) == (*owner, indicator, category):
+                return v.value
+        return None
+
 
 def _d(day: date) -> str:
     return f"DATE '{day.isoformat()}'"
