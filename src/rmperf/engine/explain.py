@@ -16,6 +16,7 @@ from rmperf.core.periods import Period
 from rmperf.engine import attribution as attr
 from rmperf.engine.backend import Backend
 from rmperf.engine.indicators import CATEGORIES, BalanceResult, OrgTree, OwnerKey, compute_balance_indicators
+from rmperf.engine.quality import BORROWERS_SQL
 
 
 @dataclass(frozen=True)
@@ -235,19 +236,9 @@ _ITEMS: dict[str, tuple[str, str]] = {
     ),
     "first_time_borrowers": (
         "quality",
-        """
-        SELECT s.owner_kind, s.owner_id, f.customer_id AS item, f.customer_id, 'all' AS category, 1 AS amount
-        FROM (
-            SELECT customer_id, account_id, as_of FROM (
-                SELECT customer_id, account_id, as_of,
-                       row_number() OVER (PARTITION BY customer_id ORDER BY as_of, account_id) AS rn
-                FROM q_new
-            ) y WHERE rn = 1
-        ) f
-        JOIN q_new_svc s ON s.account_id = f.account_id AND s.as_of = f.as_of
-        JOIN (SELECT customer_id, min(opened_on) AS first_on FROM accounts
-              WHERE category = 'loan' GROUP BY customer_id) e ON e.customer_id = f.customer_id
-        WHERE e.first_on >= {start}
+        f"""
+        SELECT owner_kind, owner_id, customer_id AS item, customer_id, 'all' AS category, 1 AS amount
+        FROM ({BORROWERS_SQL}) b WHERE first_on >= {{start}}
         """,
     ),
     "post_loan_checks_due": ("quality", _checks_sql("")),

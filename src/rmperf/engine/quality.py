@@ -415,19 +415,10 @@ def _loan_parts(parts: Parts, period: Period, grades: bool) -> None:
     # 首贷户: each customer once, for the service owner of its first loan of the period
     parts.add(
         f"""
-        SELECT s.owner_kind, s.owner_id, count(*) AS v0,
-               sum(CASE WHEN e.first_on >= {_d(period.start)} THEN 1 ELSE 0 END) AS v1
-        FROM (
-            SELECT customer_id, account_id, as_of FROM (
-                SELECT customer_id, account_id, as_of,
-                       row_number() OVER (PARTITION BY customer_id ORDER BY as_of, account_id) AS rn
-                FROM q_new
-            ) y WHERE rn = 1
-        ) f
-        JOIN q_new_svc s ON s.account_id = f.account_id AND s.as_of = f.as_of
-        JOIN (SELECT customer_id, min(opened_on) AS first_on FROM accounts
-              WHERE category = 'loan' GROUP BY customer_id) e ON e.customer_id = f.customer_id
-        GROUP BY s.owner_kind, s.owner_id
+        SELECT owner_kind, owner_id, count(*) AS v0,
+               sum(CASE WHEN first_on >= {_d(period.start)} THEN 1 ELSE 0 END) AS v1
+        FROM ({BORROWERS_SQL}) b
+        GROUP BY owner_kind, owner_id
         """,
         "borrowers",
         "first_borrowers",
@@ -456,6 +447,23 @@ def _loan_parts(parts: Parts, period: Period, grades: bool) -> None:
             f"agri_{suffix}",
             f"incl_{suffix}",
         )
+
+
+#: Each borrower of the period once (customer_id, owner_kind, owner_id, first_on): the service owner
+#: of its first new loan of the period, and the day it first ever borrowed (from ``q_new``).
+BORROWERS_SQL = """
+    SELECT f.customer_id, s.owner_kind, s.owner_id, e.first_on
+    FROM (
+        SELECT customer_id, account_id, as_of FROM (
+            SELECT customer_id, account_id, as_of,
+                   row_number() OVER (PARTITION BY customer_id ORDER BY as_of, account_id) AS rn
+            FROM q_new
+        ) y WHERE rn = 1
+    ) f
+    JOIN q_new_svc s ON s.account_id = f.account_id AND s.as_of = f.as_of
+    JOIN (SELECT customer_id, min(opened_on) AS first_on FROM accounts
+          WHERE category = 'loan' GROUP BY customer_id) e ON e.customer_id = f.customer_id
+"""
 
 
 def _months(period: Period) -> list[tuple[date, date]]:
