@@ -141,9 +141,17 @@ def test_indicators_and_explain_commands(tmp_path: Path) -> None:
     assert "499,000.00" in explained.stdout
     assert "1,320.06" in explained.stdout
     base = ("explain", "--period", "2025-01", "--rm", "0001", "--indicator")
-    ratio = rmperf(*base, "satisfaction", home=home)
-    assert ratio.returncode != 0
-    assert "没有账户级明细" in ratio.stderr
+    # a ratio opens to its parts: A2, opened on 1 January under RM 0002, is priced within 5 % of its guide
+    ratio = rmperf(
+        "explain", "--period", "2025-01", "--rm", "0002", "--indicator", "pricing_compliance_rate", home=home
+    )
+    assert ratio.returncode == 0, ratio.stderr
+    assert "分子 = 1.00" in ratio.stdout
+    assert "分母 = 1.00" in ratio.stdout
+    assert "A2" in ratio.stdout
+    stickiness = rmperf(*base, "deposit_stickiness", home=home)  # a coefficient of variation
+    assert stickiness.returncode != 0
+    assert "没有账户级明细" in stickiness.stderr
     unwindowed = rmperf(*base, "spike_reversal", home=home)
     assert unwindowed.returncode != 0
     assert "--window" in unwindowed.stderr

@@ -332,6 +332,54 @@ def test_flow_and_loan_explanations_add_up_to_the_value(
     assert opened  # the tiny bank has such rows for someone
 
 
+@pytest.mark.parametrize(
+    "indicator",
+    [
+        "new_loan_npl_ratio",
+        "post_loan_check_rate",
+        "pricing_compliance_rate",
+        "pricing_compliance_rate_amount",
+        "first_time_borrower_share",
+        "agri_loan_share",
+        "inclusive_loan_share",
+        "village_coverage",
+        "satisfaction",
+        "response_hours",
+        "resolution_rate",
+        "recommendation_rate",
+        "attendance_rate",
+        "task_completion_rate",
+    ],
+)
+def test_a_ratio_is_explained_by_its_parts(tiny_home: Home, django_db_blocker: Any, indicator: str) -> None:
+    """The numerator's and the denominator's rows add up to each part, and the parts give the value."""
+    from rmperf.core.money import divide
+    from rmperf.engine.explain import explain
+
+    with django_db_blocker.unblock():
+        backend = DuckDBBackend(FactStore(tiny_home))
+    period = Period.parse("2025-Q1")
+    rms = [r[0] for r in backend.query("SELECT rm_id FROM managers ORDER BY rm_id")][:6]
+    org = backend.query("SELECT org_id FROM orgs WHERE level = 'branch' ORDER BY org_id")[0][0]
+    places = 2 if indicator in ("satisfaction", "response_hours") else 6
+    opened = 0
+    for owner in [*(("rm", r) for r in rms), ("org", org)]:
+        try:
+            e = explain(backend, period, owner, indicator)
+        except LookupError:
+            continue
+        assert e.accounts == []
+        top, bottom = e.parts["numerator"], e.parts["denominator"]
+        for part in (top, bottom):
+            assert sum((c.value for c in part.accounts), Decimal(0)) == part.value
+        exact_top = sum((c.exact for c in top.accounts), Decimal(0))
+        exact_bottom = sum((c.exact for c in bottom.accounts), Decimal(0))
+        assert divide(exact_top, exact_bottom, places) == e.value
+        assert "parts_do_not_reproduce_value" not in e.notes
+        opened += bool(bottom.accounts)
+    assert opened
+
+
 def test_daily_average_increment_explained_against_last_year(tmp_path: Path) -> None:
     """With a full last year the baseline is last year's 积数 ÷ 366 days, account by account."""
     from datetime import date, timedelta

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from rmperf.core.periods import Period
     from rmperf.engine.attribution import BalanceSource
     from rmperf.engine.backend import Backend
+    from rmperf.engine.explain import Contribution
 
 app = typer.Typer(
     add_completion=False,
@@ -604,9 +605,8 @@ def explain_cmd(
     if indicator not in explainable():
         raise typer.BadParameter(
             _zh_en(
-                f"{indicator} 没有账户级明细(比率类指标的分子分母之和不等于比率);可展开:{', '.join(explainable())}",
-                f"{indicator} has no account-level explanation (a ratio's parts do not add up to it); "
-                f"explainable: {', '.join(explainable())}",
+                f"{indicator} 没有账户级明细;可展开:{', '.join(explainable())}",
+                f"{indicator} has no account-level explanation; explainable: {', '.join(explainable())}",
             )
         )
     if indicator == "spike_reversal" and window is None:
@@ -624,26 +624,36 @@ def explain_cmd(
         )
         raise typer.Exit(1) from None
     console.print(f"{owner[0]}:{owner[1]} {indicator} {category} {period} = {e.value:,}")
+    if e.parts:  # a ratio: its numerator and denominator, each opened
+        for side, label in (("numerator", _zh_en("分子", "numerator")), ("denominator", _zh_en("分母", "denominator"))):
+            part = e.parts[side]
+            console.print(f"{label} = {part.value:,}")
+            _print_contributions(part.accounts, limit)
+    else:
+        _print_contributions(e.accounts, limit)
+    if days:
+        for account_id, day, amount in e.days[: limit * 10]:
+            console.print(f"{account_id} {day} {amount:,.2f}")
+
+
+def _print_contributions(rows: list[Contribution], limit: int) -> None:
+    """The first ``limit`` contributions of an explanation, and what the rest add up to."""
+    from decimal import Decimal
+
     table = RichTable(
         _zh_en("账户", "account"),
         _zh_en("客户", "customer"),
         _zh_en("类别", "category"),
         _zh_en("贡献", "contribution"),
     )
-    for c in e.accounts[:limit]:
+    for c in rows[:limit]:
         table.add_row(c.account_id, c.customer_id, c.category, f"{c.value:,}")
     console.print(table)
-    if len(e.accounts) > limit:
-        rest = sum((c.value for c in e.accounts[limit:]), start=type(e.value)(0))
+    if len(rows) > limit:
+        rest = sum((c.value for c in rows[limit:]), start=Decimal(0))
         console.print(
-            _zh_en(
-                f"其余 {len(e.accounts) - limit} 个账户合计 {rest:,}",
-                f"{len(e.accounts) - limit} more accounts, together {rest:,}",
-            )
+            _zh_en(f"其余 {len(rows) - limit} 项合计 {rest:,}", f"{len(rows) - limit} more, together {rest:,}")
         )
-    if days:
-        for account_id, day, amount in e.days[: limit * 10]:
-            console.print(f"{account_id} {day} {amount:,.2f}")
 
 
 def main() -> None:

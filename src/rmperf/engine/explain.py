@@ -12,6 +12,7 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from rmperf.core.allocation import largest_remainder
+from rmperf.core.money import divide, to_fen
 from rmperf.core.periods import Period
 from rmperf.engine import attribution as attr
 from rmperf.engine.backend import Backend
@@ -38,6 +39,8 @@ class Explanation:
     accounts: list[Contribution]
     days: list[tuple[str, date, Decimal]] = field(default_factory=list)  # account, day, exact amount
     notes: list[str] = field(default_factory=list)
+    #: a ratio's ``numerator`` and ``denominator``, each opened to the rows that add up to it
+    parts: dict[str, Explanation] = field(default_factory=dict)
 
 
 _COLUMNS = {
@@ -281,9 +284,125 @@ _ITEMS: dict[str, tuple[str, str]] = {
 _RISK = ("expected_loss", "risk_adjusted_profit", "economic_capital", "eva")
 
 
+def _new_loans_sql(amount: str, where: str) -> str:
+    """Rows behind a new-loan part: each loan opened in the period, by share of its opening day's owners."""
+    return f"""
+        SELECT o.owner_kind, o.owner_id, n.account_id AS item, n.customer_id, 'all' AS category, {amount} AS amount
+        FROM q_new n JOIN q_own o ON o.account_id = n.account_id AND o.as_of = n.as_of
+        LEFT JOIN q_pt_bal e ON e.account_id = n.account_id
+        LEFT JOIN q_grades g ON g.account_id = n.account_id
+        WHERE {where}
+        """
+
+
+def _new_loan_count_sql(where: str) -> str:
+    """Rows behind a new-loan count: each loan opened in the period, for its service owner."""
+    return f"""
+        SELECT s.owner_kind, s.owner_id, n.account_id AS item, n.customer_id, 'all' AS category, 1 AS amount
+        FROM q_new n JOIN q_new_svc s ON s.account_id = n.account_id AND s.as_of = n.as_of WHERE {where}
+        """
+
+
+def _surveys_sql(amount: str, where: str) -> str:
+    """Rows behind a survey part: the RM's call-backs of the period, by customer and day."""
+    return f"""
+        SELECT 'rm' AS owner_kind, rm_id AS owner_id, customer_id || ' ' || CAST(date AS VARCHAR) AS item,
+               customer_id, 'all' AS category, {amount} AS amount
+        FROM surveys WHERE date BETWEEN {{start}} AND {{end}} AND {where}
+        """
+
+
+def _monthly_sql(table: str, column: str) -> str:
+    """Rows behind attendance or task days: the RM's rows of the period's months."""
+    kind = "coalesce(kind, '')" if table == "tasks" else "''"
+    return f"""
+        SELECT 'rm' AS owner_kind, rm_id AS owner_id, month || ' ' || {kind} AS item, '' AS customer_id,
+               'all' AS category, {column} AS amount
+        FROM {table} WHERE month BETWEEN {{first_month}} AND {{last_month}}
+        """
+
+
+_VILLAGES_VISITED = """
+    SELECT DISTINCT 'rm' AS owner_kind, v.rm_id AS owner_id, vl.village_id AS item, '' AS customer_id,
+           'all' AS category, 1 AS amount
+    FROM visits v
+    JOIN managers m ON m.rm_id = v.rm_id
+    LEFT JOIN customers c ON c.customer_id = v.customer_id
+    JOIN villages vl ON vl.village_id = coalesce(v.village_id, c.village_id) AND vl.org_id = m.org_id
+    WHERE v.date BETWEEN {start} AND {end}
+"""
+_VILLAGES = """
+    SELECT 'rm' AS owner_kind, m.rm_id AS owner_id, vl.village_id AS item, '' AS customer_id, 'all' AS category,
+           1 AS amount
+    FROM managers m JOIN villages vl ON vl.org_id = m.org_id
+"""
+_ALL_BORROWERS = f"""
+    SELECT owner_kind, owner_id, customer_id AS item, customer_id, 'all' AS category, 1 AS amount
+    FROM ({BORROWERS_SQL}) b
+"""
+
+#: Ratios opened by their parts (``quality._SPECS``): decimals of the value, numerator rows, denominator rows.
+_RATIOS: dict[str, tuple[int, tuple[str, str], tuple[str, str]]] = {
+    "new_loan_npl_ratio": (
+        6,
+        ("quality", _new_loans_sql("coalesce(e.balance, 0) * o.share", "g.npl_end = 1")),
+        ("quality", _new_loans_sql("coalesce(e.balance, 0) * o.share", "true")),
+    ),
+    "post_loan_check_rate": (6, _ITEMS["post_loan_checks_on_time"], _ITEMS["post_loan_checks_due"]),
+    "pricing_compliance_rate": (
+        6,
+        ("quality", _new_loan_count_sql("n.compliant = 1")),
+        ("quality", _new_loan_count_sql("n.guided = 1")),
+    ),
+    "pricing_compliance_rate_amount": (
+        6,
+        ("quality", _new_loans_sql("n.amount * o.share", "n.compliant = 1")),
+        ("quality", _new_loans_sql("n.amount * o.share", "n.guided = 1")),
+    ),
+    "first_time_borrower_share": (6, _ITEMS["first_time_borrowers"], ("quality", _ALL_BORROWERS)),
+    "agri_loan_share": (
+        6,
+        ("quality", _loan_book_sql("q_pt_bal", "", _AGRI)),
+        ("quality", _loan_book_sql("q_pt_bal", "", "true")),
+    ),
+    "inclusive_loan_share": (
+        6,
+        ("quality", _loan_book_sql("q_pt_bal", "", _INCLUSIVE)),
+        ("quality", _loan_book_sql("q_pt_bal", "", "true")),
+    ),
+    "village_coverage": (6, ("quality", _VILLAGES_VISITED), ("quality", _VILLAGES)),
+    "satisfaction": (2, ("quality", _surveys_sql("score", "true")), ("quality", _surveys_sql("1", "true"))),
+    "response_hours": (
+        2,
+        ("quality", _surveys_sql("response_hours", "response_hours IS NOT NULL")),
+        ("quality", _surveys_sql("1", "response_hours IS NOT NULL")),
+    ),
+    "resolution_rate": (
+        6,
+        ("quality", _surveys_sql("1", "resolved")),
+        ("quality", _surveys_sql("1", "resolved IS NOT NULL")),
+    ),
+    "recommendation_rate": (
+        6,
+        ("quality", _surveys_sql("1", "would_recommend")),
+        ("quality", _surveys_sql("1", "would_recommend IS NOT NULL")),
+    ),
+    "attendance_rate": (
+        6,
+        ("quality", _monthly_sql("attendance", "present_days")),
+        ("quality", _monthly_sql("attendance", "required_days")),
+    ),
+    "task_completion_rate": (
+        6,
+        ("quality", _monthly_sql("tasks", "completed")),
+        ("quality", _monthly_sql("tasks", "assigned")),
+    ),
+}
+
+
 def explainable() -> tuple[str, ...]:
-    """Every indicator :func:`explain` can open down to accounts (or fee rows and customers)."""
-    return (*_COLUMNS, *_ITEMS, *_RISK)
+    """Every indicator :func:`explain` can open down to accounts (or fee rows and customers), or by its parts."""
+    return (*_COLUMNS, *_ITEMS, *_RISK, *_RATIOS)
 
 
 def _explain_risk(backend: Backend, period: Period, owner: OwnerKey, indicator: str, rounding: str) -> Explanation:
@@ -350,6 +469,55 @@ def _ranked(exact: dict[str, Decimal], meta: dict[str, tuple[str, str]], value: 
     )
 
 
+def _computed(
+    backend: Backend, period: Period, group: str, rounding: str, spike_window: int | None
+) -> tuple[Any, dict[str, str]]:
+    """The indicators of ``group`` for ``period``, and the values of the placeholders its row SQL uses."""
+    fills = {
+        "{start}": f"DATE '{period.start}'",
+        "{end}": f"DATE '{period.end}'",
+        "{first_month}": f"'{period.start:%Y-%m}'",
+        "{last_month}": f"'{period.end:%Y-%m}'",
+    }
+    if group == "spikes":
+        from rmperf.engine.spikes import compute_spikes
+
+        if spike_window is None:
+            raise ValueError("spike_reversal is measured over a window: give its days (--window)")
+        result: Any = compute_spikes(backend, period, spike_window, rounding)
+        if not result.complete:
+            raise LookupError(f"the {spike_window}-day window after {period} is not in the store yet")
+    elif group == "flows":
+        from rmperf.engine.flows import FlowParams, compute_flow_indicators
+
+        params = FlowParams()
+        result = compute_flow_indicators(backend, period, params)
+        fills["{weight}"] = f"CAST('{Decimal(params.card_quality_weight)}' AS DECIMAL(9,4))"
+    else:
+        from rmperf.engine.quality import QualityParams, compute_quality_indicators
+
+        result = compute_quality_indicators(backend, period, QualityParams(rounding=rounding))
+    return result, fills
+
+
+def _rows(
+    backend: Backend, sql: str, fills: dict[str, str], owners: set[tuple[str, str]], category: str
+) -> tuple[dict[str, Decimal], dict[str, tuple[str, str]]]:
+    """Per item, the exact sum of the amounts ``sql`` gives ``owners`` (of ``category``, unless ``all``)."""
+    for placeholder, text in fills.items():
+        sql = sql.replace(placeholder, text)
+    exact: dict[str, Decimal] = {}
+    meta: dict[str, tuple[str, str]] = {}
+    with localcontext() as ctx:
+        ctx.prec = 60
+        for kind, owner_id, item, customer_id, cat, amount in backend.query(sql):
+            if (kind, owner_id) not in owners or amount is None or (category != "all" and cat != category):
+                continue
+            exact[item] = exact.get(item, Decimal(0)) + Decimal(amount)
+            meta[item] = (customer_id, cat)
+    return exact, meta
+
+
 def _explain_items(
     backend: Backend,
     period: Period,
@@ -361,43 +529,40 @@ def _explain_items(
 ) -> Explanation:
     """The rows behind a flow or loan indicator (accounts; a fee without an account by its customer)."""
     group, sql = _ITEMS[indicator]
-    if group == "spikes":
-        from rmperf.engine.spikes import compute_spikes
-
-        if spike_window is None:
-            raise ValueError("spike_reversal is measured over a window: give its days (--window)")
-        result: Any = compute_spikes(backend, period, spike_window, rounding)
-        if not result.complete:
-            raise LookupError(f"the {spike_window}-day window after {period} is not in the store yet")
-        category = "deposit" if category == "all" else category  # deposits are all it has
-    elif group == "flows":
-        from rmperf.engine.flows import FlowParams, compute_flow_indicators
-
-        params = FlowParams()
-        result = compute_flow_indicators(backend, period, params)
-        weight = f"CAST('{Decimal(params.card_quality_weight)}' AS DECIMAL(9,4))"
-        sql = sql.replace("{weight}", weight)
-    else:
-        from rmperf.engine.quality import QualityParams, compute_quality_indicators
-
-        result = compute_quality_indicators(backend, period, QualityParams(rounding=rounding))
-    sql = sql.replace("{start}", f"DATE '{period.start}'").replace("{end}", f"DATE '{period.end}'")
-    sql = sql.replace("{first_month}", f"'{period.start:%Y-%m}'").replace("{last_month}", f"'{period.end:%Y-%m}'")
+    result, fills = _computed(backend, period, group, rounding, spike_window)
+    if group == "spikes" and category == "all":
+        category = "deposit"  # deposits are all it has
     value = result.get(owner, indicator, category)
     if value is None:
         raise LookupError(f"{owner[0]} {owner[1]} has no {indicator} {category} in {period}")
+    exact, meta = _rows(backend, sql, fills, _underlying_owners(backend, owner), category)
+    return Explanation(owner, indicator, category, period, value, _ranked(exact, meta, value), [], list(result.notes))
+
+
+def _explain_ratio(backend: Backend, period: Period, owner: OwnerKey, indicator: str, rounding: str) -> Explanation:
+    """A ratio, by its parts: the rows behind the numerator and the denominator, each adding up to its part.
+
+    The ratio itself is not opened (its parts do not add up to it); its
+    ``parts`` are, and the numerator's exact total over the denominator's,
+    rounded as the indicator is, gives the value.
+    """
+    places, top, bottom = _RATIOS[indicator]
+    result, fills = _computed(backend, period, top[0], rounding, None)
+    value = result.get(owner, indicator, "all")
+    if value is None:
+        raise LookupError(f"{owner[0]} {owner[1]} has no {indicator} in {period}")
     owners = _underlying_owners(backend, owner)
-    exact: dict[str, Decimal] = {}
-    meta: dict[str, tuple[str, str]] = {}
-    with localcontext() as ctx:
-        ctx.prec = 60
-        for kind, owner_id, item, customer_id, cat, amount in backend.query(sql):
-            if (kind, owner_id) not in owners or amount is None or (category != "all" and cat != category):
-                continue
-            exact[item] = exact.get(item, Decimal(0)) + Decimal(amount)
-            meta[item] = (customer_id, cat)
-    items = _ranked(exact, meta, value)
-    return Explanation(owner, indicator, category, period, value, items, [], list(result.notes))
+    parts: dict[str, Explanation] = {}
+    totals: list[Decimal] = []
+    for side, (_, sql) in (("numerator", top), ("denominator", bottom)):
+        exact, meta = _rows(backend, sql, fills, owners, "all")
+        totals.append(sum(exact.values(), Decimal(0)))
+        shown = to_fen(totals[-1], rounding)
+        parts[side] = Explanation(owner, f"{indicator}:{side}", "all", period, shown, _ranked(exact, meta, shown))
+    notes = list(result.notes)
+    if totals[1] == 0 or divide(totals[0], totals[1], places, rounding) != value:
+        notes.append("parts_do_not_reproduce_value")
+    return Explanation(owner, indicator, "all", period, value, [], [], notes, parts)
 
 
 def explain(
@@ -424,12 +589,15 @@ def explain(
     compliance counts and points to the findings; expenses to their rows;
     expected loss, risk-adjusted profit, economic capital and EVA to the
     accounts; the spike reversal (over ``spike_window`` days) to the
-    deposits. A ratio has no such rows: its parts do not add up to it.
+    deposits. A ratio's rows do not add up to it: it is opened by its
+    parts (``Explanation.parts``), the numerator and the denominator.
     """
     if indicator in _ITEMS:
         return _explain_items(backend, period, owner, indicator, category, rounding, spike_window)
     if indicator in _RISK:
         return _explain_risk(backend, period, owner, indicator, rounding)
+    if indicator in _RATIOS:
+        return _explain_ratio(backend, period, owner, indicator, rounding)
     if indicator not in _COLUMNS:
         raise ValueError(f"no account-level explanation for {indicator}; use one of {', '.join(explainable())}")
     result: BalanceResult = compute_balance_indicators(backend, period, basis=basis, rounding=rounding)
