@@ -101,6 +101,12 @@ def test_explain_prints_the_whole_trace_of_one_rm(bank: Path) -> None:
     assert f"总分 {rm['total_score']}" in text
     # the accounts behind the deposit daily average
     assert "的账户明细" in text
+    assert "checks: 本期没有此值" in text  # a wealth RM has no post-loan checks
+    # an RM with checks due sees the check rate by its parts
+    lender = next(r for r in data["results"] if r["post"] in ("corporate", "inclusive"))
+    text = rmperf("explain", "--run", str(rid), "--rm", lender["rm_id"], "--accounts", "3", home=bank).stdout
+    assert "分子 = " in text
+    assert "分母 = " in text
 
 
 def test_a_scheme_change_shows_in_the_diff(bank: Path, tmp_path: Path) -> None:

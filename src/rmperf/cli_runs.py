@@ -291,12 +291,19 @@ def explain_run(run_id: int, rm: str, accounts: int) -> None:
     if accounts <= 0:
         return
     period = Period.parse(the_run.period)
+    cache: dict[object, object] = {}  # each group of indicators computed once for all the items
     for v in payload["values"]:
         code, category = v.get("indicator"), v.get("category") or "all"
-        if v["kind"] != "engine" or code not in explainable():
+        # the spike reversal needs the pay policy's window: `rmperf explain --indicator spike_reversal --window N`
+        if v["kind"] != "engine" or code not in explainable() or code == "spike_reversal":
             continue
         try:
-            e = explain(backend, period, ("rm", rm), code, category)
+            e = explain(backend, period, ("rm", rm), code, category, cache=cache)
+        except LookupError:
+            console.print(
+                _zh_en(f"  {v['name']}: 本期没有此值", f"  {v['name']}: no value in this period"), style="dim"
+            )
+            continue
         except (ValueError, KeyError) as error:
             console.print(f"  {v['name']}: {error}", style="dim")
             continue
@@ -304,13 +311,18 @@ def explain_run(run_id: int, rm: str, accounts: int) -> None:
         console.print(
             _zh_en(f"{v['name']} = {e.value:,} 的账户明细:", f"{v['name']} = {e.value:,}, by account:"), style="bold"
         )
-        for c in e.accounts[:accounts]:
-            console.print(f"  {c.account_id}  {c.customer_id}  {c.category}  {c.value:,}", highlight=False)
-        if len(e.accounts) > accounts:
-            rest = sum((c.value for c in e.accounts[accounts:]), start=type(e.value)(0))
-            console.print(
-                _zh_en(
-                    f"  其余 {len(e.accounts) - accounts} 个账户合计 {rest:,}",
-                    f"  {len(e.accounts) - accounts} more accounts, together {rest:,}",
+        labels = {"numerator": _zh_en("分子", "numerator"), "denominator": _zh_en("分母", "denominator")}
+        sides = [(f"{labels[k]} = {p.value:,}", p.accounts) for k, p in e.parts.items()] or [("", e.accounts)]
+        for label, rows in sides:
+            if label:
+                console.print(f"  {label}", highlight=False)
+            for c in rows[:accounts]:
+                console.print(f"  {c.account_id}  {c.customer_id}  {c.category}  {c.value:,}", highlight=False)
+            if len(rows) > accounts:
+                rest = sum((c.value for c in rows[accounts:]), start=type(e.value)(0))
+                console.print(
+                    _zh_en(
+                        f"  其余 {len(rows) - accounts} 项合计 {rest:,}",
+                        f"  {len(rows) - accounts} more, together {rest:,}",
+                    )
                 )
-            )

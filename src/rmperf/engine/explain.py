@@ -405,7 +405,9 @@ def explainable() -> tuple[str, ...]:
     return (*_COLUMNS, *_ITEMS, *_RISK, *_RATIOS)
 
 
-def _explain_risk(backend: Backend, period: Period, owner: OwnerKey, indicator: str, rounding: str) -> Explanation:
+def _explain_risk(
+    backend: Backend, period: Period, owner: OwnerKey, indicator: str, rounding: str, cache: dict[Any, Any] | None
+) -> Explanation:
     """The accounts behind a risk-adjusted figure: each one's term of the owner's sum (``quality._risk``).
 
     Per account, from its attributed 积数 j and spread product s of the
@@ -414,10 +416,10 @@ def _explain_risk(backend: Backend, period: Period, owner: OwnerKey, indicator: 
     economic capital = j x capital factor ÷ days (loans); EVA = profit −
     capital x hurdle x days ÷ basis.
     """
-    from rmperf.engine.quality import QualityParams, _months, compute_quality_indicators
+    from rmperf.engine.quality import QualityParams, _months
 
     params = QualityParams(rounding=rounding)
-    result = compute_quality_indicators(backend, period, params)
+    result, _ = _computed(backend, period, "quality", rounding, None, cache)
     value = result.get(owner, indicator, "all")
     if value is None:
         raise LookupError(f"{owner[0]} {owner[1]} has no {indicator} in {period}")
@@ -470,9 +472,22 @@ def _ranked(exact: dict[str, Decimal], meta: dict[str, tuple[str, str]], value: 
 
 
 def _computed(
-    backend: Backend, period: Period, group: str, rounding: str, spike_window: int | None
+    backend: Backend,
+    period: Period,
+    group: str,
+    rounding: str,
+    spike_window: int | None,
+    cache: dict[Any, Any] | None = None,
 ) -> tuple[Any, dict[str, str]]:
-    """The indicators of ``group`` for ``period``, and the values of the placeholders its row SQL uses."""
+    """The indicators of ``group`` for ``period``, and the values of the placeholders its row SQL uses.
+
+    With ``cache`` (one dict per backend, from a caller explaining many
+    indicators of one period), a group is computed once: its working tables
+    stay in the backend, and no other group writes them.
+    """
+    key = (group, period.label, rounding, spike_window)
+    if cache is not None and key in cache:
+        return cache[key]  # type: ignore[no-any-return]
     fills = {
         "{start}": f"DATE '{period.start}'",
         "{end}": f"DATE '{period.end}'",
@@ -497,6 +512,8 @@ def _computed(
         from rmperf.engine.quality import QualityParams, compute_quality_indicators
 
         result = compute_quality_indicators(backend, period, QualityParams(rounding=rounding))
+    if cache is not None:
+        cache[key] = (result, fills)
     return result, fills
 
 
@@ -526,10 +543,11 @@ def _explain_items(
     category: str,
     rounding: str,
     spike_window: int | None = None,
+    cache: dict[Any, Any] | None = None,
 ) -> Explanation:
     """The rows behind a flow or loan indicator (accounts; a fee without an account by its customer)."""
     group, sql = _ITEMS[indicator]
-    result, fills = _computed(backend, period, group, rounding, spike_window)
+    result, fills = _computed(backend, period, group, rounding, spike_window, cache)
     if group == "spikes" and category == "all":
         category = "deposit"  # deposits are all it has
     value = result.get(owner, indicator, category)
@@ -539,7 +557,9 @@ def _explain_items(
     return Explanation(owner, indicator, category, period, value, _ranked(exact, meta, value), [], list(result.notes))
 
 
-def _explain_ratio(backend: Backend, period: Period, owner: OwnerKey, indicator: str, rounding: str) -> Explanation:
+def _explain_ratio(
+    backend: Backend, period: Period, owner: OwnerKey, indicator: str, rounding: str, cache: dict[Any, Any] | None
+) -> Explanation:
     """A ratio, by its parts: the rows behind the numerator and the denominator, each adding up to its part.
 
     The ratio itself is not opened (its parts do not add up to it); its
@@ -547,7 +567,7 @@ def _explain_ratio(backend: Backend, period: Period, owner: OwnerKey, indicator:
     rounded as the indicator is, gives the value.
     """
     places, top, bottom = _RATIOS[indicator]
-    result, fills = _computed(backend, period, top[0], rounding, None)
+    result, fills = _computed(backend, period, top[0], rounding, None, cache)
     value = result.get(owner, indicator, "all")
     if value is None:
         raise LookupError(f"{owner[0]} {owner[1]} has no {indicator} in {period}")
@@ -576,6 +596,7 @@ def explain(
     rounding: str = "half_up",
     with_days: bool = False,
     spike_window: int | None = None,
+    cache: dict[Any, Any] | None = None,
 ) -> Explanation:
     """The accounts behind ``indicator`` of ``owner`` in ``period``, summing to its value.
 
@@ -593,11 +614,11 @@ def explain(
     parts (``Explanation.parts``), the numerator and the denominator.
     """
     if indicator in _ITEMS:
-        return _explain_items(backend, period, owner, indicator, category, rounding, spike_window)
+        return _explain_items(backend, period, owner, indicator, category, rounding, spike_window, cache)
     if indicator in _RISK:
-        return _explain_risk(backend, period, owner, indicator, rounding)
+        return _explain_risk(backend, period, owner, indicator, rounding, cache)
     if indicator in _RATIOS:
-        return _explain_ratio(backend, period, owner, indicator, rounding)
+        return _explain_ratio(backend, period, owner, indicator, rounding, cache)
     if indicator not in _COLUMNS:
         raise ValueError(f"no account-level explanation for {indicator}; use one of {', '.join(explainable())}")
     result: BalanceResult = compute_balance_indicators(backend, period, basis=basis, rounding=rounding)
