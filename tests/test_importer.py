@@ -259,3 +259,18 @@ def test_an_account_dropped_and_listed_again_in_another_currency_is_filed_again(
     assert third.status == "committed", [p.render() for p in third.problems]
     assert ("A1", "2025-01-01") in filed(home)["fx"]  # stored by the first import as CNY
     assert not {a for a, _ in filed(home)["cny"]} & {"A1", "A3"}
+
+
+def test_a_month_restated_whole_leaves_no_old_file(home: Home, tmp_path: Path, tables: dict[str, Rows]) -> None:
+    """Every stored day of January carried again, changed: the old files go, nothing of them is kept."""
+    from rmperf.db.models import StoredFile
+
+    import_package(write_package(tmp_path / "a", tables), home)
+    for row in tables["balances"]:
+        row["balance"] = "7.00"
+    second = import_package(write_package(tmp_path / "b", tables), home)
+    assert second.restated == {"balances": ["2025-01-01", "2025-01-02"]}
+    assert rows(home, "balances", "SELECT count(*), sum(balance) FROM {t}") == [(6, Decimal("42.00"))]
+    live = StoredFile.objects.filter(table="balances", removed_in__isnull=True)
+    assert {(f.subset, f.added_in_id) for f in live} == {("cny", second.import_id), ("fx", second.import_id)}
+    assert filed(home)["fx"] == {("A3", "2025-01-01"), ("A3", "2025-01-02")}
