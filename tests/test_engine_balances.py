@@ -170,8 +170,8 @@ def test_explanation_refuses_what_it_cannot_explain(tiny_home: Home) -> None:
     from rmperf.engine.explain import explain
 
     backend = DuckDBBackend(FactStore(tiny_home))
-    with pytest.raises(ValueError, match="no account-level explanation for visits"):
-        explain(backend, Period.parse("2025-01"), ("rm", "R00001"), "visits")
+    with pytest.raises(ValueError, match="no account-level explanation for deposit_stickiness"):
+        explain(backend, Period.parse("2025-01"), ("rm", "R00001"), "deposit_stickiness")
     with pytest.raises(LookupError, match="rm NOBODY has no daily_average"):
         explain(backend, Period.parse("2025-01"), ("rm", "NOBODY"), "daily_average")
 
