@@ -207,7 +207,9 @@ def test_balances_are_filed_by_the_currency_of_their_account(home: Home, package
     # a reference table is one file of every account
     from rmperf.db.models import StoredFile
 
-    assert set(StoredFile.objects.exclude(table="balances").values_list("subset", flat=True)) == {""}
+    assert set(
+        StoredFile.objects.filter(store=home.store_id()).exclude(table="balances").values_list("subset", flat=True)
+    ) == {""}
 
 
 def test_a_restated_day_keeps_the_split(home: Home, tmp_path: Path, tables: dict[str, Rows]) -> None:
@@ -271,6 +273,6 @@ def test_a_month_restated_whole_leaves_no_old_file(home: Home, tmp_path: Path, t
     second = import_package(write_package(tmp_path / "b", tables), home)
     assert second.restated == {"balances": ["2025-01-01", "2025-01-02"]}
     assert rows(home, "balances", "SELECT count(*), sum(balance) FROM {t}") == [(6, Decimal("42.00"))]
-    live = StoredFile.objects.filter(table="balances", removed_in__isnull=True)
+    live = StoredFile.objects.filter(store=home.store_id(), table="balances", removed_in__isnull=True)
     assert {(f.subset, f.added_in_id) for f in live} == {("cny", second.import_id), ("fx", second.import_id)}
     assert filed(home)["fx"] == {("A3", "2025-01-01"), ("A3", "2025-01-02")}
