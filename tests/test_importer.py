@@ -276,3 +276,54 @@ def test_a_month_restated_whole_leaves_no_old_file(home: Home, tmp_path: Path, t
     live = StoredFile.objects.filter(store=home.store_id(), table="balances", removed_in__isnull=True)
     assert {(f.subset, f.added_in_id) for f in live} == {("cny", second.import_id), ("fx", second.import_id)}
     assert filed(home)["fx"] == {("A3", "2025-01-01"), ("A3", "2025-01-02")}
+
+
+def test_the_filing_is_kept_once_and_renewed_only_when_accounts_change(
+    home: Home, tmp_path: Path, tables: dict[str, Rows]
+) -> None:
+    from rmperf.db.models import StoredFile
+
+    def filings() -> list[int]:
+        return list(
+            StoredFile.objects.filter(store=home.store_id(), table="filing", removed_in__isnull=True).values_list(
+                "added_in_id", flat=True
+            )
+        )
+
+    first = import_package(write_package(tmp_path / "a", tables), home)
+    assert filings() == [first.import_id]
+    [(path,)] = StoredFile.objects.filter(store=home.store_id(), table="filing").values_list("path")
+    assert duckdb.sql(f"SELECT * FROM read_parquet('{home.store / path}') ORDER BY 1").fetchall() == [
+        ("A1", False),
+        ("A2", False),
+        ("A3", True),
+    ]
+    tables["balances"].append({"date": "2025-01-03", "account_id": "A1", "balance": "5.00"})
+    import_package(write_package(tmp_path / "b", tables), home)
+    assert filings() == [first.import_id]  # same accounts: the filing stands
+    tables["accounts"].append({**tables["accounts"][0], "account_id": "A7"})
+    third = import_package(write_package(tmp_path / "c", tables), home)
+    assert filings() == [third.import_id]
+
+
+def test_a_store_from_before_the_split_is_filed_on_its_next_import(
+    home: Home, tmp_path: Path, tables: dict[str, Rows]
+) -> None:
+    """Balances files without a subset (an older store) are rewritten by currency with the next package."""
+    from rmperf.db.models import StoredFile
+
+    first = import_package(write_package(tmp_path / "a", tables), home)
+    # as an older version left it: balances files of all accounts, and no filing
+    StoredFile.objects.filter(store=home.store_id(), table="balances").update(subset="")
+    StoredFile.objects.filter(store=home.store_id(), table="filing").delete()
+    assert not FactStore(home).balances_split()
+    tables["balances"].append({"date": "2025-01-03", "account_id": "A1", "balance": "5.00"})
+    second = import_package(write_package(tmp_path / "b", tables), home)
+    assert second.status == "committed"
+    assert FactStore(home).balances_split()
+    days = ("2025-01-01", "2025-01-02")
+    assert filed(home) == {
+        "cny": {(a, d) for a in ("A1", "A2") for d in days} | {("A1", "2025-01-03")},
+        "fx": {("A3", d) for d in days},
+    }
+    assert rows(home, "balances", "SELECT count(*) FROM {t}", first.import_id) == [(6,)]

@@ -245,7 +245,7 @@ class Importer:
         stamps_new: list[PeriodStamp] = []
         stamps_superseded: list[int] = []
         self._resolve_regions(con, sources)
-        resplit = self._foreign_accounts(con, sources)
+        resplit = self._foreign_accounts(con, sources, out, new_files, removed)
         for name, source in sorted(sources.items()):
             table = source.table
             current = {
@@ -380,16 +380,25 @@ class Importer:
         orgs: dict[str, tuple[Any, ...]] = {r[0]: r for r in rows}
         con.executemany("INSERT INTO org_region VALUES (?, ?)", [(o, resolve_region(orgs, o)) for o in orgs])
 
-    def _foreign_accounts(self, con: duckdb.DuckDBPyConnection, sources: dict[str, Source]) -> set[str]:
+    def _foreign_accounts(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        sources: dict[str, Source],
+        out: Path,
+        new_files: list[tuple[str, str, str, Path]],
+        removed: list[int],
+    ) -> set[str]:
         """Make ``fx_accounts(account_id)`` from the package's accounts; return the balance partitions to re-split.
 
         Balances are stored split by the account's currency (D139): a
         partition's CNY accounts in one file, its foreign-currency accounts
         in another, so the engine sums CNY rows without looking up accounts.
-        When the package says an account is foreign that the store filed as
-        CNY (or the reverse), every stored partition holding that account's
-        rows is rewritten with the new split. The store filed each account as
-        the latest accounts table that listed it said.
+        The store keeps a *filing* (``filing``: account_id, foreign) of every
+        account it has ever listed, as the latest accounts table that listed
+        it said. When the package files an account otherwise, every stored
+        partition holding that account's rows is rewritten with the new
+        split; so is every partition written before the split existed. The
+        filing is then updated (a new version, like a reference table).
         """
         from rmperf.db.models import StoredFile
 
@@ -397,42 +406,60 @@ class Importer:
         if "accounts" not in sources:
             return set()
         con.execute("INSERT INTO fx_accounts SELECT account_id FROM typed_accounts WHERE currency <> 'CNY'")
-        stored = list(
-            StoredFile.objects.filter(store=self.store_id, table="balances", removed_in__isnull=True).values_list(
-                "path", "subset"
+        live = StoredFile.objects.filter(store=self.store_id, removed_in__isnull=True)
+        filing = list(live.filter(table=FILING).values_list("id", "path"))
+        if filing:
+            old = f"SELECT account_id, foreign_ FROM read_parquet({_ql(str(self.home.store / filing[0][1]))})"
+        else:  # the first import, or a store from before the filing: every accounts table it ever held
+            listed = list(
+                StoredFile.objects.filter(store=self.store_id, table="accounts").values_list("path", "added_in_id")
             )
-        )
-        filed = list(
-            StoredFile.objects.filter(store=self.store_id, table="accounts").values_list("path", "added_in_id")
-        )
-        if not stored or not filed:
-            return set()
-        # each account's currency in the latest stored accounts table that lists it
-        listing = " UNION ALL ".join(
-            f"SELECT account_id, currency, {int(added)} AS v FROM read_parquet({_ql(str(self.home.store / path))})"
-            for path, added in filed
-        )
+            union = " UNION ALL ".join(
+                f"SELECT account_id, currency, {int(v)} AS v FROM read_parquet({_ql(str(self.home.store / p))})"
+                for p, v in listed
+            )
+            old = (
+                f"SELECT account_id, arg_max(currency, v) <> 'CNY' AS foreign_ FROM ({union}) GROUP BY account_id"
+                if listed
+                else "SELECT CAST(NULL AS VARCHAR) AS account_id, CAST(NULL AS BOOLEAN) AS foreign_ WHERE false"
+            )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE filed AS {old}")
         con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE refiled AS
-            SELECT o.account_id FROM (
-                SELECT account_id, arg_max(currency, v) AS currency FROM ({listing}) GROUP BY account_id
-            ) o JOIN typed_accounts a ON a.account_id = o.account_id
-            WHERE (o.currency <> 'CNY') <> (a.currency <> 'CNY')
+            """
+            CREATE OR REPLACE TEMP TABLE filing_now AS
+            SELECT coalesce(a.account_id, f.account_id) AS account_id,
+                   coalesce(a.currency <> 'CNY', f.foreign_) AS foreign_,
+                   f.foreign_ IS NOT NULL AND a.currency IS NOT NULL AND f.foreign_ <> (a.currency <> 'CNY')
+                       AS refiled
+            FROM typed_accounts a FULL OUTER JOIN filed f ON f.account_id = a.account_id
             """
         )
-        row = con.execute("SELECT count(*) FROM refiled").fetchone()
-        if not row or not row[0]:
-            return set()
-        files = ", ".join(_ql(str(self.home.store / path)) for path, _ in stored)
+        grown = con.execute(
+            "SELECT count(*) FILTER (WHERE refiled), count(*) - (SELECT count(*) FROM filed) FROM filing_now"
+        ).fetchone()
+        refiled, added = (int(grown[0]), int(grown[1])) if grown else (0, 0)
+        if refiled or added or not filing:
+            target = out / FILING / "v"
+            target.mkdir(parents=True)
+            con.execute(
+                f"COPY (SELECT account_id, foreign_ FROM filing_now ORDER BY account_id) "
+                f"TO {_ql(str(target / 'part-0.parquet'))} (FORMAT parquet, COMPRESSION zstd)"
+            )
+            new_files.append((FILING, "", "", target / "part-0.parquet"))
+            removed += [i for i, _ in filing]
+        stored = list(live.filter(table="balances").values_list("path", "subset", "partition"))
         table = TABLE_INDEX["balances"]
-        return {
-            partition_name(table, r[0])
-            for r in con.execute(
-                f"SELECT DISTINCT {partition_expr(table)} FROM read_parquet([{files}], union_by_name=true) "
-                "WHERE account_id IN (SELECT account_id FROM refiled)"
-            ).fetchall()
-        }
+        rewrite = {partition for _, subset, partition in stored if not subset}  # written before the split
+        if refiled and stored:
+            files = ", ".join(_ql(str(self.home.store / path)) for path, _, _ in stored)
+            rewrite |= {
+                partition_name(table, r[0])
+                for r in con.execute(
+                    f"SELECT DISTINCT {partition_expr(table)} FROM read_parquet([{files}], union_by_name=true) "
+                    "WHERE account_id IN (SELECT account_id FROM filing_now WHERE refiled)"
+                ).fetchall()
+            }
+        return rewrite
 
     def _restate(
         self,
@@ -481,6 +508,9 @@ class Importer:
                 new_files.append((table.name, partition, subset, path))
             removed += [f.id for f in old]
 
+
+#: The catalog name of the filing of accounts by currency (D139): not a table of the data contract.
+FILING = "filing"
 
 #: The subset of a balances row (D139): ``fx`` for a foreign-currency account, else ``cny``.
 SUBSET_COLUMN = ", CASE WHEN account_id IN (SELECT account_id FROM fx_accounts) THEN 'fx' ELSE 'cny' END AS _subset"
