@@ -293,7 +293,7 @@ def reduce_balances(backend: Backend, start: date, end: date, prefix: str) -> No
     """
     currencies = build_fx_days(backend, start, end, prefix)
     backend.create_table(f"{prefix}_changes", _moving_sql(start, end))
-    if getattr(backend, "split_balances", False):
+    if backend.split_balances:
         _reduce_split(backend, start, end, prefix, currencies)
     else:
         # One pass per span (the period cut where an FTP rate changes): each
