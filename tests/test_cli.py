@@ -106,7 +106,7 @@ def test_postgresql_application_database(tmp_path: Path) -> None:
             files = conn.execute("SELECT count(*) FROM rmperf_storedfile").fetchone()
         assert statuses == ["committed", "unchanged"]
         assert files is not None
-        assert files[0] == 9  # 7 reference tables, balances in two files: CNY and USD accounts (D139)
+        assert files[0] == 10  # 7 reference tables, balances in two files (CNY, USD accounts), the filing (D139)
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
