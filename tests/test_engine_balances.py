@@ -380,6 +380,39 @@ def test_a_ratio_is_explained_by_its_parts(tiny_home: Home, django_db_blocker: A
     assert opened
 
 
+@pytest.mark.parametrize(
+    ("indicator", "rm"),
+    [
+        ("agri_loan_increment", "0001"),  # A2's book at the period end: C2 is RM 0001's from 2 January
+        ("agri_loan_share", "0001"),
+        ("new_loans", "0002"),  # A2 opened on 1 January, when C2 was RM 0002's
+        ("new_loan_count", "0002"),
+        ("pricing_compliance_rate_amount", "0002"),
+    ],
+)
+def test_loan_explanations_need_no_loan_grades(tmp_path: Path, indicator: str, rm: str) -> None:
+    """The minimal bank has no ``loan_grades``: what does not read a grade still opens.
+
+    A2, an agricultural loan here, is also given a balance on 31 January, so
+    the period-end book holds it.
+    """
+    from rmperf.engine.explain import explain
+
+    tables = minimal_tables()
+    tables["accounts"][1]["is_agri"] = "true"
+    tables["balances"].append({"date": "2025-01-31", "account_id": "A2", "balance": "480000.00"})
+    home = Home(tmp_path / "home")
+    assert import_package(write_package(tmp_path / "pkg", tables), home).status == "committed"
+    backend = DuckDBBackend(FactStore(home))
+    assert not backend.has_rows("loan_grades")
+    e = explain(backend, Period.parse("2025-01"), ("rm", rm), indicator)
+    rows = [c for part in e.parts.values() for c in part.accounts] or e.accounts
+    assert {c.account_id for c in rows} == {"A2"}
+    assert "parts_do_not_reproduce_value" not in e.notes
+    for part in [e, *e.parts.values()]:
+        assert sum((c.value for c in part.accounts), Decimal(0)) == (part.value if part.accounts else 0)
+
+
 def test_daily_average_increment_explained_against_last_year(tmp_path: Path) -> None:
     """With a full last year the baseline is last year's 积数 ÷ 366 days, account by account."""
     from datetime import date, timedelta

@@ -6,6 +6,7 @@ by largest remainder, so they add up to the reported value to the fen.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
@@ -71,6 +72,14 @@ def _unpaid_interest_sql(expr: str) -> str:
         """
 
 
+def _graded(where: str, key: str) -> str:
+    """The join to ``q_grades`` (alias ``g``) when ``where`` reads a grade.
+
+    ``q_grades`` exists only when the store has ``loan_grades``.
+    """
+    return f"LEFT JOIN q_grades g ON g.account_id = {key}" if re.search(r"\bg\.", where) else ""
+
+
 def _loan_book_sql(table: str, sign: str, where: str) -> str:
     """Rows behind the loan book: each loan of ``table`` (q_pt_bal / q_bp_bal) meeting ``where``, by share.
 
@@ -83,8 +92,35 @@ def _loan_book_sql(table: str, sign: str, where: str) -> str:
         JOIN accounts a ON a.account_id = b.account_id
         JOIN customers c ON c.customer_id = a.customer_id
         JOIN q_own o ON o.account_id = b.account_id AND o.as_of = {{end}}
-        LEFT JOIN q_grades g ON g.account_id = b.account_id
+        {_graded(where, "b.account_id")}
         WHERE a.category = 'loan' AND {where}
+        """
+
+
+def _new_loans_sql(amount: str, where: str) -> str:
+    """Rows behind a new-loan amount: each loan opened in the period, by share of its opening day's owners."""
+    return f"""
+        SELECT o.owner_kind, o.owner_id, n.account_id AS item, n.customer_id, 'all' AS category, {amount} AS amount
+        FROM q_new n JOIN q_own o ON o.account_id = n.account_id AND o.as_of = n.as_of
+        LEFT JOIN q_pt_bal e ON e.account_id = n.account_id
+        {_graded(where, "n.account_id")}
+        WHERE {where}
+        """
+
+
+def _new_loan_count_sql(where: str) -> str:
+    """Rows behind a new-loan count: each loan opened in the period, for its service owner."""
+    return f"""
+        SELECT s.owner_kind, s.owner_id, n.account_id AS item, n.customer_id, 'all' AS category, 1 AS amount
+        FROM q_new n JOIN q_new_svc s ON s.account_id = n.account_id AND s.as_of = n.as_of WHERE {where}
+        """
+
+
+def _borrowers_sql(where: str) -> str:
+    """Rows behind a borrower count: each borrower of the period once (``quality.BORROWERS_SQL``)."""
+    return f"""
+        SELECT owner_kind, owner_id, customer_id AS item, customer_id, 'all' AS category, 1 AS amount
+        FROM ({BORROWERS_SQL}) b WHERE {where}
         """
 
 
@@ -230,20 +266,8 @@ _ITEMS: dict[str, tuple[str, str]] = {
         for code, flag in (("agri_loan_increment", _AGRI), ("inclusive_loan_increment", _INCLUSIVE))
     },
     # new loans counted for their service owner; 首贷户 once each, for the owner of its first loan
-    "new_loan_count": (
-        "quality",
-        """
-        SELECT s.owner_kind, s.owner_id, n.account_id AS item, n.customer_id, 'all' AS category, 1 AS amount
-        FROM q_new n JOIN q_new_svc s ON s.account_id = n.account_id AND s.as_of = n.as_of
-        """,
-    ),
-    "first_time_borrowers": (
-        "quality",
-        f"""
-        SELECT owner_kind, owner_id, customer_id AS item, customer_id, 'all' AS category, 1 AS amount
-        FROM ({BORROWERS_SQL}) b WHERE first_on >= {{start}}
-        """,
-    ),
+    "new_loan_count": ("quality", _new_loan_count_sql("true")),
+    "first_time_borrowers": ("quality", _borrowers_sql("first_on >= {start}")),
     "post_loan_checks_due": ("quality", _checks_sql("")),
     "post_loan_checks_on_time": ("quality", _checks_sql("AND l.done_on IS NOT NULL AND l.done_on <= l.due_on")),
     "violations": ("quality", _violations_sql("1", "")),
@@ -269,38 +293,12 @@ _ITEMS: dict[str, tuple[str, str]] = {
         FROM expenses WHERE month BETWEEN {first_month} AND {last_month} AND coalesce(rm_id, org_id) IS NOT NULL
         """,
     ),
-    "new_loans": (
-        "quality",
-        """
-        SELECT o.owner_kind, o.owner_id, n.account_id AS item, n.customer_id, 'all' AS category,
-               n.amount * o.share AS amount
-        FROM q_new n JOIN q_own o ON o.account_id = n.account_id AND o.as_of = n.as_of
-        """,
-    ),
+    "new_loans": ("quality", _new_loans_sql("n.amount * o.share", "true")),
 }
 
 
 #: Risk-adjusted figures, linear in each account's 积数 and spread (003/004; ``quality._risk``).
 _RISK = ("expected_loss", "risk_adjusted_profit", "economic_capital", "eva")
-
-
-def _new_loans_sql(amount: str, where: str) -> str:
-    """Rows behind a new-loan part: each loan opened in the period, by share of its opening day's owners."""
-    return f"""
-        SELECT o.owner_kind, o.owner_id, n.account_id AS item, n.customer_id, 'all' AS category, {amount} AS amount
-        FROM q_new n JOIN q_own o ON o.account_id = n.account_id AND o.as_of = n.as_of
-        LEFT JOIN q_pt_bal e ON e.account_id = n.account_id
-        LEFT JOIN q_grades g ON g.account_id = n.account_id
-        WHERE {where}
-        """
-
-
-def _new_loan_count_sql(where: str) -> str:
-    """Rows behind a new-loan count: each loan opened in the period, for its service owner."""
-    return f"""
-        SELECT s.owner_kind, s.owner_id, n.account_id AS item, n.customer_id, 'all' AS category, 1 AS amount
-        FROM q_new n JOIN q_new_svc s ON s.account_id = n.account_id AND s.as_of = n.as_of WHERE {where}
-        """
 
 
 def _surveys_sql(amount: str, where: str) -> str:
@@ -336,10 +334,6 @@ _VILLAGES = """
            1 AS amount
     FROM managers m JOIN villages vl ON vl.org_id = m.org_id
 """
-_ALL_BORROWERS = f"""
-    SELECT owner_kind, owner_id, customer_id AS item, customer_id, 'all' AS category, 1 AS amount
-    FROM ({BORROWERS_SQL}) b
-"""
 
 #: Ratios opened by their parts (``quality._SPECS``): decimals of the value, numerator rows, denominator rows.
 _RATIOS: dict[str, tuple[int, tuple[str, str], tuple[str, str]]] = {
@@ -359,7 +353,7 @@ _RATIOS: dict[str, tuple[int, tuple[str, str], tuple[str, str]]] = {
         ("quality", _new_loans_sql("n.amount * o.share", "n.compliant = 1")),
         ("quality", _new_loans_sql("n.amount * o.share", "n.guided = 1")),
     ),
-    "first_time_borrower_share": (6, _ITEMS["first_time_borrowers"], ("quality", _ALL_BORROWERS)),
+    "first_time_borrower_share": (6, _ITEMS["first_time_borrowers"], ("quality", _borrowers_sql("true"))),
     "agri_loan_share": (
         6,
         ("quality", _loan_book_sql("q_pt_bal", "", _AGRI)),
