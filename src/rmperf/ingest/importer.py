@@ -245,7 +245,7 @@ class Importer:
         stamps_new: list[PeriodStamp] = []
         stamps_superseded: list[int] = []
         self._resolve_regions(con, sources)
-        resplit = self._foreign_accounts(con, sources, out, new_files, removed)
+        resplit = self._file_accounts(con, sources, out, new_files, removed)
         for name, source in sorted(sources.items()):
             table = source.table
             current = {
@@ -380,7 +380,7 @@ class Importer:
         orgs: dict[str, tuple[Any, ...]] = {r[0]: r for r in rows}
         con.executemany("INSERT INTO org_region VALUES (?, ?)", [(o, resolve_region(orgs, o)) for o in orgs])
 
-    def _foreign_accounts(
+    def _file_accounts(
         self,
         con: duckdb.DuckDBPyConnection,
         sources: dict[str, Source],
@@ -388,7 +388,7 @@ class Importer:
         new_files: list[tuple[str, str, str, Path]],
         removed: list[int],
     ) -> set[str]:
-        """Make ``fx_accounts(account_id)`` from the package's accounts; return the balance partitions to re-split.
+        """File the package's accounts by currency (``fx_accounts``, the filing); return the partitions to re-split.
 
         Balances are stored split by the account's currency (D139): a
         partition's CNY accounts in one file, its foreign-currency accounts
