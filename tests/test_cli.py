@@ -192,3 +192,31 @@ def test_all_indicator_groups_export(tmp_path: Path) -> None:
         assert f",{code}," in text, code
     bad = rmperf("indicators", "--period", "2025-Q1", "--group", "everything", home=home)
     assert bad.returncode != 0
+
+
+#: targets for rural-2023's table-target items, the same for every RM (tests that only need a run)
+RURAL_TARGETS = {
+    "deposit_dai": "1000000",
+    "inclusive": "500000",
+    "agri": "500000",
+    "first_time": "0.2",
+    "insurance": "0.5",
+    "merchants": "10",
+}
+
+
+def targets_csv(path: Path, rm_ids: list[str], targets: dict[str, str] | None = None) -> Path:
+    """A targets table (rm_id, item, target) giving each RM every item of ``targets``."""
+    rows = ["rm_id,item,target"]
+    for rm in rm_ids:
+        rows += [f"{rm},{item},{value}" for item, value in (targets or RURAL_TARGETS).items()]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def tiny_rms(package: Path, posts: tuple[str, ...] = ()) -> list[str]:
+    """The RM ids of a generated package's managers table (of ``posts`` only, when given)."""
+    import csv as _csv
+
+    with (package / "managers.csv").open(encoding="utf-8") as fh:
+        return [row["rm_id"] for row in _csv.DictReader(fh) if not posts or row["post"] in posts]

@@ -31,8 +31,12 @@ def test_periods(label: str, start: date, end: date, days: int, kind: PeriodKind
 
 @pytest.mark.parametrize("bad", ["2025-Q5", "2025-13", "25", "2025-h1", ""])
 def test_bad_period(bad: str) -> None:
-    with pytest.raises(ValueError, match="not a period"):
+    from rmperf.errors import PeriodError
+
+    with pytest.raises(PeriodError) as refused:
         Period.parse(bad)
+    assert refused.value.code == "value.period"
+    assert "expected 2025, 2025-H1, 2025-Q2 or 2025-06" in refused.value.message("en")
 
 
 def test_rounding_is_half_up_once() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rmperf.core.pay.grades import show_wan
-from tests.test_cli import rmperf
+from tests.test_cli import rmperf, targets_csv, tiny_rms
 
 
 def run_id(output: str) -> int:
@@ -23,6 +23,7 @@ def bank(tmp_path_factory: pytest.TempPathFactory, tiny_package: Path) -> tuple[
     home = tmp_path_factory.mktemp("grades") / "home"
     done = rmperf("import", str(tiny_package), home=home)
     assert done.returncode == 0, done.stderr
+    targets = targets_csv(home.parent / "targets.csv", tiny_rms(tiny_package))
     runs = {}
     for scheme, period in (
         ("retail-wealth-2007", "2025"),
@@ -30,7 +31,8 @@ def bank(tmp_path_factory: pytest.TempPathFactory, tiny_package: Path) -> tuple[
         ("rural-2023", "2025-Q2"),
         ("rural-2023", "2025"),
     ):
-        done = rmperf("run", "--scheme", scheme, "--period", period, home=home)
+        extra = ["--targets", str(targets)] if scheme == "rural-2023" else []
+        done = rmperf("run", "--scheme", scheme, "--period", period, *extra, home=home)
         assert done.returncode == 0, done.stderr
         runs[f"{scheme}:{period}"] = run_id(done.stdout)
     return home, runs

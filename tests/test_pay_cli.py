@@ -284,15 +284,28 @@ def test_post_adjust_claw_back_and_the_sheet(bank: Path, tmp_path: Path) -> None
 
     # a corrected run of the same scheme and period posts the differences; the old run's sheet is refused
     q1b = new_run(MINI_PAY, "2025-Q1", bank)
-    reposted = ok("pay", "--run", str(q1b), home=bank)
+    done = rmperf("pay", "--run", str(q1b), home=bank)
+    assert done.returncode == 0, done.stderr
+    reposted = done.stdout + done.stderr
     assert "更正" in reposted
     old = rmperf("paysheet", "--run", str(q1), "--out", str(tmp_path / "old.xlsx"), home=bank)
     assert old.returncode == 1
     assert f"--run {q1b}" in old.stderr
-    # the new run has no adjustment: its posting reverses it
+    # the committee's adjustment is about the person and the period: it carries over, and says so
+    assert "沿用批次" in reposted
+    assert corporate in reposted
+    assert D(ledger_json(bank, rm=corporate)["balances"]["earned"]) == D(after["balances"]["earned"]) + D(
+        q2_balances["per_rm"][corporate]["earned"]
+    )
+    # taken back explicitly, it is reversed by a correction
+    withdrawn = ok(
+        "adjust", "--run", str(q1b), "--rm", corporate, "--withdraw", "--reason", "复核后不再调整", home=bank
+    )
+    assert "已撤回支行调整" in withdrawn
     assert D(ledger_json(bank, rm=corporate)["balances"]["earned"]) == D(r2["balances"]["earned"]) + D(
         q2_balances["per_rm"][corporate]["earned"]
     )
+    assert ("pay.adjust_withdraw", "复核后不再调整") in {(a[0], a[2]) for a in audit_actions(bank)}
 
 
 def test_ledger_history_is_shown_in_chinese(bank: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import rmperf
+from tests.test_cli import rmperf, targets_csv, tiny_rms
 
 SCHEMES = Path(__file__).parent / "schemes"
 
@@ -130,17 +130,18 @@ def test_a_broken_scheme_reports_every_problem_and_stores_nothing(bank: Path) ->
     before = rmperf("runs", home=bank).stdout
     bad = rmperf("run", "--scheme", str(SCHEMES / "broken.yaml"), "--period", "2025-Q1", home=bank)
     assert bad.returncode == 1
-    assert "考核方案有误" in bad.stderr
+    assert "处错误:" in bad.stderr
     # several distinct problems, each with its key path
     for path in ("periods[1]", "inputs.dep", "custom.c.formula", "dimensions[0].items[0].weight[1].value"):
         assert path in bad.stderr, path
     assert rmperf("runs", home=bank).stdout == before
 
 
-def test_the_xlsx_export_opens_with_the_run_figures(bank: Path, tmp_path: Path) -> None:
+def test_the_xlsx_export_opens_with_the_run_figures(bank: Path, tmp_path: Path, tiny_package: Path) -> None:
     from openpyxl import load_workbook
 
-    done = rmperf("run", "--scheme", "rural-2023", "--period", "2025-Q1", home=bank)
+    targets = targets_csv(tmp_path / "t.csv", tiny_rms(tiny_package))
+    done = rmperf("run", "--scheme", "rural-2023", "--period", "2025-Q1", "--targets", str(targets), home=bank)
     assert done.returncode == 0, done.stderr
     rid = run_id(done.stdout)
     data = json.loads(rmperf("results", "--run", str(rid), home=bank).stdout)

@@ -135,7 +135,7 @@ def test_r2_gets_the_agricultural_county_variant(mini: Evaluation) -> None:
     fees = r2.item("fees")
     assert fees.target is None
     assert fees.score == D("0.00")
-    assert {n.code for n in fees.notes} == {"scheme.note.no_previous", "scheme.note.scored_missing"}
+    assert {n.code for n in fees.notes} == {"scheme.note.no_previous", "scheme.note.scored_missing_zero"}
     assert r2.dimension("business").score == D("66.67")
     assert r2.total == D("106.67")
 

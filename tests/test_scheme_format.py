@@ -137,7 +137,7 @@ def test_problems_render_in_chinese_by_default_and_in_english() -> None:
     assert "第 8 行" in chinese
     assert "未知的引擎指标代码 “daily_average_incremnt”" in chinese
     english = error.render("en")
-    assert "problems in the scheme" in english
+    assert "problem(s) in the scheme" in english
     assert "line 8, inputs.dep: unknown engine indicator code “daily_average_incremnt”" in english
     assert "item “loans” is defined twice" in english  # words inside messages follow the language too
 

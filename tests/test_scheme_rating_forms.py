@@ -376,7 +376,7 @@ def test_without_rows_the_item_scores_by_when_missing() -> None:
     item = result.by_rm("R1").item("order")
     assert item.exact is None
     assert item.score == D("0.00")
-    assert [n.code for n in item.notes] == ["scheme.note.no_rating", "scheme.note.scored_missing"]
+    assert [n.code for n in item.notes] == ["scheme.note.no_rating", "scheme.note.scored_missing_zero"]
 
 
 def test_a_ranking_item_reads_its_own_criterion_and_period() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -484,7 +484,7 @@ def indicators_cmd(
     if category:
         values = [v for v in values if v.category == category or v.category.startswith(category + "/")]
     for note in dict.fromkeys(notes):
-        err_console.print(_zh_en("说明:", "note: ") + note, style="yellow")
+        print_note(note)
     if out:
         export.write(out, the_period.label, values)
         console.print(_zh_en(f"已写出 {len(values)} 行到 {out}", f"wrote {len(values)} rows to {out}"))
@@ -656,9 +656,67 @@ def _print_contributions(rows: list[Contribution], limit: int) -> None:
         )
 
 
+def print_scheme_error(error: Any) -> None:
+    """A scheme's (or its ratings' or uploads') problems, headed by what is wrong."""
+    lang = i18n.get_language()
+    err_console.print(error.heading(lang), style="bold red", highlight=False, markup=False)
+    for problem in error.problems:
+        err_console.print("  " + problem.render(lang), style="red", highlight=False, markup=False)
+
+
+def print_note(note: str) -> None:
+    """An engine or run note, as a sentence in the user's language."""
+    text = i18n.t("cli.note", {"text": i18n.note_text(note)})
+    err_console.print(text, style="yellow", highlight=False, markup=False)
+
+
+def _internal_error(error: BaseException) -> int:
+    """Log an unexpected error's traceback in the home's ``logs/``; tell the user where, without a traceback."""
+    import os
+    import traceback
+    from datetime import UTC, datetime
+
+    if os.environ.get("RMPERF_DEBUG"):
+        raise error
+    logs = State.home.root / "logs"
+    try:
+        logs.mkdir(parents=True, exist_ok=True)
+        log = logs / f"error-{datetime.now(UTC):%Y%m%dT%H%M%S%f}.txt"
+        log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+        where = str(log)
+    except OSError:
+        where = "(stderr)"
+        traceback.print_exception(error)
+    err_console.print(
+        i18n.t("cli.internal_error", {"error": type(error).__name__, "log": where}),
+        style="bold red",
+        highlight=False,
+        markup=False,
+    )
+    return 2
+
+
 def main() -> None:
     import rmperf.cli_grades  # registers grades, consequences
     import rmperf.cli_pay  # registers pay, adjust, clawback, release, ledger, paysheet
     import rmperf.cli_runs  # noqa: F401  (registers run, runs, results, diff)
+    from rmperf.core.scheme.errors import SchemeError
+    from rmperf.core.scoring import ScoringError
+    from rmperf.errors import UserError
 
-    app()
+    try:
+        app()
+    except UserError as error:  # a refused input: the message, in the user's language
+        err_console.print(error.message(), style="red", highlight=False, markup=False)
+        raise SystemExit(1) from None
+    except SchemeError as error:
+        print_scheme_error(error)
+        raise SystemExit(1) from None
+    except ScoringError as error:
+        err_console.print(error.message(), style="red", highlight=False, markup=False)
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        err_console.print(i18n.t("cli.interrupted"), style="yellow")
+        raise SystemExit(130) from None
+    except Exception as error:  # the last resort: never a traceback on the user's screen
+        raise SystemExit(_internal_error(error)) from None

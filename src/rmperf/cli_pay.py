@@ -18,7 +18,7 @@ import typer
 from rich.table import Table as RichTable
 
 from rmperf import i18n
-from rmperf.cli import State, _backend, _zh_en, app, console, err_console
+from rmperf.cli import State, _backend, _zh_en, app, console, err_console, print_note, print_scheme_error
 
 KIND_LABELS = {
     "earned": ("应发", "earned"),
@@ -53,20 +53,18 @@ def _refusals() -> Iterator[None]:
     """Print a refused action's reasons in the user's language and exit 1."""
     from rmperf.core.scheme import SchemeError
     from rmperf.core.scoring import ScoringError
-    from rmperf.pay.service import LedgerError
+    from rmperf.errors import UserError
 
     try:
         yield
-    except LedgerError as error:
+    except UserError as error:
         err_console.print(error.message(), style="red", highlight=False, markup=False)
         raise typer.Exit(1) from None
     except ScoringError as error:  # PayError from the pay rules
         err_console.print(error.message(), style="red", highlight=False, markup=False)
         raise typer.Exit(1) from None
     except SchemeError as error:
-        from rmperf.cli_runs import _print_scheme_error
-
-        _print_scheme_error(error)
+        print_scheme_error(error)
         raise typer.Exit(1) from None
 
 
@@ -130,10 +128,12 @@ def pay_cmd(
         if spikes == "auto":
             measured, spike_notes = engine_spikes(State.home, run)
             for note in spike_notes:
-                err_console.print(_zh_en("说明:", "note: ") + note, style="yellow")
+                print_note(note)
         elif spikes:
             measured = read_spikes(Path(spikes))
         outcome = pay_run(State.home, run, pools=_pools(pool), spikes=measured, user=user or getpass.getuser())
+    for note in outcome.notes:
+        print_note(note)
     if outcome.created:
         corrections = sum(1 for e in outcome.entries if e.reason == "correction")
         console.print(
@@ -166,13 +166,18 @@ def adjust_cmd(
         str | None, typer.Option("--share", help="a share of the maintenance pay, e.g. 0.2 or -0.1")
     ] = None,
     by: Annotated[str | None, typer.Option("--by", help="who decided (default: the login name)")] = None,
+    withdraw: Annotated[
+        bool, typer.Option("--withdraw", help="the adjustment in force (own or carried over) no longer stands")
+    ] = False,
 ) -> None:
     """支行调整维护绩效 / record the sub-branch's adjustment of an RM's maintenance pay (±50 % at most)."""
-    from rmperf.pay.service import parse_decimal, record_adjustment
+    from rmperf.pay.service import LedgerError, parse_decimal, record_adjustment
 
     _backend()
     who = by or getpass.getuser()
     with _refusals():
+        if withdraw and (amount is not None or share is not None):
+            raise LedgerError("ledger.adjust_withdraw_alone", {"rm": rm})
         reposted = record_adjustment(
             State.home,
             run,
@@ -182,16 +187,27 @@ def adjust_cmd(
             reason=reason,
             by=who,
             user=who,
+            withdraw=withdraw,
         )
     given = f"{amount}" if amount is not None else f"{share} ×"
-    console.print(
-        _zh_en(
-            f"已记录支行调整:批次 {run},客户经理 {rm},{given},理由:{reason.strip()}(调整人 {who})",
-            f"adjustment recorded: run {run}, RM {rm}, {given}, reason: {reason.strip()} (by {who})",
-        ),
-        highlight=False,
-        markup=False,
-    )
+    if withdraw:
+        console.print(
+            _zh_en(
+                f"已撤回支行调整:批次 {run},客户经理 {rm},理由:{reason.strip()}(撤回人 {who})",
+                f"adjustment withdrawn: run {run}, RM {rm}, reason: {reason.strip()} (by {who})",
+            ),
+            highlight=False,
+            markup=False,
+        )
+    else:
+        console.print(
+            _zh_en(
+                f"已记录支行调整:批次 {run},客户经理 {rm},{given},理由:{reason.strip()}(调整人 {who})",
+                f"adjustment recorded: run {run}, RM {rm}, {given}, reason: {reason.strip()} (by {who})",
+            ),
+            highlight=False,
+            markup=False,
+        )
     if reposted is not None and reposted.created:
         console.print(
             _zh_en(

@@ -15,13 +15,7 @@ import typer
 from rich.table import Table as RichTable
 
 from rmperf import i18n
-from rmperf.cli import State, _backend, _zh_en, app, console, err_console
-
-
-def _print_scheme_error(error: Any) -> None:
-    err_console.print(_zh_en("考核方案有误:", "the scheme has problems:"), style="bold red")
-    for problem in error.problems:
-        err_console.print("  " + problem.render(i18n.get_language()), style="red", highlight=False, markup=False)
+from rmperf.cli import State, _backend, _zh_en, app, console, err_console, print_note, print_scheme_error
 
 
 def _orgs(backend: Any) -> dict[str, dict[str, Any]]:
@@ -75,7 +69,7 @@ def run_cmd(
                 progress=progress,
             )
     except SchemeError as error:
-        _print_scheme_error(error)
+        print_scheme_error(error)
         raise typer.Exit(1) from None
     seconds = time.monotonic() - started
     ev = outcome.evaluation
@@ -91,7 +85,7 @@ def run_cmd(
     )
     console.print(f"result hash {outcome.result_hash[:16]}", style="dim")
     for note in outcome.notes:
-        err_console.print(_zh_en("说明:", "note: ") + note, style="yellow")
+        print_note(note)
     if top:
         _print_top(top_of([r.to_dict() for r in ev.results], top), ev.period)
     # the run id alone on the last line, for scripts
@@ -166,14 +160,33 @@ def _get_run(run_id: int) -> tuple[Any, list[dict[str, Any]]]:
         raise typer.Exit(1) from None
 
 
+def _units(the_run: Any) -> tuple[dict[str, str], int]:
+    """The units of the run's inputs and custom indicators, and its score places (from its stored scheme)."""
+    from rmperf.core.scheme import load_scheme
+    from rmperf.reports.units import units_of_scheme
+
+    scheme = load_scheme(the_run.scheme_text, source=the_run.scheme_source)
+    return units_of_scheme(scheme), scheme.header.rounding.places
+
+
 def write_xlsx(target: Path, the_run: Any, payloads: list[dict[str, Any]], backend: Any) -> None:
     """The run's workbook, with units from the scheme the run used (its stored text)."""
     from rmperf.core.scheme import load_scheme
+    from rmperf.pay.service import form_figures
     from rmperf.reports.xlsx import units_of_scheme, write_results
 
     scheme = load_scheme(the_run.scheme_text, source=the_run.scheme_source)
     meta = _meta(the_run) | {"scheme_name_zh": scheme.name.zh, "scheme_name_en": scheme.name.en}
-    write_results(target, meta, payloads, _orgs(backend), lang=i18n.get_language(), units=units_of_scheme(scheme))
+    pay = form_figures(State.home, the_run.pk) if scheme.pay is not None else None
+    write_results(
+        target,
+        meta,
+        payloads,
+        _orgs(backend),
+        lang=i18n.get_language(),
+        units=units_of_scheme(scheme),
+        pay=pay,
+    )
 
 
 @app.command("results")
@@ -189,27 +202,28 @@ def results_cmd(
     the_run, payloads = _get_run(run)
     if fmt not in ("json", "csv", "xlsx"):
         raise typer.BadParameter(_zh_en("--format 只能是 json、csv 或 xlsx", "--format is json, csv or xlsx"))
+    units, places = _units(the_run)
     if fmt == "xlsx":
         target = out or Path(f"run-{run}.xlsx")
         write_xlsx(target, the_run, payloads, backend)
     elif out is None:
         if fmt == "json":
-            data = {"run": _meta(the_run), "results": [report.record(p) for p in payloads]}
+            data = {"run": _meta(the_run), "results": [report.record(p, units, places=places) for p in payloads]}
             print(json.dumps(data, ensure_ascii=False, indent=1))
         else:
             import tempfile
 
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "r.csv"
-                report.write_csv(path, payloads)
+                report.write_csv(path, payloads, units, places=places)
                 print(path.read_text(encoding="utf-8-sig"), end="")
         return
     else:
         target = out
         if fmt == "json":
-            report.write_json(target, _meta(the_run), payloads)
+            report.write_json(target, _meta(the_run), payloads, units, places=places)
         else:
-            report.write_csv(target, payloads)
+            report.write_csv(target, payloads, units, places=places)
     console.print(
         _zh_en(f"已写出 {len(payloads)} 名客户经理的结果到 {target}", f"wrote {len(payloads)} RMs to {target}")
     )
@@ -222,17 +236,25 @@ def diff_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """两次计算的差异 / what changed between two runs, and why (inputs, scheme, code)."""
+    from rmperf.pay.service import diff_pay
     from rmperf.runs.report import diff_runs
 
     _backend()
     a, pa = _get_run(run_a)
     b, pb = _get_run(run_b)
     d = diff_runs(a, b, pa, pb)
+    pay = diff_pay(State.home, run_a, run_b)
+    d["pay"] = pay
+    pay_same = not pay["changed_rms"]
     if as_json:
         print(json.dumps(d, ensure_ascii=False, indent=1))
         return
-    if d["same_result"]:
+    if d["same_result"] and pay_same:
         console.print(_zh_en("两次计算结果完全相同(结果哈希一致)。", "identical results (same result hash)."))
+    elif d["same_result"]:
+        console.print(
+            _zh_en("两次计算的得分与排名相同,但薪酬不同(见下)。", "the same scores and ranks, different pay (below).")
+        )
     why = d["why"]
     if not why:
         console.print(_zh_en("输入、方案和代码均未变化。", "inputs, scheme and code are the same."))
@@ -265,6 +287,24 @@ def diff_cmd(
         console.print(
             f"  {c['rm_id']}: {c['total'][0]} → {c['total'][1]}, rank {c['rank'][0]} → {c['rank'][1]}  {items}"
         )
+    if pay["compared"]:
+        english = i18n.get_language() == "en"
+        ta, tb = pay["totals"]
+        console.print(
+            _zh_en(
+                f"薪酬:{len(pay['changed_rms'])} 名客户经理的薪酬有变化;应发合计 {ta} → {tb}",
+                f"pay: {len(pay['changed_rms'])} RMs' pay changed; gross total {ta} → {tb}",
+            )
+        )
+        for c in pay["changed_rms"][:50]:
+            names = pay["labels"]
+            parts = ", ".join(
+                f"{names.get(k, (k, k))[1 if english else 0]} {x} → {y}" for k, (x, y) in c["components"].items()
+            )
+            console.print(f"  {c['rm_id']}: {parts}", highlight=False, markup=False)
+    else:
+        reasons = "; ".join(r for r in pay["why"] if r)
+        console.print(_zh_en(f"薪酬未比较:{reasons}", f"pay not compared: {reasons}"), style="dim", markup=False)
 
 
 def explain_run(run_id: int, rm: str, accounts: int) -> None:

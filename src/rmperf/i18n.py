@@ -550,6 +550,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scheme.note.no_target": ("指标 {item} 没有目标值", "item {item} has no target"),
     "scheme.note.no_previous": ("指标 {item} 没有上年同期值", "item {item} has no value for the same period last year"),
     "scheme.note.scored_missing": ("指标 {item} 无取值,按 {rule} 计分", "item {item} has no value; scored as {rule}"),
+    "scheme.note.scored_missing_zero": ("指标 {item} 无取值,计 0 分", "item {item} has no value: scored 0"),
+    "scheme.note.scored_missing_full": (
+        "指标 {item} 无取值(如本期无此业务),按满分计",
+        "item {item} has no value (e.g. no such business this period): full marks",
+    ),
+    "scheme.note.scored_missing_skip": (
+        "指标 {item} 无取值,不参与本人计分",
+        "item {item} has no value: left out of this RM's score",
+    ),
     "scheme.note.refused": ("指标 {item} 无法计分", "item {item} cannot be scored"),
     "scheme.note.experience_missing": ("没有经验调整系数,不作调整", "no experience coefficient; no adjustment"),
     "scheme.note.experience_range": (
@@ -685,6 +694,18 @@ MESSAGES.update(
             "item {item} has no value or no target: no over-target reward",
         ),
         "pay.note.adjustment": ("支行调整理由:{reason}{by}", "sub-branch's reason: {reason}{by}"),
+        "pay.note.adjustment_carried": (
+            "沿用批次 {run} 记录的支行调整(同一方案、同一考核期的更正计算)",
+            "the sub-branch's adjustment recorded on run {run} carries over (a corrected run of the same "
+            "scheme and period)",
+        ),
+        "pay.adjustment_carried_beyond_limit": (
+            "客户经理 {rm} 在批次 {run} 记录的支行调整 {amount} 元超出本批次维护绩效 {base} 元的 ±{limit}:"
+            "请支行确认该调整是否仍然有效,重新记录(rmperf adjust)或撤回(rmperf adjust --withdraw)后再计发",
+            "the sub-branch's adjustment of RM {rm} recorded on run {run}, {amount} yuan, is beyond ±{limit} of "
+            "this run's maintenance pay ({base} yuan): the sub-branch must say whether it still stands — record "
+            "it again (rmperf adjust) or withdraw it (rmperf adjust --withdraw) — before pay is posted",
+        ),
         # the scheme file's pay section
         "scheme.pay_empty": ("薪酬规则 pay 为空:至少给出一项规则", "the pay section is empty: give at least one rule"),
         "scheme.pay_unknown_ref": (
@@ -1058,6 +1079,14 @@ MESSAGES.update(
             "give one of --amount and --share for RM {rm}'s adjustment",
         ),
         "ledger.adjust_refused": ("调整未记录:{detail}", "adjustment refused: {detail}"),
+        "ledger.adjust_withdraw_alone": (
+            "--withdraw 撤回已有的调整,不能同时给出 --amount 或 --share(客户经理 {rm})",
+            "--withdraw takes back the adjustment in force; it takes no --amount or --share (RM {rm})",
+        ),
+        "ledger.adjust_nothing_to_withdraw": (
+            "批次 {run} 中客户经理 {rm} 没有有效的支行调整,无可撤回",
+            "RM {rm} has no adjustment in force for run {run}: nothing to withdraw",
+        ),
         "ledger.rm_not_in_run": ("批次 {run} 中没有客户经理 {rm}", "run {run} has no RM {rm}"),
         "ledger.not_fen": (
             "金额 {value} 应为正数且最多 2 位小数",
@@ -1067,6 +1096,19 @@ MESSAGES.update(
         "ledger.not_date": (
             "日期 “{value}” 无法解析,应为 YYYY-MM-DD",
             "cannot parse date “{value}”: expected YYYY-MM-DD",
+        ),
+        "ledger.pool_not_used": (
+            "批次 {run} 的方案 {scheme} 没有奖金池规则(pay.pool),--pool 无处使用;请去掉 --pool,或改用含奖金池的方案",
+            "the scheme {scheme} of run {run} has no bonus pool (pay.pool): --pool would be ignored; drop it, "
+            "or use a scheme with a pool",
+        ),
+        "ledger.pool_fixed": (
+            "批次 {run} 的方案 {scheme} 的奖金池金额写在方案中(pay.pool.amount),不从 --pool 读取",
+            "the pool of scheme {scheme} (run {run}) is a fixed amount in the scheme (pay.pool.amount), not --pool",
+        ),
+        "ledger.pool_unknown_org": (
+            "--pool 给出的 {orgs} 不是本批次的奖金池(按{level}设奖金池,可用:{known})",
+            "--pool names {orgs}, which is no pool of this run (pools by {level}: {known})",
         ),
         "ledger.bad_pool": ("--pool 应写成 机构=金额,而不是 “{value}”", "--pool is ORG=AMOUNT, not “{value}”"),
         "ledger.bad_source": (
@@ -1174,6 +1216,170 @@ MESSAGES.update(
             "请为该岗位或地区另立方案,或保留至少一个指标",
             "variant {variant} leaves dimension {dimension} without items: a variant cannot drop a dimension; "
             "write a scheme of its own for those RMs, or keep at least one item",
+        ),
+    }
+)
+
+
+# --- uploads and the command line ---
+MESSAGES.update(
+    {
+        "upload.unreadable": ("无法读取文件 {file}:{detail}", "cannot read the file {file}: {detail}"),
+        "upload.not_found": ("文件不存在:{file}", "no such file: {file}"),
+        "upload.not_a_file": ("{file} 不是普通文件", "{file} is not a regular file"),
+        "upload.empty": (
+            "文件 {file} 没有数据行(只有表头或为空)",
+            "the file {file} holds no rows (empty, or a header only)",
+        ),
+        "upload.bad_xlsx": (
+            "{file} 不是可读取的 Excel 工作簿(.xlsx):{detail}",
+            "{file} is not a readable Excel workbook (.xlsx): {detail}",
+        ),
+        "upload.encoding": (
+            "{file} 不是 UTF-8 编码的文本(第 {byte} 字节附近);请另存为 UTF-8 CSV",
+            "{file} is not UTF-8 text (near byte {byte}); save it as a UTF-8 CSV",
+        ),
+        "cli.internal_error": (
+            "内部错误:{error}。这不是您的输入问题;详细信息已记录到 {log},请发给系统管理员。",
+            "internal error: {error}. This is not a problem with your input; the details are in {log} "
+            "for your administrator.",
+        ),
+        "cli.interrupted": ("已中断", "interrupted"),
+        "word.level.bank": ("全行", "the bank"),
+        "word.level.branch": ("分行", "branch"),
+        "word.level.subbranch": ("支行", "sub-branch"),
+        "word.level.head": ("总行", "head office"),
+        "cli.note": ("说明:{text}", "note: {text}"),
+    }
+)
+
+
+# --- engine notes ---
+# The engine and the runs say what a reader must know as ``code:arg:arg`` strings (stored with a run,
+# language-independent); ``note_text`` turns one into a sentence. Arguments fill {0}, {1} … in order;
+# a ``a->b`` argument fills two.
+NOTES: dict[str, tuple[str, str]] = {
+    "missing_table": (
+        "数据中没有表 {0}:依赖它的指标未计算(不按 0 计)",
+        "the data has no {0} table: the indicators that need it are left out (never counted as 0)",
+    ),
+    "missing_input": (
+        "缺少表 {0}:依赖它的指标未计算",
+        "the {0} table is missing: the indicators that need it are left out",
+    ),
+    "missing_balances_day": (
+        "{0} 没有余额数据:新增贵宾户与流失客户未计算",
+        "no balances on {0}: new VIP and churned customers are left out",
+    ),
+    "baseline_day_fallback": (
+        "没有 {0} 的余额,年初基数改用 {1} 的余额",
+        "no balances on {0}: the year-start baseline uses {1} instead",
+    ),
+    "baseline_daily_average_fallback": (
+        "没有上年全年余额:年初日均改用年初时点余额",
+        "no balances for last year: the year-start daily average uses the year-start point balance",
+    ),
+    "npl_baseline_grade_fallback": (
+        "{0} 及以前没有五级分类:年初不良以 {1} 的首次分类代替",
+        "no loan grades on or before {0}: the first grades, of {1}, stand in for the year-start NPL book",
+    ),
+    "ungraded_loans_as_normal": (
+        "{0} 笔贷款没有五级分类,按正常类计提贷款损失准备",
+        "{0} loans have no grade and are provisioned as normal",
+    ),
+    "unassigned_expenses": (
+        "{0} 条费用既无客户经理也无机构,未计入",
+        "{0} expense rows name neither an RM nor an org unit and are not counted",
+    ),
+    "missing_fx_rate": (
+        "表 {0} 中有 {1} 行外币在当日及以前没有汇率,未计入",
+        "{1} foreign-currency rows of {0} have no exchange rate on or before their day and are left out",
+    ),
+    "new_loans_missing_fx_rate": (
+        "{0} 笔外币新发放贷款没有汇率,未计入",
+        "{0} new foreign-currency loans have no exchange rate and are left out",
+    ),
+    "missing_ftp_rate": (
+        "{0} 个账户的产品没有 FTP 价格,其利差未计",
+        "{0} accounts have no FTP rate for their product; their spread is not counted",
+    ),
+    "spike_window_incomplete": (
+        "测算年末冲高需要到 {0} 的余额,数据中尚无:本次未测算冲高",
+        "measuring year-end spikes needs balances up to {0}, which the data does not have yet: no spikes measured",
+    ),
+    "spike_window_off": (
+        "本方案没有设定年末冲高观察期(ledger.spike_window_days),不测算冲高",
+        "the scheme sets no year-end spike window (ledger.spike_window_days): no spikes measured",
+    ),
+    "spike_no_items": (
+        "本方案没有取期末时点余额的指标,年末冲高不影响薪酬",
+        "no item of the scheme reads a period-end balance: year-end spikes do not change pay",
+    ),
+    "no_previous_period": (
+        "数据中没有上年同期 {0}:增长目标与进步率无从计算",
+        "the data has no same period last year ({0}): growth targets and progress cannot be computed",
+    ),
+    "input_never_produced": (
+        "引擎没有给出 {0}({1})的任何取值:请核对方案中的指标代码和类别",
+        "the engine produced no value of {0} ({1}) for anyone: check the code and category in the scheme",
+    ),
+    "adjustment_carried": (
+        "客户经理 {0} 的支行调整沿用批次 {1} 的记录(同一方案同一考核期);如不再适用,请用 rmperf adjust --withdraw 撤回",
+        "RM {0}'s sub-branch adjustment carries over from run {1} (same scheme and period); withdraw it with "
+        "rmperf adjust --withdraw if it no longer stands",
+    ),
+    "targets_not_uploaded": (
+        "没有上传目标值表:指标 {0} 的目标为可选,均按各自的缺失规则计分",
+        "no targets table uploaded: items {0} have optional targets and score by their when_missing rule",
+    ),
+    "targets_missing": (
+        "目标值表中没有 {1} 名客户经理的指标 {0} 目标,这些人按缺失规则计分",
+        "the targets table has no {0} target for {1} RM(s); they score by the item's when_missing rule",
+    ),
+    "parts_do_not_reproduce_value": (
+        "分子除以分母与指标值不一致,请报告此问题",
+        "the numerator over the denominator does not give the value; please report this",
+    ),
+}
+
+
+def note_text(note: str, lang: str | None = None) -> str:
+    """An engine or run note (``code:arg:…``) as a sentence in ``lang``; an unknown code is shown as given."""
+    code, _, rest = note.partition(":")
+    pair = NOTES.get(code)
+    if pair is None:
+        return note
+    template = pair[1] if (lang or _language) == "en" else pair[0]
+    args: list[str] = []
+    if rest:
+        for part in rest.split(":", template.count("{") - 1 if "->" not in rest else 0):
+            args.extend(part.split("->"))
+    try:
+        return template.format(*args)
+    except IndexError:
+        return note
+
+
+MESSAGES.update(
+    {
+        "scheme.table_targets_required": (
+            "方案 {scheme} 的指标 {items} 按上传的目标值计分,本次计算没有给出目标值表(--targets);"
+            "不给目标会使所有人该项得分为 0",
+            "scheme {scheme} scores items {items} against uploaded targets, and no targets table was given "
+            "(--targets); without it everyone would score 0 on them",
+        ),
+        "scheme.table_targets_absent": (
+            "目标值表 {file} 中没有指标 {items} 在 {label} 的任何目标值",
+            "the targets table {file} gives no {label} target of items {items} to anybody",
+        ),
+        "scheme.heading_scheme": ("考核方案有 {n} 处错误:", "{n} problem(s) in the scheme:"),
+        "scheme.heading_ratings": (
+            "定性评价数据有 {n} 处问题(方案本身无误):",
+            "{n} problem(s) in the ratings (the scheme itself is fine):",
+        ),
+        "scheme.heading_uploads": (
+            "目标值/手工取值上传表有 {n} 处问题:",
+            "{n} problem(s) in the uploaded targets/values table:",
         ),
     }
 )

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from rmperf.errors import PeriodError
+
 _LABEL = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$")
 
 
@@ -35,7 +37,7 @@ class Period:
         """Parse ``2025``, ``2025-H1``, ``2025-Q2`` or ``2025-06``."""
         match = _LABEL.match(label.strip())
         if not match:
-            raise ValueError(f"not a period: {label!r} (expected 2025, 2025-H1, 2025-Q2 or 2025-06)")
+            raise PeriodError(label)
         year = int(match.group(1))
         part = match.group(2)
         if part is None:

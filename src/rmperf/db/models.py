@@ -288,13 +288,18 @@ class PayAdjustment(_AppendOnly):
     """A sub-branch's adjustment of an RM's maintenance pay in a run (003 附件5 支行调整维护绩效).
 
     Exactly one of ``amount`` and ``share`` (decimals as text, + or −; the other is ""); the latest
-    row per run and RM is in force, the earlier ones stay as the record.
+    row per run and RM is in force, the earlier ones stay as the record. An adjustment is the
+    committee's decision about the person and the period: it stands for every later run of the same
+    scheme and period (a corrected run) until a newer row replaces it or one with ``withdrawn``
+    takes it back (D141).
     """
 
     run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="pay_adjustments")
     rm_id = models.CharField(max_length=64)
     amount = models.CharField(max_length=40, blank=True)  # "" = not given
     share = models.CharField(max_length=40, blank=True)
+    #: True: the adjustment no longer stands (from this run on); amount and share are ""
+    withdrawn = models.BooleanField(default=False)
     reason = models.TextField()
     by = models.CharField(max_length=150)
     at = models.DateTimeField()

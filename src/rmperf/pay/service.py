@@ -30,25 +30,15 @@ from rmperf.core.pay.ledger import Balance, Balances, Entry, Spike
 from rmperf.core.pay.policy import LedgerPolicy
 from rmperf.core.pay.rules import Adjustment, PayComponent, PayLine, ResolvedPay, RmFacts, compute_pay
 from rmperf.core.periods import Period
+from rmperf.core.scheme.errors import Word
+from rmperf.errors import UserError
 from rmperf.home import Home
-from rmperf.i18n import t
 
 FEN = Decimal("0.01")
 
 
-class LedgerError(Exception):
+class LedgerError(UserError):
     """A refused pay or ledger action: an i18n code (``ledger.*``) and its params."""
-
-    def __init__(self, code: str, params: Mapping[str, Any] | None = None) -> None:
-        self.code = code
-        self.params = dict(params or {})
-        super().__init__(code)
-
-    def message(self, lang: str | None = None) -> str:
-        return t(self.code, self.params, lang)
-
-    def __str__(self) -> str:
-        return self.message()
 
 
 # --- entries ⇄ rows -------------------------------------------------------------------------------
@@ -189,24 +179,64 @@ def run_pay(home: Home, run_id: int) -> RunPay:
 
 
 def adjustments_of(run_id: int) -> dict[str, Adjustment]:
-    """The sub-branch's adjustments in force for a run: the latest recorded per RM."""
-    from rmperf.db.models import PayAdjustment
+    """The sub-branch's adjustments in force for a run, the latest recorded per RM (D141).
 
+    An adjustment is the committee's decision about the person and the period, not about one
+    computation: a row recorded on an earlier run of the same store, scheme and period stands for
+    this run too (``Adjustment.carried_from`` names that run) until a newer row replaces it or
+    withdraws it. Rows recorded on later runs do not reach back.
+    """
+    from rmperf.db.models import PayAdjustment, Run
+
+    run = Run.objects.filter(pk=run_id).first()
+    if run is None:
+        return {}
+    runs = Run.objects.filter(store=run.store, scheme_id=run.scheme_id, period=run.period, id__lte=run_id)
     out: dict[str, Adjustment] = {}
-    for row in PayAdjustment.objects.filter(run_id=run_id).order_by("id"):
+    for row in PayAdjustment.objects.filter(run__in=runs).order_by("id"):
+        if row.withdrawn:
+            out.pop(row.rm_id, None)
+            continue
         out[row.rm_id] = Adjustment(
             reason=row.reason,
             by=row.by,
             amount=Decimal(row.amount) if row.amount else None,
             share=Decimal(row.share) if row.share else None,
+            carried_from=row.run_id if row.run_id != run_id else None,
         )
     return out
+
+
+def check_pools(rp: RunPay, pools: Mapping[str, Decimal] | None) -> None:
+    """Refuse pool amounts the scheme would not use: no pool rule, a fixed pool, or an org that is no pool's."""
+    if not pools:
+        return
+    rule = rp.pay.pool
+    if rule is None:
+        raise LedgerError("ledger.pool_not_used", {"run": rp.run.pk, "scheme": rp.run.scheme_id})
+    if not rule.from_table:
+        raise LedgerError("ledger.pool_fixed", {"run": rp.run.pk, "scheme": rp.run.scheme_id})
+    paid = {rp.payloads[i]["rm_id"] for i in range(len(rp.payloads))}
+    keys = set()
+    for rm, facts in rp.facts.items():
+        if rm not in paid:
+            continue
+        key = "bank" if rule.level == "bank" else (facts.branch if rule.level == "branch" else facts.subbranch)
+        if key:
+            keys.add(key)
+    unknown = sorted(set(pools) - keys)
+    if unknown:
+        raise LedgerError(
+            "ledger.pool_unknown_org",
+            {"orgs": ", ".join(unknown), "level": Word(f"word.level.{rule.level}"), "known": ", ".join(sorted(keys))},
+        )
 
 
 def compute_lines(
     rp: RunPay, *, pools: Mapping[str, Decimal] | None = None, adjustments: Mapping[str, Adjustment] | None = None
 ) -> tuple[PayLine, ...]:
     """The run's pay lines (raises ``rmperf.core.pay.rules.PayError`` listing every problem)."""
+    check_pools(rp, pools)
     return compute_pay(rp.pay, rp.payloads, rp.facts, pools=pools or None, adjustments=adjustments or None)
 
 
@@ -385,7 +415,11 @@ def pay_run(
                 rm: Spike(Decimal(s["increase"]), Decimal(s["reversed"]), Decimal(s["pay"]) if s.get("pay") else None)
                 for rm, s in (last_of_run.inputs.get("spikes") or {}).items()
             }
-        lines = compute_lines(rp, pools=pools, adjustments=adjustments_of(run_id))
+        adjustments = adjustments_of(run_id)
+        carried = [
+            f"adjustment_carried:{rm}:{a.carried_from}" for rm, a in sorted(adjustments.items()) if a.carried_from
+        ]
+        lines = compute_lines(rp, pools=pools, adjustments=adjustments)
         lines_data = [line_json(line, rp) for line in lines]
         inputs = {
             "pools": {k: format(v, "f") for k, v in sorted((pools or {}).items())},
@@ -401,7 +435,9 @@ def pay_run(
         latest = PayPosting.objects.filter(store=home.store_id(), posting=rp.posting).order_by("-id").first()
         if latest is not None and latest.run_id == run_id and latest.fingerprint == fingerprint:
             own = history(home, posting=rp.posting)
-            return PostOutcome(run_id, rp.posting, rp.period.label, False, [], lines, ledger.balances(own), latest.pk)
+            return PostOutcome(
+                run_id, rp.posting, rp.period.label, False, [], lines, ledger.balances(own), latest.pk, carried
+            )
         everything = history(home)
         try:
             new = ledger.post(
@@ -456,7 +492,7 @@ def pay_run(
             },
             reason="re-post after a change" if latest is not None and latest.run_id == run_id else "",
         )
-    return PostOutcome(run_id, rp.posting, rp.period.label, True, new, lines, sums, posting.pk)
+    return PostOutcome(run_id, rp.posting, rp.period.label, True, new, lines, sums, posting.pk, carried)
 
 
 # --- the sub-branch's adjustment ---------------------------------------------------------------------
@@ -472,8 +508,12 @@ def record_adjustment(
     reason: str,
     by: str,
     user: str = "",
+    withdraw: bool = False,
 ) -> PostOutcome | None:
     """Record a sub-branch's adjustment of ``rm_id``'s maintenance pay in run ``run_id`` (003 附件5).
+
+    ``withdraw``: the committee says an adjustment in force for the run (its own, or one carried
+    over from an earlier run of the scheme and period) no longer stands.
 
     Refused without a reason, with both or neither of amount and share, or beyond the
     scheme's limit (±50 % of maintenance pay): the pay is computed with it before it is
@@ -487,6 +527,8 @@ def record_adjustment(
 
     if not reason or not reason.strip():
         raise LedgerError("ledger.adjust_no_reason", {"rm": rm_id})
+    if withdraw:
+        return _withdraw_adjustment(home, run_id, rm_id, reason=reason.strip(), by=by, user=user)
     if (amount is None) == (share is None):
         raise LedgerError("ledger.adjust_amount_or_share", {"rm": rm_id})
     if amount is not None and amount != amount.quantize(FEN):
@@ -521,6 +563,43 @@ def record_adjustment(
             reason=reason.strip(),
         )
     if last is None:
+        return None
+    return pay_run(home, run_id, user=by or user)
+
+
+def _withdraw_adjustment(home: Home, run_id: int, rm_id: str, *, reason: str, by: str, user: str) -> PostOutcome | None:
+    from django.db import transaction
+
+    from rmperf.db.models import PayAdjustment, PayPosting, Run
+
+    run = Run.objects.filter(pk=run_id).first()
+    if run is None:
+        raise LedgerError("ledger.no_run", {"run": run_id})
+    before = adjustments_of(run_id).get(rm_id)
+    if before is None:
+        raise LedgerError("ledger.adjust_nothing_to_withdraw", {"rm": rm_id, "run": run_id})
+    with transaction.atomic():
+        row = PayAdjustment.objects.create(
+            run=run, rm_id=rm_id, amount="", share="", withdrawn=True, reason=reason, by=by, at=datetime.now(UTC)
+        )
+        _audit(
+            by or user,
+            "pay.adjust_withdraw",
+            "run",
+            str(run_id),
+            {
+                "rm_id": rm_id,
+                "adjustment": row.pk,
+                "before": {
+                    "amount": format(before.amount, "f") if before.amount is not None else "",
+                    "share": format(before.share, "f") if before.share is not None else "",
+                    "reason": before.reason,
+                    "run": before.carried_from or run_id,
+                },
+            },
+            reason=reason,
+        )
+    if not PayPosting.objects.filter(store=home.store_id(), run_id=run_id).exists():
         return None
     return pay_run(home, run_id, user=by or user)
 
@@ -704,3 +783,124 @@ def parse_decimal(text: str, what: str) -> Decimal:
     if not value.is_finite():
         raise LedgerError("ledger.not_decimal", {"what": what, "value": text})
     return value
+
+
+# --- comparing two runs' pay ----------------------------------------------------------------------------
+
+
+def pay_figures(
+    home: Home, run_id: int
+) -> tuple[dict[str, dict[str, Decimal]] | None, dict[str, tuple[str, str]], str | None]:
+    """Per RM, each pay component's amount and the line's ``gross``, as the run would pay today.
+
+    Pools are those the run was last posted with; adjustments those in force for it. Returns
+    ``(figures, labels, None)`` — ``labels``: component key → (zh, en) — or ``(None, {}, reason)``
+    when the run's scheme has no pay rules or its pay cannot be computed.
+    """
+    from rmperf.core.pay.rules import PayError
+    from rmperf.db.models import PayPosting
+
+    try:
+        rp = run_pay(home, run_id)
+    except LedgerError as error:
+        return None, {}, error.message()
+    last = PayPosting.objects.filter(store=home.store_id(), run_id=run_id).order_by("-id").first()
+    pools = {k: Decimal(v) for k, v in (last.inputs.get("pools") or {}).items()} if last is not None else None
+    try:
+        lines = compute_lines(rp, pools=pools, adjustments=adjustments_of(run_id))
+    except (PayError, LedgerError) as error:
+        return None, {}, error.message()
+    out: dict[str, dict[str, Decimal]] = {}
+    labels: dict[str, tuple[str, str]] = {"gross": ("应发合计", "gross pay")}
+    for line in lines:
+        figures: dict[str, Decimal] = {}
+        for c in line.components:
+            key = f"{c.kind}:{c.label_zh}"
+            labels[key] = (c.label_zh, c.label_en)
+            figures[key] = figures.get(key, Decimal("0.00")) + c.amount
+        figures["gross"] = line.gross
+        out[line.rm_id] = figures
+    return out, labels, None
+
+
+def diff_pay(home: Home, run_a: int, run_b: int) -> dict[str, Any]:
+    """What differs in pay between two runs: per RM the components whose amounts differ, and the totals.
+
+    A component one run has and the other lacks counts as 0 in the other (an adjustment dropped, a
+    reward no longer earned), so every difference in money shows.
+    """
+    a, labels_a, why_a = pay_figures(home, run_a)
+    b, labels_b, why_b = pay_figures(home, run_b)
+    labels = {**labels_a, **labels_b}
+    if a is None and b is None:
+        return {"compared": False, "why": [why_a, why_b], "changed_rms": [], "totals": None, "labels": labels}
+    a, b = a or {}, b or {}
+    zero = Decimal("0.00")
+    changed = []
+    for rm in sorted(set(a) | set(b)):
+        x, y = a.get(rm, {}), b.get(rm, {})
+        parts = {
+            k: [format(x.get(k, zero), "f"), format(y.get(k, zero), "f")]
+            for k in sorted(set(x) | set(y), key=lambda k: (k == "gross", k))
+            if x.get(k, zero) != y.get(k, zero)
+        }
+        if parts:
+            changed.append({"rm_id": rm, "components": parts})
+    total_a = sum((f["gross"] for f in a.values()), zero)
+    total_b = sum((f["gross"] for f in b.values()), zero)
+    return {
+        "compared": True,
+        "why": [why_a, why_b],
+        "changed_rms": changed,
+        "totals": [format(total_a, "f"), format(total_b, "f")],
+        "labels": labels,
+    }
+
+
+# --- the figures 003's forms (附件5) show ------------------------------------------------------------------
+
+
+def form_figures(home: Home, run_id: int) -> dict[str, dict[str, Any]]:
+    """Per RM, what 003 附件5 shows beside the scores: the sub-branch's adjustment and the final pay.
+
+    ``adjustment`` (yuan, the adjustment component), ``reason``, ``by``, ``carried_from`` (the run it
+    was recorded on when carried over), ``final`` (最终实际核发绩效: the line's performance pay, the
+    adjustment included) and ``dimensions`` (the dimensions the adjusted maintenance pay is of).
+    Empty when the run's scheme has no pay rules; without pool amounts ``final`` is left out.
+    """
+    from rmperf.core.pay.rules import PayError
+    from rmperf.db.models import PayPosting
+
+    try:
+        rp = run_pay(home, run_id)
+    except LedgerError:
+        return {}
+    adjustments = adjustments_of(run_id)
+    maintenance_dims = tuple(
+        ref.partition(".")[2]
+        for part in rp.pay.performance
+        if part.maintenance
+        for ref in part.of.refs
+        if ref.startswith(("points.", "dimension."))
+    )
+    last = PayPosting.objects.filter(store=home.store_id(), run_id=run_id).order_by("-id").first()
+    pools = {k: Decimal(v) for k, v in (last.inputs.get("pools") or {}).items()} if last is not None else None
+    out: dict[str, dict[str, Any]] = {}
+    try:
+        lines = {line.rm_id: line for line in compute_lines(rp, pools=pools, adjustments=adjustments)}
+    except (PayError, LedgerError):
+        lines = {}
+    for p in rp.payloads:
+        rm = p["rm_id"]
+        adj = adjustments.get(rm)
+        line = lines.get(rm)
+        amount = sum((c.amount for c in line.component("adjustment")), Decimal("0.00")) if line else None
+        out[rm] = {
+            "adjustment": amount if adj is not None else None,
+            "reason": adj.reason if adj is not None else "",
+            "by": adj.by if adj is not None else "",
+            "carried_from": adj.carried_from if adj is not None else None,
+            "final": line.performance if line is not None else None,
+            "dimensions": maintenance_dims,
+        }
+    return out

@@ -32,16 +32,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import xlsxwriter
 
 from rmperf.reports import labels
+from rmperf.reports.units import item_kind, units_of_scheme
 
-if TYPE_CHECKING:
-    from rmperf.core.scheme import Scheme
+__all__ = ["escape_text", "sheet_title", "units_of_scheme", "write_results"]
 
 Payload = Mapping[str, Any]
 OrgTree = Mapping[str, Mapping[str, Any]]
@@ -68,21 +67,6 @@ _NUM_FORMATS = {
     "number": "#,##0.00",
     "int": "0",
 }
-#: engine and scheme units → how a value of that unit is shown
-_UNIT_KIND = {
-    "yuan": "money",
-    "yuan·days": "money",
-    "元": "money",
-    "万元": "money",
-    "ratio": "ratio",
-    "percent": "ratio",
-    "%": "ratio",
-    "count": "count",
-    "score": "score",
-    "points": "score",
-    "hours": "score",
-}
-
 # --- public helpers -----------------------------------------------------------------------------
 
 
@@ -110,32 +94,7 @@ def sheet_title(text: str, taken: set[str]) -> str:
     return name
 
 
-def units_of_scheme(scheme: Scheme) -> dict[str, str]:
-    """Input and custom-indicator name → unit, from a loaded scheme (for ``write_results(units=…)``).
-
-    A run's payload names each item's input; an engine input carries its
-    indicator code (and so its unit), but a custom indicator's ``unit:`` is
-    only in the scheme file.
-    """
-    defs = _engine_units()
-    out: dict[str, str] = {}
-    for name, spec in scheme.inputs.items():
-        if spec.indicator is not None and spec.indicator in defs:
-            out[name] = defs[spec.indicator]
-    for name, custom in scheme.custom.items():
-        if custom.unit:
-            out[name] = custom.unit
-    return out
-
-
 # --- values -------------------------------------------------------------------------------------
-
-
-@cache
-def _engine_units() -> dict[str, str]:
-    from rmperf.engine.export import indicator_defs
-
-    return {code: d.unit for code, d in indicator_defs().items()}
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -148,12 +107,6 @@ def _dec(value: Any) -> Decimal | None:
         return value if isinstance(value, Decimal) else Decimal(str(value))
     except InvalidOperation:
         raise ValueError(f"not a decimal: {value!r}") from None
-
-
-def _kind_of_unit(unit: str | None) -> str | None:
-    if unit is None:
-        return None
-    return _UNIT_KIND.get(unit.strip().lower(), _UNIT_KIND.get(unit.strip()))
 
 
 def _cell_kind(kind: str, value: Decimal) -> str:
@@ -263,8 +216,11 @@ class _Ctx:
         orgs: OrgTree,
         lang: str,
         units: Mapping[str, str] | None,
+        pay: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.book = book
+        #: rm_id → the sub-branch's adjustment and the final pay (``rmperf.pay.service.form_figures``)
+        self.pay = dict(pay or {})
         self.meta = meta
         self.orgs = _Orgs(orgs)
         self.lang = "en" if lang == "en" else "zh"
@@ -417,26 +373,7 @@ class _Ctx:
 
     def item_kind(self, rm: _Rm, item: Payload) -> str:
         """How an item's value and target are shown: from the units passed, else the engine indicator's unit."""
-        key, source = item.get("key"), item.get("input")
-        for name in (key, source):
-            if name and name in self.units:
-                kind = _kind_of_unit(self.units[name])
-                if kind:
-                    return kind
-        if item.get("method") == "rating":
-            return "score"
-        if source:
-            trace = rm.traces.get(str(source))
-            code: str | None = None
-            if trace is not None and trace.get("indicator"):
-                code = str(trace["indicator"])
-            elif trace is None or trace.get("kind") == "engine":
-                code = str(source).partition(":")[0]  # an engine code used directly
-            if code is not None:
-                kind = _kind_of_unit(_engine_units().get(code))
-                if kind:
-                    return kind
-        return "number"
+        return item_kind(item, rm.traces, self.units)
 
 
 class _Sheet:
@@ -570,6 +507,7 @@ def write_results(
     lang: str = "zh",
     units: Mapping[str, str] | None = None,
     bands: Sequence[Decimal | int] | None = DEFAULT_BANDS,
+    pay: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> None:
     """Write the run's results workbook to ``path`` (.xlsx).
 
@@ -580,14 +518,18 @@ def write_results(
     - ``lang``: ``zh`` (default) or ``en`` for the sheet names, headers and labels;
     - ``units``: input / custom indicator / item key → unit (``yuan``, ``ratio``, ``count`` …)
       for values the payload cannot tell (custom indicators; see :func:`units_of_scheme`);
-    - ``bands``: the summary's score bands as lower bounds, highest first; None leaves them out.
+    - ``bands``: the summary's score bands as lower bounds, highest first; None leaves them out;
+    - ``pay``: rm_id → ``adjustment`` (yuan), ``reason``, ``by``, ``carried_from``, ``final`` (the
+      performance pay after it) and ``dimensions`` (those the maintenance pay is of), for 003 附件5's
+      支行调整 and 最终实际核发绩效 columns (``rmperf.pay.service.form_figures``); without it they are
+      left for the sub-branch to fill in.
     """
     book = xlsxwriter.Workbook(
         str(path),
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
     try:
-        ctx = _Ctx(book, meta, orgs, lang, units)
+        ctx = _Ctx(book, meta, orgs, lang, units, pay)
         _properties(ctx)
         rms = _read(ctx, payloads)
         layout = _layout(ctx, [rm.p for rm in rms])
@@ -1011,8 +953,13 @@ def _form(ctx: _Ctx, s: _Sheet, row: int, rm: _Rm) -> int:
         s.num(row, 4, _dec(d.get("weight")), "score", ctx, bold=True)
         s.num(row, 5, _dec(d.get("score")), "score", ctx, bold=True)
         s.text(row, 6, str(d.get("formula") or ""), wrap, measure=False)
-        s.blank(row, 7, text)
-        s.blank(row, 8, text)
+        figures = ctx.pay.get(rm.rm_id) or {}
+        if d.get("key") in (figures.get("dimensions") or ()) and figures.get("adjustment") is not None:
+            s.num(row, 7, figures["adjustment"], "money", ctx, bold=True)
+            s.text(row, 8, str(figures.get("reason") or ""), wrap, measure=False)
+        else:
+            s.blank(row, 7, text)
+            s.blank(row, 8, text)
         s.merge(first, 0, row, 0, ctx.named(d), ctx.fmt(bold=True, wrap=True, align="center"))
         row += 1
 
@@ -1038,13 +985,22 @@ def _form(ctx: _Ctx, s: _Sheet, row: int, rm: _Rm) -> int:
         s.merge(row, 0, row, 4, ctx.label("form.veto"), label)
         s.merge(row, 5, row, last, rm.p.get("veto_reason") or "", wrap)
         row += 1
-    # the sub-branch's part: the adjusted total and the reason (to be filled in)
-    s.merge(row, 0, row, 4, ctx.label("form.after_adjust"), label)
-    s.merge(row, 5, row, last, "", text)
+    # the sub-branch's part: the final pay after its adjustment and the reason (blank: to be filled in)
+    figures = ctx.pay.get(rm.rm_id) or {}
+    final = figures.get("final")
+    s.merge(row, 0, row, 4, ctx.label("form.final_pay" if final is not None else "form.after_adjust"), label)
+    s.merge(row, 5, row, last, f"{final:,.2f}" if final is not None else "", text)
     s.ws.set_row(row, 22)
     row += 1
+    reason = ""
+    if figures.get("adjustment") is not None:
+        reason = str(figures.get("reason") or "")
+        if figures.get("by"):
+            reason = ctx.label("paren", a=reason, b=figures["by"])
+        if figures.get("carried_from"):
+            reason += "\n" + ctx.label("form.carried", run=figures["carried_from"])
     s.merge(row, 0, row + 1, 0, ctx.label("form.reason"), label)
-    s.merge(row, 1, row + 1, last, "", wrap)
+    s.merge(row, 1, row + 1, last, reason, wrap)
     s.ws.set_row(row, 24)
     s.ws.set_row(row + 1, 24)
     row += 2
@@ -1128,8 +1084,8 @@ def _unit_block(ctx: _Ctx, s: _Sheet, row: int, unit: str, members: Sequence[_Rm
         *(d.name for d in layout),
         ctx.label("col.adjust"),
         ctx.label("col.total"),
-        ctx.label("col.sub_adjust"),
-        ctx.label("col.final"),
+        ctx.label("col.sub_adjust_pay" if ctx.pay else "col.sub_adjust"),
+        ctx.label("col.final_pay" if ctx.pay else "col.final"),
     ]
     for c, h in enumerate(heads):
         s.text(row, c, h, hdr)
@@ -1149,10 +1105,14 @@ def _unit_block(ctx: _Ctx, s: _Sheet, row: int, unit: str, members: Sequence[_Rm
         c = 3 + len(layout)
         s.num(row, c, rm.adjust, "score", ctx)
         s.num(row, c + 1, rm.total, "score", ctx, bold=True)
-        s.blank(row, c + 2, text)
-        s.blank(row, c + 3, text)
+        figures = ctx.pay.get(rm.rm_id) or {}
+        sub, final = figures.get("adjustment"), figures.get("final")
+        s.num(row, c + 2, sub, "money", ctx) if sub is not None else s.blank(row, c + 2, text)
+        s.num(row, c + 3, final, "money", ctx, bold=True) if final is not None else s.blank(row, c + 3, text)
         sums["_adjust"] += rm.adjust or 0
         sums["_total"] += rm.total or 0
+        sums["_sub"] += sub or 0
+        sums["_final"] += final or 0
         row += 1
     bold = ctx.fmt(bold=True)
     s.merge(row, 0, row, 2, ctx.label("unit.total"), bold)
@@ -1161,8 +1121,12 @@ def _unit_block(ctx: _Ctx, s: _Sheet, row: int, unit: str, members: Sequence[_Rm
     c = 3 + len(layout)
     s.num(row, c, sums["_adjust"], "score", ctx, bold=True)
     s.num(row, c + 1, sums["_total"], "score", ctx, bold=True)
-    s.blank(row, c + 2, bold)
-    s.blank(row, c + 3, bold)
+    if ctx.pay:
+        s.num(row, c + 2, sums["_sub"], "money", ctx, bold=True)
+        s.num(row, c + 3, sums["_final"], "money", ctx, bold=True)
+    else:
+        s.blank(row, c + 2, bold)
+        s.blank(row, c + 3, bold)
     row += 1
     s.merge(row, 0, row + 1, last, ctx.label("unit.remark"), ctx.fmt(border=False, wrap=True))
     row += 3

@@ -16,20 +16,32 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from rmperf.reports.units import exported, item_kind
 from rmperf.runs.service import ranked
 
 
-def record(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """The result record of one RM (from a stored payload)."""
+def record(payload: Mapping[str, Any], units: Mapping[str, str] | None = None, *, places: int = 2) -> dict[str, Any]:
+    """The result record of one RM (from a stored payload).
+
+    With ``units`` (``rmperf.reports.units.units_of_scheme``) each item's value and
+    target carry the places of their unit (yuan to the fen, ratios to 6 places,
+    other numbers to ``places`` at most); without, the exact stored text.
+    """
     indicators: dict[str, Any] = {}
+    traces = {str(v.get("name")): v for v in payload.get("values") or ()}
     for dim in payload["dimensions"]:
         for item in dim["items"]:
             target = item.get("target") or {}
+            value, goal = item["value"], target.get("value")
+            if units is not None:
+                kind = item_kind(item, traces, units)
+                value = exported(value, kind, places) if value is not None else None
+                goal = exported(goal, kind, places) if goal is not None else None
             indicators[item["key"]] = {
                 "name": item["name_zh"],
                 "dimension": dim["key"],
-                "value": item["value"],
-                "target": target.get("value"),
+                "value": value,
+                "target": goal,
                 "weight": item["weight"],
                 "method": item["method"],
                 "score": item["score"],
@@ -54,14 +66,27 @@ def record(payload: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def write_json(path: Path, meta: Mapping[str, Any], payloads: Sequence[Mapping[str, Any]]) -> None:
-    data = {"run": dict(meta), "results": [record(p) for p in payloads]}
+def write_json(
+    path: Path,
+    meta: Mapping[str, Any],
+    payloads: Sequence[Mapping[str, Any]],
+    units: Mapping[str, str] | None = None,
+    *,
+    places: int = 2,
+) -> None:
+    data = {"run": dict(meta), "results": [record(p, units, places=places) for p in payloads]}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def write_csv(path: Path, payloads: Sequence[Mapping[str, Any]]) -> None:
-    """One row per RM: the headline columns, then ``dim:<key>`` scores and ``<item>:value|target|score``."""
-    records = [record(p) for p in payloads]
+def write_csv(
+    path: Path, payloads: Sequence[Mapping[str, Any]], units: Mapping[str, str] | None = None, *, places: int = 2
+) -> None:
+    """One row per RM: the headline columns, then ``dim:<key>`` scores and ``<item>:value|target|score``.
+
+    Values and targets carry the places of their unit when ``units`` are given (an export is
+    read by people; the stored trace keeps the exact figures).
+    """
+    records = [record(p, units, places=places) for p in payloads]
     dims: list[str] = []
     items: list[str] = []
     for r in records:
@@ -146,7 +171,7 @@ def explain_lines(payload: Mapping[str, Any], lang: str = "zh") -> list[str]:
             rank = f"  [{item['rank']}/{item['rank_n']} {item.get('group') or ''}]" if item.get("rank") else ""
             out.append(f"      {item['formula']}  ⇒ {item['score']}{rank}")
             for note in item.get("notes") or []:
-                out.append(f"      ! {note['code']} {note['params']}")
+                out.append(f"      ! {note_text(note, lang)}")
         out.append(f"  {dim['formula']}")
     out.append("")
     out.append(f"{'小计' if zh else 'subtotal'} {payload['subtotal']}")
@@ -159,8 +184,19 @@ def explain_lines(payload: Mapping[str, Any], lang: str = "zh") -> list[str]:
         f"{payload['rank']}/{payload['rank_n']}  ({payload['group']})"
     )
     for note in payload.get("notes") or []:
-        out.append(f"! {note['code']} {note['params']}")
+        out.append(f"! {note_text(note, lang)}")
     return out
+
+
+def note_text(note: Mapping[str, Any], lang: str | None = None) -> str:
+    """A stored result note (``{code, params}``) as a sentence in ``lang``."""
+    from rmperf.i18n import t
+
+    code, params = str(note.get("code")), dict(note.get("params") or {})
+    try:
+        return t(code, params, lang)
+    except (KeyError, IndexError):
+        return code
 
 
 # --- diff ------------------------------------------------------------------------------------------------

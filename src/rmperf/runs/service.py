@@ -67,25 +67,50 @@ def scheme_file(ref: str) -> Path:
 def read_table(path: Path) -> list[dict[str, object]]:
     """Rows of an uploaded CSV (UTF-8, BOM accepted) or XLSX (first sheet) with a header row.
 
-    Each row carries its line number as ``_line`` for error messages.
+    Each row carries its line number as ``_line`` for error messages. A file that
+    does not exist, is not a regular file, cannot be read or decoded, or holds no
+    row is refused with :class:`rmperf.errors.UserError` naming it (never a traceback,
+    never an empty table taken silently).
     """
+    from rmperf.errors import UserError
+
+    shown = str(path)
+    if not path.exists():
+        raise UserError("upload.not_found", {"file": shown})
+    if not path.is_file():
+        raise UserError("upload.not_a_file", {"file": shown})
+    rows: list[dict[str, object]]
     if path.suffix.lower() == ".xlsx":
+        import zipfile
+
         from openpyxl import load_workbook
 
-        book = load_workbook(path, read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-        book.close()
-        if not rows:
-            return []
-        header = [str(h).strip() if h is not None else "" for h in rows[0]]
-        return [
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+            try:
+                sheet = book.worksheets[0]
+                raw = list(sheet.iter_rows(values_only=True))
+            finally:
+                book.close()
+        except (OSError, zipfile.BadZipFile, KeyError, ValueError, IndexError) as error:
+            raise UserError("upload.bad_xlsx", {"file": shown, "detail": type(error).__name__}) from None
+        header = [str(h).strip() if h is not None else "" for h in raw[0]] if raw else []
+        rows = [
             {"_line": i + 2, **{h: ("" if v is None else str(v)) for h, v in zip(header, row, strict=False) if h}}
-            for i, row in enumerate(rows[1:])
+            for i, row in enumerate(raw[1:])
             if any(v is not None and str(v).strip() for v in row)
         ]
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [{"_line": i + 2, **row} for i, row in enumerate(csv.DictReader(fh))]
+    else:
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                rows = [{"_line": i + 2, **row} for i, row in enumerate(csv.DictReader(fh))]
+        except UnicodeDecodeError as error:
+            raise UserError("upload.encoding", {"file": shown, "byte": error.start}) from None
+        except (OSError, csv.Error) as error:
+            raise UserError("upload.unreadable", {"file": shown, "detail": str(error)}) from None
+    if not rows:
+        raise UserError("upload.empty", {"file": shown})
+    return rows
 
 
 def _sha(data: bytes) -> str:
@@ -205,21 +230,59 @@ def gather(
             notes.append(f"input_never_produced:{code}:{category}")
     inputs = Inputs(current, previous, notes=notes)
     if targets_file is not None:
-        data = targets_file.read_bytes()
         from rmperf.core.scheme import parse_targets
 
-        inputs.targets = parse_targets(read_table(targets_file), plan, source=str(targets_file))
-        inputs.uploads["targets"] = {"file": str(targets_file), "sha256": _sha(data)}
+        rows = read_table(targets_file)
+        inputs.targets = parse_targets(rows, plan, source=str(targets_file))
+        inputs.uploads["targets"] = {"file": str(targets_file), "sha256": _sha(targets_file.read_bytes())}
+    _check_targets(prepared, inputs, targets_file)
     if values_file is not None:
-        data = values_file.read_bytes()
         from rmperf.core.scheme import parse_values
 
-        inputs.manual = parse_values(read_table(values_file), plan, source=str(values_file))
-        inputs.uploads["values"] = {"file": str(values_file), "sha256": _sha(data)}
+        rows = read_table(values_file)
+        inputs.manual = parse_values(rows, plan, source=str(values_file))
+        inputs.uploads["values"] = {"file": str(values_file), "sha256": _sha(values_file.read_bytes())}
     if plan.needs_ratings:
         inputs.ratings = ratings_rows(backend, prepared.period)
     inputs.veto_reasons = veto_reasons(backend, prepared.period)
     return inputs
+
+
+def _check_targets(prepared: Prepared, inputs: Inputs, targets_file: Path | None) -> None:
+    """Refuse a run whose scheme needs uploaded targets it was not given; note the optional ones.
+
+    Without a targets table every RM would score the item by its ``when_missing`` rule
+    (usually 0) and nothing would say so: the items that need one (a table target with
+    no ``default`` and not ``optional``) are named instead, and so is an item the table
+    gives to nobody.
+    """
+    plan = prepared.plan
+    required = list(plan.required_targets)
+    optional = [key for key in plan.table_targets if key not in required]
+    given = {item for _, item in inputs.targets}
+    if targets_file is None:
+        if required:
+            params = {"scheme": prepared.scheme.id, "items": ", ".join(required)}
+            raise SchemeError([Problem("scheme.table_targets_required", params, (), prepared.scheme.id)])
+        if optional:
+            inputs.notes.append(f"targets_not_uploaded:{','.join(optional)}")
+        return
+    absent = [key for key in required if key not in given]
+    if absent:
+        params = {"file": str(targets_file), "items": ", ".join(absent), "label": prepared.period.label}
+        raise SchemeError([Problem("scheme.table_targets_absent", params, (), str(targets_file))])
+
+
+def target_gaps(plan: Plan, evaluation: Evaluation) -> list[str]:
+    """Notes for required table targets that some RMs of the run have no row for: ``targets_missing:item:n``."""
+    out: list[str] = []
+    for key in plan.required_targets:
+        missing = sum(
+            1 for r in evaluation.results if key in r.items() and r.item(key).target is None and not r.item(key).skipped
+        )
+        if missing:
+            out.append(f"targets_missing:{key}:{missing}")
+    return out
 
 
 def evaluate_inputs(backend: Backend, prepared: Prepared, inputs: Inputs) -> Evaluation:
@@ -280,7 +343,7 @@ def run_scheme(
     clock = time.monotonic()
     digest = result_hash(evaluation)
     version = getattr(backend, "version", None)
-    notes = sorted(set(inputs.notes + inputs.current.notes))
+    notes = sorted(set(inputs.notes + inputs.current.notes + target_gaps(prepared.plan, evaluation)))
     store_hash = store_input_hash(home, version)
     # the data a run read (the scheme is recorded apart: its text and hash)
     input_hash = _sha(canonical({"store": store_hash, "uploads": inputs.uploads}).encode())

@@ -295,6 +295,8 @@ class Adjustment:
     by: str = ""
     amount: Decimal | None = None
     share: Decimal | None = None
+    #: the earlier run of the same scheme and period it was recorded on, when it is carried over
+    carried_from: int | None = None
 
 
 @dataclass(frozen=True)
@@ -786,7 +788,21 @@ def _adjust(line: _Line, maintenance: Decimal, adjustment: Adjustment, problems:
         exact = amount
         expr = _money(amount)
         beyond = abs(amount) > most
-    if beyond:
+    if beyond and adjustment.carried_from is not None:
+        # the committee decided on another run's figures: it must say whether the decision still stands
+        found.append(
+            PayError(
+                "pay.adjustment_carried_beyond_limit",
+                {
+                    "rm": rm,
+                    "run": adjustment.carried_from,
+                    "amount": _money(amount),
+                    "limit": _pct(limit.value),
+                    "base": _money(maintenance),
+                },
+            )
+        )
+    elif beyond:
         found.append(
             PayError(
                 "pay.adjustment_beyond_limit",
@@ -812,6 +828,8 @@ def _adjust(line: _Line, maintenance: Decimal, adjustment: Adjustment, problems:
     )
     by = f"({adjustment.by})" if adjustment.by else ""
     line.notes.append(_note("pay.note.adjustment", reason=adjustment.reason.strip(), by=by))
+    if adjustment.carried_from is not None:
+        line.notes.append(_note("pay.note.adjustment_carried", run=adjustment.carried_from))
 
 
 # --- the pool -----------------------------------------------------------------------------------------

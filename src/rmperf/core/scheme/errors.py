@@ -94,12 +94,23 @@ class SchemeError(ValueError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__(self.render())
 
+    @property
+    def subject(self) -> str:
+        """What is wrong: ``ratings`` (the ratings rows), ``uploads`` (a targets or values table) or ``scheme``."""
+        codes = {p.code for p in self.problems}
+        if codes and all(c == "scheme.ratings_refused" for c in codes):
+            return "ratings"
+        if codes and all(c.startswith("scheme.table_") for c in codes):
+            return "uploads"
+        return "scheme"
+
+    def heading(self, lang: str | None = None) -> str:
+        """The line shown above the problems: the scheme, the ratings or the uploaded table has problems."""
+        return t(f"scheme.heading_{self.subject}", {"n": len(self.problems)}, lang)
+
     def render(self, lang: str | None = None) -> str:
         """One line per problem, headed by the count, in ``lang`` (default: the current language)."""
-        english = (lang or get_language()) == "en"
-        n = len(self.problems)
-        head = (f"{n} problem{'s' if n != 1 else ''} in the scheme:") if english else f"方案有 {n} 处错误:"
-        return "\n".join([head, *(f"  - {p.render(lang)}" for p in self.problems)])
+        return "\n".join([self.heading(lang), *(f"  - {p.render(lang)}" for p in self.problems)])
 
     def __str__(self) -> str:
         return self.render()

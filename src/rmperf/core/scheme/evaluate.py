@@ -636,7 +636,8 @@ def _score_ratings(
     # forced distribution (强制分配法): one grade per RM, 1 (worst) … n (best), checked per group
     shares = p.get("distribution") or rating_rules.FORCED_SHARES
     n_grades = len(shares)
-    labels = [chr(ord("A") + i) for i in range(n_grades)]
+    # the grades as the ratings rows give them: n (best) … 1 (worst), so a refusal names what the data says
+    labels = [str(n_grades - i) for i in range(n_grades)]
     grade_shares = p.get("grade_shares") or tuple(Decimal(n_grades - i) / n_grades for i in range(n_grades))
     criterion = p.get("criterion") or "grade"
     grade_of: dict[str, int] = {}
@@ -901,7 +902,7 @@ def _item_result(item: ResolvedItem, st: _Item, rnd: Any) -> ItemResult:
             score = rnd(ZERO)
             skipped = rule == "skip"
             formula = "— → 0"
-        notes.append(Note.of("scheme.note.scored_missing", item=item.key, rule=rule))
+        notes.append(Note.of(f"scheme.note.scored_missing_{rule}", item=item.key))
     else:
         score = rnd(exact)
     return ItemResult(

@@ -199,8 +199,11 @@ class AbsoluteTarget(_Model):
 
 
 class TableTarget(_Model):
+    """A per-RM target from the run's uploaded targets table; ``optional``: a run without it only warns."""
+
     kind: Literal["table"]
     default: DatedDecimal | None = None
+    optional: bool = False
 
 
 class GrowthTarget(_Model):

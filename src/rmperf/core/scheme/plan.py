@@ -86,6 +86,8 @@ class Plan:
     manual_inputs: tuple[str, ...]
     #: items whose target comes from the targets table
     table_targets: tuple[str, ...]
+    #: of those, the items a run cannot go without: no ``default`` and not ``optional``
+    required_targets: tuple[str, ...]
     #: True when growth targets or progress (进步率) need the same period last year
     needs_previous: bool
     #: True when an item is scored from the ``ratings`` table
@@ -122,7 +124,11 @@ def build_plan(resolved: ResolvedScheme) -> Plan:
         {(i.indicator, i.category) for i in scheme.inputs.values() if i.indicator is not None},
     )
     manual = tuple(sorted(name for name, i in scheme.inputs.items() if i.manual))
-    table_targets = tuple(sorted({i.key for i in all_items if i.target is not None and i.target.kind == "table"}))
+    tables = [i for i in all_items if i.target is not None and i.target.kind == "table"]
+    table_targets = tuple(sorted({i.key for i in tables}))
+    required_targets = tuple(
+        sorted({i.key for i in tables if i.target is not None and i.target.default is None and not i.target.optional})
+    )
     needs_previous = any(
         (i.target is not None and i.target.kind == "growth") or i.method == "composite_rank" for i in all_items
     )
@@ -136,6 +142,7 @@ def build_plan(resolved: ResolvedScheme) -> Plan:
         parameters=dict(resolved.parameters),
         manual_inputs=manual,
         table_targets=table_targets,
+        required_targets=required_targets,
         needs_previous=needs_previous,
         needs_ratings=needs_ratings,
         base=base,

@@ -79,6 +79,8 @@ class ResolvedTarget:
     baseline: str | None = None
     from_: date | None = None
     ref: str | None = None
+    #: table targets: a run may go without a row for this item (the item scores by ``when_missing``)
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -329,7 +331,7 @@ class _Resolver:
         if isinstance(target, AbsoluteTarget):
             out = ResolvedTarget("absolute", value=get(target.value, "value"))
         elif isinstance(target, TableTarget):
-            out = ResolvedTarget("table", default=get(target.default, "default"))
+            out = ResolvedTarget("table", default=get(target.default, "default"), optional=target.optional)
         elif isinstance(target, GrowthTarget):
             out = ResolvedTarget("growth", rate=get(target.rate, "rate"))
         elif isinstance(target, DifferentialTarget):
