@@ -72,8 +72,8 @@ HEAD = {
     "adjustments": ("支行调整记录", "Adjustments"),
 }
 ADJUSTMENT_HEADS = (
-    ("客户经理编号", "调整金额", "调整比例", "调整理由", "调整人", "时间"),
-    ("RM", "Amount", "Share", "Reason", "By", "When"),
+    ("客户经理编号", "记录于批次", "调整金额", "调整比例", "撤回", "调整理由", "调整人", "时间"),
+    ("RM", "Recorded on run", "Amount", "Share", "Withdrawn", "Reason", "By", "When"),
 )
 KIND_COLUMN = {"base": "base", "performance": "performance", "pool": "performance", "reward": "reward"}
 KIND_COLUMN |= {"cut": "cut", "allowance": "allowance", "adjustment": "adjustment"}
@@ -122,8 +122,8 @@ class PaySheet:
 
 def build(home: Home, run_id: int, orgs: Mapping[str, Mapping[str, Any]] | None = None) -> PaySheet:
     """The pay sheet of run ``run_id``'s posting (the run must be the latest posted for its scheme and period)."""
-    from rmperf.db.models import PayAdjustment
-    from rmperf.pay.service import history, latest_posting
+    from rmperf.db.models import PayAdjustment, Run
+    from rmperf.pay.service import adjustments_of, history, latest_posting
 
     posting = latest_posting(home, run_id)
     entries = history(home, posting=posting.posting)
@@ -142,17 +142,21 @@ def build(home: Home, run_id: int, orgs: Mapping[str, Mapping[str, Any]] | None 
         for key in ("held", "deferred", "deferred_spike", "released", "recovered", "paid", "forfeited"):
             row.amounts[key] = getattr(b, key)
     reasons: list[dict[str, str]] = []
-    for adj in PayAdjustment.objects.filter(run_id=run_id).order_by("id"):
-        if adj.rm_id in rows:
-            rows[adj.rm_id].adjustment_reason = adj.reason  # the latest is in force
-        reasons.append(
+    for rm_id, adj in adjustments_of(run_id).items():  # those in force, carried over from earlier runs too
+        if rm_id in rows:
+            rows[rm_id].adjustment_reason = adj.reason
+    runs = Run.objects.filter(store=posting.run.store, scheme_id=posting.run.scheme_id, period=posting.run.period)
+    for row in PayAdjustment.objects.filter(run__in=runs.filter(id__lte=run_id)).order_by("id"):
+        reasons.append(  # the record: every decision of the committee on this scheme and period
             {
-                "rm_id": adj.rm_id,
-                "amount": adj.amount or "",
-                "share": adj.share or "",
-                "reason": adj.reason,
-                "by": adj.by,
-                "at": adj.at.isoformat(timespec="seconds"),
+                "rm_id": row.rm_id,
+                "run": str(row.run_id),
+                "amount": row.amount or "",
+                "share": row.share or "",
+                "withdrawn": "true" if row.withdrawn else "",
+                "reason": row.reason,
+                "by": row.by,
+                "at": row.at.isoformat(timespec="seconds"),
             }
         )
     ordered = sorted(rows.values(), key=lambda r: (r.branch or "\uffff", r.subbranch or "\uffff", r.rm_id))
@@ -340,12 +344,12 @@ def _pay_sheet(book: Any, sheet: PaySheet, lang: str, taken: set[str]) -> None:
 def _adjustments_sheet(book: Any, sheet: PaySheet, lang: str, taken: set[str]) -> None:
     ws = book.add_worksheet(sheet_title(_label("adjustments", lang), taken))
     f = _Formats(book)
-    keys = ("rm_id", "amount", "share", "reason", "by", "at")
+    keys = ("rm_id", "run", "amount", "share", "withdrawn", "reason", "by", "at")
     names = ADJUSTMENT_HEADS[1] if lang == "en" else ADJUSTMENT_HEADS[0]
     heads = list(zip(keys, names, strict=True))
-    for i, (_, h) in enumerate(heads):
+    for i, (k, h) in enumerate(heads):
         ws.write_string(0, i, escape_text(h), f.header)
-        ws.set_column(i, i, 16 if i != 3 else 40)
+        ws.set_column(i, i, 16 if k != "reason" else 40)
     for r, adj in enumerate(sheet.adjustments, 1):
         for i, (k, _) in enumerate(heads):
             ws.write_string(r, i, escape_text(adj.get(k, "")), f.text)
