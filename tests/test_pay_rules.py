@@ -223,7 +223,12 @@ def test_templates_resolve_their_pay_rules() -> None:
     assert D("0.0005") <= rural.over_target_reward.rate.value <= D("0.001")
 
     ranking = _template("corporate-ranking", "2025-Q2").pay
-    assert (ranking.pool.level, ranking.pool.from_table, ranking.pool.points.refs) == ("branch", True, ("total",))
+    assert (ranking.pool.level, ranking.pool.from_table) == ("branch", True)
+    assert ranking.pool.points.refs == ("dimension.liabilities", "dimension.benefit")  # 001: 经营 + 效益指标得分
+    assert [(a.key, a.sign, a.of.refs) for a in ranking.awards] == [
+        ("asset_quality", "signed", ("points.asset_quality",)),
+        ("work_quality", "minus", ("points.work_quality",)),
+    ]
 
     lecture = _template("lecture-case", "2025-Q1").pay
     assert lecture.model == "base_commission_bonus"
@@ -664,3 +669,36 @@ def test_pay_lines_through_the_whole_pipeline_are_decimal() -> None:
     # R1: profit 400000 (100 %): commission 20000, bonus 30 % = 6000, base 10000
     # R2: profit 100000 (25 %): commission 5000, bonus 0, base 10000
     assert [line.gross for line in lines] == [D("36000.00"), D("15000.00")]
+
+
+def test_signed_awards_add_take_and_take_a_share_of_performance_pay() -> None:
+    """001's 得奖数 as pay components: + (an award), − (a deduction), ± (either), and 002's 倒扣 as a share."""
+    from rmperf.core.pay.rules import AwardRule, Measure, ResolvedPay, RmFacts, Valued, compute_pay
+
+    pay = ResolvedPay(
+        "s",
+        "2025-Q1",
+        "quarter",
+        unit_price=Valued(D(100)),
+        awards=(
+            AwardRule("plus", "奖", "award", Measure.of("input.p"), "plus", Valued(D(10))),
+            AwardRule("minus", "扣", "deduction", Measure.of("input.m"), "minus", Valued(D(10)), cap=Valued(D(25))),
+            AwardRule("npl", "倒扣", "penalty", Measure.of("input.x"), "minus", Valued(D("0.5")), base="performance"),
+        ),
+    )
+    result = {
+        "rm_id": "R1",
+        "total": "80",
+        "subtotal": "80",
+        "veto": False,
+        "dimensions": [],
+        "values": [{"name": "p", "value": "-3"}, {"name": "m", "value": "4"}, {"name": "x", "value": "3"}],
+    }
+    (line,) = compute_pay(pay, [result], {"R1": RmFacts("R1", "O", "retail")})
+    amounts = {c.label_zh: c.amount for c in line.components}
+    assert amounts["按分计酬(得分 × 单价)"] == D("8000.00")
+    assert amounts["奖"] == D("0.00")  # plus: a negative figure awards nothing
+    assert amounts["扣"] == D("-25.00")  # 4 × 10 = 40, capped at 25
+    # 3 points × 50 % of the performance pay would take 12,000: a deduction takes at most the pay itself
+    assert amounts["倒扣"] == D("-8000.00")
+    assert line.gross == D("-25.00")

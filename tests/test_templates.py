@@ -595,6 +595,14 @@ _RANK_KEYS = {
     "pers_wm": ("point_increment", "wealth/customer_kind=personal"),
     "dep_inc": ("point_increment", "deposit"),
     "dep_inc_cny": ("point_increment", "deposit/currency=CNY"),
+    "ftp": ("ftp_profit", "all"),
+    "fees": ("fee_income", "all"),
+    "expenses": ("expenses", "all"),
+    "provisions": ("loan_loss_provision", "all"),
+    "npl_reduction": ("npl_reduction", "all"),
+    "npl_new": ("new_loan_npl_ratio", "all"),
+    "checks": ("post_loan_check_rate", "all"),
+    "violation_points": ("violation_points", "all"),
 }
 
 
@@ -620,8 +628,15 @@ def test_corporate_ranking_composite_ranks() -> None:
       last year 10 − 0 = 10万, 5 − 0 = 5万, 20 − 10 = 10万; targets 30万, 10万, 10万:
       贡献度 0.75/0/0.25 → 3/1/2; 进步率 2/−1/0 → 3/1/2; 计划达到率 1/0/1 → C1, C3 tie → 3/1/3;
       Σ C1 9, C2 3, C3 7 → C1 3, C2 1, C3 2
-    经营指标得分: C1 3 + 2 + 1 + 3 + 3 = 12; C2 3 + 1 + 3 + 1 + 1 = 9; C3 3 + 3 + 2 + 2 + 2 = 12
-      → C1 and C3 tie at rank 1, C2 rank 3. C4 (N = 1): (1 − 1 + 1) × 1 = 1 per item → 5.
+    经营指标得分: C1 3 + 2 + 1 + 3 + 3 = 12; C2 3 + 1 + 3 + 1 + 1 = 9; C3 3 + 3 + 2 + 2 + 2 = 12.
+    效益指标 (001 2.1, ranked, (N − rank + 1) × 1): 经营利润 = 利差 + 中间业务收入 − 费用:
+      C1 100 + 10 − 5 = 105万, C2 80 + 30 − 2 = 108万, C3 50 + 5 − 1 = 54万 → C2 3, C1 2, C3 1;
+      拨备后利润 = 经营利润 − 贷款损失准备: C1 105 − 10 = 95万, C2 108 − 20 = 88万, C3 54 − 1 = 53万 → 3/2/1;
+      效益指标得分 C1 5, C2 5, C3 2.
+    Total (个人分值) C1 17, C2 14, C3 14 → C1 rank 1, C2 and C3 tie at 2. C4 (N = 1): 5 + 2 = 7.
+    加扣分, outside the total: 资产质量 C1 5万 recovered → 5, new-loan NPL 5 % → −(5 % − 3 %) × 100 = −2: 3;
+      C3 NPL up 2万 → −2; C2 nothing → 0. 工作质量 C1 checks 90 % → (1 − 0.9) × 10 = 1, violation points 2: 3;
+      C3 1 point; C2 0.
     """
     plan = _plan("corporate-ranking", "2025-Q2")
     rms = [_rm("C1", "corporate"), _rm("C2", "corporate"), _rm("C3", "corporate"), _rm("C4", "corporate", branch="B2")]
@@ -631,10 +646,16 @@ def test_corporate_ranking_composite_ranks() -> None:
         return {_RANK_KEYS[k]: (None if v is None else D(v) * wan) for k, v in kw.items()}
 
     values: Values = {
-        "C1": row(dep_avg_cny=600, corp_dep_inc=100, ib=None, pers_dep=30, pers_wm=20, dep_inc=130, dep_inc_cny=100),
-        "C2": row(dep_avg_cny=300, corp_dep_inc=100, ib=1000, pers_dep=10, dep_inc=100, dep_inc_cny=100),
-        "C3": row(dep_avg_cny=100, corp_dep_inc=200, ib=2000, pers_dep=40, dep_inc=210, dep_inc_cny=200),
-        "C4": row(dep_avg_cny=50, corp_dep_inc=10, ib=10, pers_dep=1, dep_inc=2, dep_inc_cny=1),
+        "C1": row(dep_avg_cny=600, corp_dep_inc=100, ib=None, pers_dep=30, pers_wm=20, dep_inc=130, dep_inc_cny=100)
+        | row(ftp=100, fees=10, expenses=5, provisions=10, npl_reduction=5, violation_points=0)
+        | {_RANK_KEYS["npl_new"]: D("0.05"), _RANK_KEYS["checks"]: D("0.9"), _RANK_KEYS["violation_points"]: D(2)},
+        "C2": row(dep_avg_cny=300, corp_dep_inc=100, ib=1000, pers_dep=10, dep_inc=100, dep_inc_cny=100)
+        | row(ftp=80, fees=30, expenses=2, provisions=20),
+        "C3": row(dep_avg_cny=100, corp_dep_inc=200, ib=2000, pers_dep=40, dep_inc=210, dep_inc_cny=200)
+        | row(ftp=50, fees=5, expenses=1, provisions=1, npl_reduction=-2)
+        | {_RANK_KEYS["npl_new"]: D("0.01"), _RANK_KEYS["checks"]: D(1), _RANK_KEYS["violation_points"]: D(1)},
+        "C4": row(dep_avg_cny=50, corp_dep_inc=10, ib=10, pers_dep=1, dep_inc=2, dep_inc_cny=1)
+        | row(ftp=1, fees=0, expenses=0, provisions=0),
     }
     previous: Values = {
         "C1": row(dep_avg_cny=600, corp_dep_inc=50, pers_dep=25, dep_inc=10),
@@ -650,6 +671,7 @@ def test_corporate_ranking_composite_ranks() -> None:
     }
     targets = {(rm, item): D(t) * wan for rm, r in target_rows.items() for item, t in r.items()}
     ev = evaluate(plan, rms, values, previous=previous, targets=targets)
+    liabilities = ("dep_avg_cny", "corp_dep_inc", "ib_dep", "pers_assets", "fx_dep")
     expected = {
         "C1": {"dep_avg_cny": 3, "corp_dep_inc": 2, "ib_dep": 1, "pers_assets": 3, "fx_dep": 3},
         "C2": {"dep_avg_cny": 3, "corp_dep_inc": 1, "ib_dep": 3, "pers_assets": 1, "fx_dep": 1},
@@ -657,14 +679,45 @@ def test_corporate_ranking_composite_ranks() -> None:
         "C4": {"dep_avg_cny": 1, "corp_dep_inc": 1, "ib_dep": 1, "pers_assets": 1, "fx_dep": 1},
     }
     for rm, scores in expected.items():
-        assert _scores(ev, rm) == {k: D(v) for k, v in scores.items()}, rm
-    assert {rm: ev.by_rm(rm).total for rm in expected} == {"C1": 12, "C2": 9, "C3": 12, "C4": 5}
+        assert {k: v for k, v in _scores(ev, rm).items() if k in liabilities} == {k: D(v) for k, v in scores.items()}
+    assert {rm: _dims(ev, rm)["liabilities"] for rm in expected} == {"C1": 12, "C2": 9, "C3": 12, "C4": 5}
+    assert {rm: _dims(ev, rm)["benefit"] for rm in expected} == {"C1": 5, "C2": 5, "C3": 2, "C4": 2}
+    assert {rm: ev.by_rm(rm).total for rm in expected} == {"C1": 17, "C2": 14, "C3": 14, "C4": 7}
     ranks = [(ev.by_rm(rm).rank, ev.by_rm(rm).rank_n) for rm in ("C1", "C2", "C3", "C4")]
-    assert ranks == [(1, 3), (3, 3), (1, 3), (1, 1)]
+    assert ranks == [(1, 3), (2, 3), (2, 3), (1, 1)]
     assert ev.by_rm("C1").item("ib_dep").rank == 3  # no interbank deposits: ranks last
+    assert {rm: _dims(ev, rm)["asset_quality"] for rm in ("C1", "C2", "C3")} == {"C1": 3, "C2": 0, "C3": -2}
+    assert {rm: _dims(ev, rm)["work_quality"] for rm in ("C1", "C2", "C3")} == {"C1": 3, "C2": 0, "C3": 1}
     # 001 gives no numbers for a, b, c or the item weights: the template's are all 1 (docs/templates.md)
     for item in plan.base.items:
-        assert (item.weight, *(item.params[p] for p in ("contribution", "progress", "plan"))) == (1, 1, 1, 1)
+        if item.method == "composite_rank":
+            assert (item.weight, *(item.params[p] for p in ("contribution", "progress", "plan"))) == (1, 1, 1, 1)
+
+    # 001's 实得奖金 = 经营指标得奖数 ± 资产质量得奖数 + 效益指标得奖数 − 工作质量得奖数: branch B1's pool of
+    # 10,000 by 个人分值 17/14/14 (单位提奖值 10000 ÷ 45): C1 3777.777… → 3777.78 (the fen left over goes to the
+    # largest remainder), C2 and C3 3111.11 each; then ± 100 yuan a point: C1 + 300 − 300, C3 − 200 − 100.
+    from rmperf.core.pay.rules import RmFacts, compute_pay
+
+    facts = {rm: RmFacts(rm, f"S-{b}", "corporate", subbranch=f"S-{b}", branch=b) for rm, b in
+             (("C1", "B1"), ("C2", "B1"), ("C3", "B1"), ("C4", "B2"))}  # fmt: skip
+    assert plan.resolved.pay is not None
+    lines = {
+        line.rm_id: line
+        for line in compute_pay(
+            plan.resolved.pay, [r.to_dict() for r in ev.results], facts, pools={"B1": D(10000), "B2": D(1000)}
+        )
+    }
+    assert {rm: line.gross for rm, line in lines.items()} == {
+        "C1": D("3777.78"),
+        "C2": D("3111.11"),
+        "C3": D("2811.11"),
+        "C4": D("1000.00"),
+    }
+    assert sum(c.amount for rm in ("C1", "C2", "C3") for c in lines[rm].component("pool")) == D("10000.00")
+    c1 = {c.label_zh: c.amount for c in lines["C1"].components}
+    assert c1["资产质量得奖数(±)"] == D("300.00")
+    assert c1["工作质量得奖数(−)"] == D("-300.00")
+    assert {c.kind for c in lines["C3"].components if c.amount < 0} == {"cut"}
 
 
 # --- scorecard-4-1 (001 表4-1) ---------------------------------------------------------------------

@@ -24,7 +24,8 @@ The order of a line (docs/scheme-format.md, "Pay rules"):
 4. the ``pool`` share (kind ``pool``);
 5. ``below_60_cut``: a share of step 1's performance pay, negative (kind ``cut``);
 6. ``over_target_reward`` per named item (kind ``reward``);
-7. the sub-branch's adjustment of maintenance pay (kind ``adjustment``).
+7. ``awards``: 001's signed 得奖数 (kind ``reward`` when positive, ``cut`` when negative);
+8. the sub-branch's adjustment of maintenance pay (kind ``adjustment``).
 
 ``gross`` is the sum of the components; ``performance`` (the part the ledger
 holds back and defers) is the sum of the variable kinds: performance, pool,
@@ -49,6 +50,7 @@ __all__ = [
     "VARIABLE_KINDS",
     "Adjustment",
     "AmountRule",
+    "AwardRule",
     "BandRule",
     "BonusRule",
     "CommissionRule",
@@ -82,7 +84,7 @@ VARIABLE_KINDS = frozenset({"performance", "pool", "reward", "cut", "adjustment"
 RUNS_PER_YEAR = {"month": 12, "quarter": 4, "half": 2, "year": 1}
 MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 #: the figures of a result a measure may name: ``total``, ``subtotal``, or ``<form>.<key>``
-REF_FORMS = ("dimension", "points", "item", "value", "target")
+REF_FORMS = ("dimension", "points", "item", "value", "target", "input")
 
 
 # --- the rules in force (ResolvedPay) ------------------------------------------------------------
@@ -235,6 +237,24 @@ class RewardRule:
 
 
 @dataclass(frozen=True)
+class AwardRule:
+    """001: a signed money component (得奖数): ``+``, ``−`` or ``±`` rate × a figure, in yuan.
+
+    ``base`` ``performance``: rate × figure is a share of the line's performance pay (a deduction
+    never takes more than that pay); ``cap`` bounds the amount either way.
+    """
+
+    key: str
+    label_zh: str
+    label_en: str
+    of: Measure
+    sign: str  # plus | minus | signed
+    rate: Valued
+    base: str = "amount"  # amount | performance
+    cap: Valued | None = None
+
+
+@dataclass(frozen=True)
 class ResolvedPay:
     """A scheme's pay rules with the values in force for one run (cycle)."""
 
@@ -259,6 +279,7 @@ class ResolvedPay:
     bonus: BonusRule | None = None
     below_60_cut: CutRule | None = None
     over_target_reward: RewardRule | None = None
+    awards: tuple[AwardRule, ...] = ()
     maintenance_adjustment_limit: Valued | None = None
     ledger: LedgerPolicy = field(default_factory=LedgerPolicy)
 
@@ -390,6 +411,8 @@ class _Result:
     subtotal: Decimal | None
     veto: bool
     dimensions: dict[str, tuple[Decimal | None, dict[str, _Item]]]
+    #: the inputs and custom indicators of the trace (``input.<name>``)
+    values: dict[str, Decimal | None] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, payload: Mapping[str, Any], problems: list[PayError]) -> _Result | None:
@@ -413,12 +436,18 @@ class _Result:
         if "total" not in payload:
             problems.append(PayError("pay.bad_result", {"rm": rm_id, "field": "total"}))
             return None
+        values = {
+            str(v.get("name")): _dec(v.get("value"), f"{rm_id} {v.get('name')}", problems)
+            for v in payload.get("values") or ()
+            if isinstance(v, Mapping)
+        }
         return cls(
             rm_id,
             _dec(payload.get("total"), f"{rm_id} total", problems),
             _dec(payload.get("subtotal"), f"{rm_id} subtotal", problems),
             bool(payload.get("veto")),
             dims,
+            values,
         )
 
     def figure(self, ref: str) -> Decimal | None:
@@ -427,6 +456,8 @@ class _Result:
         if ref == "subtotal":
             return self.subtotal
         form, _, key = ref.partition(".")
+        if form == "input":
+            return self.values.get(key)
         if form in ("dimension", "points"):
             dim = self.dimensions.get(key)
             if dim is None:
@@ -753,6 +784,36 @@ def _rewards(line: _Line) -> None:
         )
 
 
+def _awards(line: _Line) -> None:
+    """001's 得奖数: each signed component, from its figure, after the performance pay it may be a share of."""
+    performance = sum((c.amount for c in line.components if c.kind == "performance"), ZERO)
+    for rule in line.pay.awards:
+        figure = line.measure(rule.of)
+        if figure is None:
+            continue
+        if rule.sign == "plus":
+            units = max(figure, ZERO)
+        elif rule.sign == "minus":
+            units = -abs(figure)
+        else:
+            units = figure
+        if rule.base == "performance":
+            exact = units * rule.rate.value * performance
+            expr = f"{fmt(units)} × {fmt(rule.rate.value)} × {_money(performance)}"
+            floor = -max(performance, ZERO)  # a deduction takes at most the performance pay
+            if exact < floor:
+                exact, expr = floor, f"{expr} → {_money(floor)}"
+        else:
+            exact = units * rule.rate.value
+            expr = f"{fmt(units)} × {fmt(rule.rate.value)}"
+        if rule.cap is not None and abs(exact) > rule.cap.value:
+            bounded = rule.cap.value if exact > 0 else -rule.cap.value
+            expr = f"{expr} → ±{fmt(rule.cap.value)}"
+            exact = bounded
+        kind = "cut" if exact < 0 else "reward"
+        line.add(kind, rule.label_zh, rule.label_en, exact, expr, rule.rate.ref)
+
+
 def _adjust(line: _Line, maintenance: Decimal, adjustment: Adjustment, problems: list[PayError]) -> None:
     pay = line.pay
     rm = line.facts.rm_id
@@ -988,6 +1049,7 @@ def compute_pay(
                 )
             _cut(line, score)
             _rewards(line)
+            _awards(line)
             adjustment = (adjustments or {}).get(line.facts.rm_id)
             if adjustment is not None:
                 _adjust(line, maintenance, adjustment, problems)

@@ -128,6 +128,8 @@ class DimensionResult:
     score: Decimal
     formula: str
     items: tuple[ItemResult, ...]
+    #: False: shown and read by pay, but not part of the subtotal
+    in_total: bool = True
 
 
 @dataclass(frozen=True)
@@ -784,13 +786,17 @@ def _finish(
             else:
                 score = rnd(total_items)
                 formula = f"{terms} = {show(score)}"
-            dims.append(DimensionResult(dim.key, dim.name.zh, dim.name.en, dim.weight, score, formula, tuple(items)))
-        subtotal = sum((d.score for d in dims), ZERO)
+            dims.append(
+                DimensionResult(
+                    dim.key, dim.name.zh, dim.name.en, dim.weight, score, formula, tuple(items), dim.in_total
+                )
+            )
+        subtotal = sum((d.score for d in dims if d.in_total), ZERO)
         total = subtotal
         adjustments: list[Adjustment] = []
         if adj.split_share is not None:
             qual = [d for d in dims if d.key in adj.split_qualitative]
-            quant = [d for d in dims if d.key not in adj.split_qualitative]
+            quant = [d for d in dims if d.key not in adj.split_qualitative and d.in_total]
             q1 = _percent(qual)
             q2 = _percent(quant)
             scored = scoring.split(q1, q2, adj.split_share)

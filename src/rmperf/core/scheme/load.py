@@ -115,6 +115,8 @@ class Dimension:
     weight: tuple[DatedEntry[Decimal], ...] | None
     factor: tuple[DatedEntry[Decimal], ...] | None
     items: tuple[ItemModel, ...]
+    #: False: scored but left out of the subtotal (001's asset- and work-quality awards, read by pay)
+    in_total: bool = True
 
 
 @dataclass(frozen=True)
@@ -619,7 +621,7 @@ class _Checker:
             if shell is None:
                 ok = False
                 continue
-            dims.append(Dimension(shell.key, shell.name, shell.weight, shell.factor, tuple(items)))
+            dims.append(Dimension(shell.key, shell.name, shell.weight, shell.factor, tuple(items), shell.in_total))
         self.check_weights(_raw_weights(raw), variant.path if variant else prefix, variant.key if variant else None)
         if not ok:
             return None
@@ -1026,6 +1028,9 @@ class _PayCheck:
         self.dims, self.items, self.targets = _keys_of(doc)
         raw_measures = raw.get("measures")
         self.measures = set(map(str, raw_measures)) if isinstance(raw_measures, dict) else set()
+        #: inputs and custom indicators (``input.<name>``); None when either section cannot be read
+        named = [doc.get("inputs") or {}, doc.get("custom") or {}]
+        self.names = set().union(*(map(str, n) for n in named)) if all(isinstance(n, dict) for n in named) else None
 
     def add(self, msg: str, path: Path, /, **params: Any) -> None:
         self.c.add(msg, path, **params)
@@ -1079,6 +1084,8 @@ class _PayCheck:
         if dot and form in ("dimension", "points") and (self.dims is None or key in self.dims):
             return
         if dot and form in ("item", "value", "target") and (self.items is None or key in self.items):
+            return
+        if dot and form == "input" and (self.names is None or key in self.names):
             return
         if "measures" in self.broken and "." not in ref:
             return  # a broken measures section is reported where it is
@@ -1183,6 +1190,15 @@ class _PayCheck:
                     self.add("scheme.pay_unknown_item", (*at, "items", j), name=key)
                 elif self.targets is not None and key not in self.targets:
                     self.add("scheme.pay_item_no_target", (*at, "items", j), item=key)
+        award_keys: dict[str, Path] = {}
+        for i, award in enumerate(pay.awards):
+            at = (*base, "awards", i)
+            self.c.check_key(award.key, (*at, "key"), "item", award_keys)
+            self.ref(award.of, (*at, "of"))
+            self.not_negative(award.rate, (*at, "rate"))
+            self.not_negative(award.cap, (*at, "cap"))
+            if award.base == "performance":
+                self.range(award.rate, (*at, "rate"), 0, 1)
         if pay.maintenance_adjustment_limit is not None:
             at = (*base, "maintenance_adjustment_limit")
             self.range(pay.maintenance_adjustment_limit, at, 0, 1)
@@ -1511,6 +1527,8 @@ def _raw_weights(raw: list[Any]) -> list[_WeightRow]:
         if not isinstance(dim, dict):
             rows.append(_WeightRow("?", None, [], readable=False))
             continue
+        if dim.get("in_total") is False:
+            continue  # outside the total: its weights are not part of the 100
         readable = isinstance(dim.get("items"), list)
         weight = None
         if dim.get("weight") is not None:

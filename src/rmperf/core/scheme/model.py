@@ -391,6 +391,8 @@ class DimensionShell(_Model):
     name: Name
     weight: DatedDecimal | None = None
     factor: DatedDecimal | None = None
+    #: False: scored and shown (pay may read its points) but not counted in the subtotal or the weights
+    in_total: bool = True
     items: list[Any] = Field(min_length=1)
 
 
@@ -578,6 +580,21 @@ class RewardSpec(_Model):
     items: tuple[str, ...] = Field(min_length=1)
 
 
+class AwardSpec(_Model):
+    """001: a signed money component (得奖数) of the pay line: an award (``plus``), a deduction
+    (``minus``) or either (``signed``), ``rate`` yuan per unit of the figure ``of`` — or, with
+    ``base: performance``, ``rate`` × the figure as a share of the line's performance pay (002's
+    不良率超标绩效倒扣). ``cap``: the most, in yuan, it may add or take."""
+
+    key: str
+    name: Name
+    of: str
+    sign: Literal["plus", "minus", "signed"] = "signed"
+    rate: DatedDecimal
+    base: Literal["amount", "performance"] = "amount"
+    cap: DatedDecimal | None = None
+
+
 class ReserveBandSpec(_Model):
     upto: Decimal | None = None
     rate: Decimal | None = None
@@ -621,5 +638,6 @@ class PaySection(_Model):
     bonus: BonusSpec | None = None
     below_60_cut: Annotated[CutSpec, BeforeValidator(_cut)] | None = None
     over_target_reward: RewardSpec | None = None
+    awards: tuple[AwardSpec, ...] = ()
     maintenance_adjustment_limit: DatedDecimal | None = None
     ledger: LedgerSpec = LedgerSpec()

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from rmperf.core.pay.policy import LedgerPolicy, ReserveBand
 from rmperf.core.pay.rules import (
     AmountRule,
+    AwardRule,
     BandRule,
     BonusRule,
     CommissionRule,
@@ -109,6 +110,7 @@ class ResolvedDimension:
     weight: Decimal
     factor: Decimal | None
     items: tuple[ResolvedItem, ...]
+    in_total: bool = True
 
 
 @dataclass(frozen=True)
@@ -277,7 +279,7 @@ class _Resolver:
             if weight is None:
                 weight = sum((item.weight for item in items), ZERO)
             factor = self.value(dim.factor, (*path, "factor")) if dim.factor is not None else None
-            out.append(ResolvedDimension(dim.key, dim.name, weight, factor, items))
+            out.append(ResolvedDimension(dim.key, dim.name, weight, factor, items, dim.in_total))
         return tuple(out)
 
     def item(self, dimension: str, item: ItemModel, path: Path) -> ResolvedItem:
@@ -363,6 +365,7 @@ _REF_LABELS = {
     "item": ("指标得分", "item score"),
     "value": ("指标实际值", "item value"),
     "target": ("指标目标值", "item target"),
+    "input": ("取数", "input"),
 }
 
 
@@ -519,6 +522,24 @@ class _PayResolver:
         if spec.over_target_reward is not None:
             rate = self.valued(spec.over_target_reward.rate, (*base, "over_target_reward", "rate"))
             reward = RewardRule(rate, spec.over_target_reward.items) if rate is not None else None
+        awards: list[AwardRule] = []
+        for i, a in enumerate(spec.awards):
+            at = (*base, "awards", i)
+            rate = self.valued(a.rate, (*at, "rate"))
+            if rate is None:
+                continue
+            awards.append(
+                AwardRule(
+                    a.key,
+                    a.name.zh,
+                    a.name.en or a.key,
+                    self.measure(a.of),
+                    a.sign,
+                    rate,
+                    a.base,
+                    self.valued(a.cap, (*at, "cap")),
+                )
+            )
         return ResolvedPay(
             scheme_id=self.r.scheme.id,
             cycle=self.period.label,
@@ -539,6 +560,7 @@ class _PayResolver:
             bonus=bonus,
             below_60_cut=cut,
             over_target_reward=reward,
+            awards=tuple(awards),
             maintenance_adjustment_limit=self.valued(
                 spec.maintenance_adjustment_limit, (*base, "maintenance_adjustment_limit")
             ),
