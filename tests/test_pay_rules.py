@@ -702,3 +702,46 @@ def test_signed_awards_add_take_and_take_a_share_of_performance_pay() -> None:
     # 3 points × 50 % of the performance pay would take 12,000: a deduction takes at most the pay itself
     assert amounts["倒扣"] == D("-8000.00")
     assert line.gross == D("-25.00")
+
+
+def test_003_grace_living_allowance_and_probation_change_pay() -> None:
+    """003 第二十七条1 and 第十六条 with the retail wealth template's year (12 months):
+
+    - a senior_1 RM in the grace period: base salary at 初级一档's 1,100 a month, not 2,000 → 13,200;
+    - the same RM after the grace months: only 800 a month of living allowance → 9,600, nothing else;
+    - on probation: base salary at the non-RM standard 1,000 a month → 12,000, and the bonus is the higher of
+      the non-RM standard (1,500 a month → 18,000) and the performance pay: M + N = 3 % of 100,000 and
+      3 % of 200,000 = 9,000 → topped up by 9,000;
+    - a trainee on probation keeps the ordinary rules (003 第十六条2): no top-up.
+    """
+    from dataclasses import replace
+
+    from rmperf.core.pay.rules import RmFacts, compute_pay
+
+    pay = _template("retail-wealth-2007", "2025").pay
+    result = {
+        "rm_id": "R1",
+        "total": "9000",
+        "subtotal": "9000",
+        "veto": False,
+        "dimensions": [
+            {"key": "development", "score": "3000", "items": [{"key": "a1", "score": "100000", "value": "1"}]},
+            {"key": "management", "score": "6000", "items": [{"key": "b1", "score": "200000", "value": "1"}]},
+        ],
+    }
+    base = RmFacts("R1", "O", "retail", grade="senior_1")
+
+    def line(facts: RmFacts) -> dict[str, Decimal]:
+        (out,) = compute_pay(pay, [result], {"R1": facts})
+        return {c.label_zh: c.amount for c in out.components}
+
+    ordinary = line(base)
+    assert ordinary["基础工资"] == D("24000.00")
+    assert ordinary["开发绩效 M"] + ordinary["维护绩效 N"] == D("9000.00")
+    assert line(replace(base, status="grace"))["基础工资"] == D("13200.00")
+    assert line(replace(base, status="living_allowance")) == {"基本生活费": D("9600.00")}
+    probation = line(replace(base, status="probation"))
+    assert probation["基础工资"] == D("12000.00")
+    assert probation["试用期奖金补足(非理财客户经理奖金标准与绩效工资孰高)"] == D("9000.00")
+    trainee = line(replace(base, grade="trainee", status="probation"))
+    assert "试用期奖金补足(非理财客户经理奖金标准与绩效工资孰高)" not in trainee

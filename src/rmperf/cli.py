@@ -253,7 +253,7 @@ def _demo_pay_and_grades(runs: dict[tuple[str, str], int]) -> None:
     out_dir = State.home.root / "reports"
     quarter = next((run for (scheme, period), run in runs.items() if scheme == "rural-2023" and "Q" in period), None)
     if quarter is not None:
-        pay_cmd(run=quarter, pool=None, spikes="auto", user="demo")
+        pay_cmd(run=quarter, pool=None, spikes="auto", statuses=None, user="demo")
         paysheet_cmd(run=quarter, fmt="xlsx", out=out_dir / f"paysheet-run{quarter}.xlsx")
     year = next(((period, run) for (scheme, period), run in runs.items() if scheme == "retail-wealth-2007"), None)
     if year is not None:

@@ -117,10 +117,18 @@ def pay_cmd(
             "or a table rm_id, increase, reversed[, pay] (CSV/XLSX)",
         ),
     ] = None,
+    statuses: Annotated[
+        Path | None,
+        typer.Option(
+            "--statuses",
+            help="pay statuses the office approved: rm_id, status (grace|living_allowance|probation|normal), "
+            "or an approved grades table (rmperf grades --out)",
+        ),
+    ] = None,
     user: Annotated[str | None, typer.Option("--user")] = None,
 ) -> None:
     """计算薪酬并记账 / compute a run's pay and post it to the pay ledger (once)."""
-    from rmperf.pay.service import engine_spikes, pay_run, read_spikes
+    from rmperf.pay.service import engine_spikes, pay_run, read_spikes, read_statuses
 
     _backend()
     with _refusals():
@@ -131,7 +139,10 @@ def pay_cmd(
                 print_note(note)
         elif spikes:
             measured = read_spikes(Path(spikes))
-        outcome = pay_run(State.home, run, pools=_pools(pool), spikes=measured, user=user or getpass.getuser())
+        given = read_statuses(statuses) if statuses is not None else None
+        outcome = pay_run(
+            State.home, run, pools=_pools(pool), spikes=measured, statuses=given, user=user or getpass.getuser()
+        )
     for note in outcome.notes:
         print_note(note)
     if outcome.created:

@@ -694,6 +694,27 @@ MESSAGES.update(
             "item {item} has no value or no target: no over-target reward",
         ),
         "pay.note.adjustment": ("支行调整理由:{reason}{by}", "sub-branch's reason: {reason}{by}"),
+        "pay.note.grace": (
+            "宽限期:基础工资按 {grade} 标准(003 第二十七条1)",
+            "grace period: base salary at the {grade} standard (003 art. 27.1)",
+        ),
+        "pay.note.living_allowance": (
+            "宽限期满仍低于初级一档:只发基本生活费(003 第二十七条1)",
+            "below the lowest grade after the grace months: the living allowance only (003 art. 27.1)",
+        ),
+        "pay.note.no_adjustment_living_allowance": (
+            "只发基本生活费:支行调整不适用",
+            "living allowance only: the sub-branch's adjustment does not apply",
+        ),
+        "pay.note.probation_base": (
+            "试用期:基础工资按非理财客户经理薪酬标准(003 第十六条)",
+            "probation: base salary at the non-RM standard (003 art. 16)",
+        ),
+        "pay.note.probation_bonus_kept": (
+            "试用期:绩效工资 {earned} 元不低于非理财客户经理奖金标准 {standard} 元,按绩效工资发放(003 第十六条)",
+            "probation: the performance pay {earned} is not below the non-RM bonus standard {standard}; "
+            "it is paid (003 art. 16)",
+        ),
         "pay.note.adjustment_carried": (
             "沿用批次 {run} 记录的支行调整(同一方案、同一考核期的更正计算)",
             "the sub-branch's adjustment recorded on run {run} carries over (a corrected run of the same "
@@ -1110,6 +1131,10 @@ MESSAGES.update(
             "--pool 给出的 {orgs} 不是本批次的奖金池(按{level}设奖金池,可用:{known})",
             "--pool names {orgs}, which is no pool of this run (pools by {level}: {known})",
         ),
+        "ledger.bad_status_row": (
+            "{file} 第 {line} 行:状态 “{value}” 应为 {allowed} 之一(并给出 rm_id)",
+            "{file} line {line}: status “{value}” is not one of {allowed} (and rm_id is required)",
+        ),
         "ledger.bad_pool": ("--pool 应写成 机构=金额,而不是 “{value}”", "--pool is ORG=AMOUNT, not “{value}”"),
         "ledger.bad_source": (
             "--from 只能是 pay、deferral 或 reserve,而不是 “{value}”",
@@ -1245,6 +1270,14 @@ MESSAGES.update(
             "for your administrator.",
         ),
         "cli.interrupted": ("已中断", "interrupted"),
+        "word.grade.trainee": ("见习", "trainee"),
+        "word.grade.junior": ("初级一档", "junior"),
+        "word.grade.mid_2": ("中级二档", "intermediate 2"),
+        "word.grade.mid_1": ("中级一档", "intermediate 1"),
+        "word.grade.senior_3": ("高级三档", "senior 3"),
+        "word.grade.senior_2": ("高级二档", "senior 2"),
+        "word.grade.senior_1": ("高级一档", "senior 1"),
+        "word.grade.principal": ("资深", "principal"),
         "word.level.bank": ("全行", "the bank"),
         "word.level.branch": ("分行", "branch"),
         "word.level.subbranch": ("支行", "sub-branch"),

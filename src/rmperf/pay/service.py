@@ -136,6 +136,8 @@ class RunPay:
     pay: ResolvedPay
     facts: dict[str, RmFacts]
     names: dict[str, str]
+    #: RMs on probation on the run's last day (``managers.probation_until``, 003 第十六条)
+    on_probation: frozenset[str] = frozenset()
 
     @property
     def posting(self) -> str:
@@ -175,7 +177,12 @@ def run_pay(home: Home, run_id: int) -> RunPay:
         for rm, c in contexts.items()
     }
     names = {rm: c.name or "" for rm, c in contexts.items()}
-    return RunPay(run, payloads, period, resolved.pay, facts, names)
+    on_probation = frozenset(
+        str(rm)
+        for rm, until in backend.query("SELECT rm_id, probation_until FROM managers WHERE probation_until IS NOT NULL")
+        if until is not None and date.fromisoformat(str(until)) >= period.end
+    )
+    return RunPay(run, payloads, period, resolved.pay, facts, names, on_probation)
 
 
 def adjustments_of(run_id: int) -> dict[str, Adjustment]:
@@ -232,12 +239,60 @@ def check_pools(rp: RunPay, pools: Mapping[str, Decimal] | None) -> None:
         )
 
 
+def statuses_of(rp: RunPay, given: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each RM's pay status on the run's last day: ``given`` (the office's table) over probation from managers."""
+    out = dict.fromkeys(sorted(rp.on_probation), "probation")
+    for rm, status in (given or {}).items():
+        if status == "normal":
+            out.pop(rm, None)
+        else:
+            out[rm] = status
+    return out
+
+
 def compute_lines(
-    rp: RunPay, *, pools: Mapping[str, Decimal] | None = None, adjustments: Mapping[str, Adjustment] | None = None
+    rp: RunPay,
+    *,
+    pools: Mapping[str, Decimal] | None = None,
+    adjustments: Mapping[str, Adjustment] | None = None,
+    statuses: Mapping[str, str] | None = None,
 ) -> tuple[PayLine, ...]:
-    """The run's pay lines (raises ``rmperf.core.pay.rules.PayError`` listing every problem)."""
+    """The run's pay lines (raises ``rmperf.core.pay.rules.PayError`` listing every problem).
+
+    ``statuses``: rm_id → ``grace``, ``living_allowance``, ``probation`` or ``normal`` as the office
+    recorded them (the grade decisions, 003 第二十七条); probation also comes from ``managers``.
+    """
+    from dataclasses import replace
+
     check_pools(rp, pools)
-    return compute_pay(rp.pay, rp.payloads, rp.facts, pools=pools or None, adjustments=adjustments or None)
+    status = statuses_of(rp, statuses)
+    facts = {rm: replace(f, status=status.get(rm)) for rm, f in rp.facts.items()}
+    return compute_pay(rp.pay, rp.payloads, facts, pools=pools or None, adjustments=adjustments or None)
+
+
+def read_statuses(path: Path) -> dict[str, str]:
+    """The office's table of pay statuses (CSV/XLSX): ``rm_id, status`` — or a grade proposals table
+    (``rmperf grades --out``) whose ``action`` is ``grace`` or ``living_allowance`` once approved."""
+    from rmperf.core.pay.rules import STATUSES
+    from rmperf.runs.service import read_table
+
+    out: dict[str, str] = {}
+    for row in read_table(path):
+        line = row.get("_line", "?")
+        rm = str(row.get("rm_id") or "").strip()
+        status = str(row.get("status") or "").strip()
+        if not status and "action" in row:
+            action = str(row.get("action") or "").strip()
+            status = action if action in ("grace", "living_allowance") else ""
+            if not status:
+                continue
+        if not rm or status not in (*STATUSES, "normal"):
+            raise LedgerError(
+                "ledger.bad_status_row",
+                {"file": str(path), "line": line, "value": status, "allowed": ", ".join((*STATUSES, "normal"))},
+            )
+        out[rm] = status
+    return out
 
 
 def line_json(line: PayLine, rp: RunPay) -> dict[str, Any]:
@@ -393,12 +448,13 @@ def pay_run(
     *,
     pools: Mapping[str, Decimal] | None = None,
     spikes: Mapping[str, Spike] | None = None,
+    statuses: Mapping[str, str] | None = None,
     user: str = "",
     on: date | None = None,
 ) -> PostOutcome:
     """Compute run ``run_id``'s pay and post it to the ledger (once: the same inputs again change nothing).
 
-    Pools and spikes given before for this run are kept when a re-post (after an
+    Pools, spikes and statuses given before for this run are kept when a re-post (after an
     adjustment) does not give them again.
     """
     from django.db import transaction
@@ -415,13 +471,15 @@ def pay_run(
                 rm: Spike(Decimal(s["increase"]), Decimal(s["reversed"]), Decimal(s["pay"]) if s.get("pay") else None)
                 for rm, s in (last_of_run.inputs.get("spikes") or {}).items()
             }
+        if statuses is None and last_of_run is not None:
+            statuses = dict(last_of_run.inputs.get("statuses") or {})
         adjustments = adjustments_of(run_id)
         carried = [
             f"adjustment_carried:{rm}:{a.carried_from}" for rm, a in sorted(adjustments.items()) if a.carried_from
         ]
-        lines = compute_lines(rp, pools=pools, adjustments=adjustments)
+        lines = compute_lines(rp, pools=pools, adjustments=adjustments, statuses=statuses)
         lines_data = [line_json(line, rp) for line in lines]
-        inputs = {
+        inputs: dict[str, Any] = {
             "pools": {k: format(v, "f") for k, v in sorted((pools or {}).items())},
             "spikes": {
                 rm: {"increase": format(s.increase, "f"), "reversed": format(s.reversed, "f")}
@@ -429,6 +487,8 @@ def pay_run(
                 for rm, s in sorted((spikes or {}).items())
             },
         }
+        if statuses:  # kept only when given, so earlier postings' fingerprints stay what they were
+            inputs["statuses"] = dict(sorted(statuses.items()))
         fingerprint = hashlib.sha256(
             _canonical({"scheme": rp.run.scheme_hash, "lines": lines_data, "inputs": inputs}).encode()
         ).hexdigest()
@@ -540,8 +600,9 @@ def record_adjustment(
     adjustments[rm_id] = Adjustment(reason=reason.strip(), by=by, amount=amount, share=share)
     last = PayPosting.objects.filter(store=home.store_id(), run_id=run_id).order_by("-id").first()
     pools = {k: Decimal(v) for k, v in (last.inputs.get("pools") or {}).items()} if last is not None else None
+    statuses = dict(last.inputs.get("statuses") or {}) if last is not None else None
     try:
-        compute_lines(rp, pools=pools, adjustments=adjustments)
+        compute_lines(rp, pools=pools, adjustments=adjustments, statuses=statuses)
     except PayError as error:
         raise LedgerError("ledger.adjust_refused", {"detail": error.message()}) from None
     with transaction.atomic():
@@ -806,8 +867,9 @@ def pay_figures(
         return None, {}, error.message()
     last = PayPosting.objects.filter(store=home.store_id(), run_id=run_id).order_by("-id").first()
     pools = {k: Decimal(v) for k, v in (last.inputs.get("pools") or {}).items()} if last is not None else None
+    statuses = dict(last.inputs.get("statuses") or {}) if last is not None else None
     try:
-        lines = compute_lines(rp, pools=pools, adjustments=adjustments_of(run_id))
+        lines = compute_lines(rp, pools=pools, adjustments=adjustments_of(run_id), statuses=statuses)
     except (PayError, LedgerError) as error:
         return None, {}, error.message()
     out: dict[str, dict[str, Decimal]] = {}
@@ -885,9 +947,12 @@ def form_figures(home: Home, run_id: int) -> dict[str, dict[str, Any]]:
     )
     last = PayPosting.objects.filter(store=home.store_id(), run_id=run_id).order_by("-id").first()
     pools = {k: Decimal(v) for k, v in (last.inputs.get("pools") or {}).items()} if last is not None else None
+    statuses = dict(last.inputs.get("statuses") or {}) if last is not None else None
     out: dict[str, dict[str, Any]] = {}
     try:
-        lines = {line.rm_id: line for line in compute_lines(rp, pools=pools, adjustments=adjustments)}
+        lines = {
+            line.rm_id: line for line in compute_lines(rp, pools=pools, adjustments=adjustments, statuses=statuses)
+        }
     except (PayError, LedgerError):
         lines = {}
     for p in rp.payloads:

@@ -65,6 +65,7 @@ __all__ = [
     "ResolvedPay",
     "RewardRule",
     "RmFacts",
+    "StatusRules",
     "Valued",
     "WeightedBaseRule",
     "compute_pay",
@@ -255,6 +256,33 @@ class AwardRule:
 
 
 @dataclass(frozen=True)
+class StatusRules:
+    """003's pay of RMs whose status is not the ordinary one (the status in force on the run's last day).
+
+    - ``grace`` (宽限期, 第二十七条1): paid at ``grace_grade``'s standard (初级一档): its base salary;
+    - ``living_allowance`` (宽限期结束后仍低于初级一档): only ``living_allowance`` a month (800 yuan);
+    - ``probation`` (试用期, 第十六条): base salary at ``probation_base`` a month (the non-RM standard), and
+      the bonus is the higher of ``probation_bonus`` a month (the non-RM bonus standard) and the
+      performance pay the probation's figures earn.
+    """
+
+    grace_grade: str | None = None
+    grace_ref: str | None = None
+    living_allowance: Valued | None = None
+    probation_base: Valued | None = None
+    probation_bonus: Valued | None = None
+    #: grades whose probation keeps the ordinary rules (003 第十六条2: 见习)
+    probation_except: tuple[str, ...] = ()
+
+    def on_probation(self, facts: RmFacts) -> bool:
+        return facts.status == "probation" and facts.grade not in self.probation_except
+
+
+#: the statuses an RM's pay can be in besides the ordinary one
+STATUSES = ("grace", "living_allowance", "probation")
+
+
+@dataclass(frozen=True)
 class ResolvedPay:
     """A scheme's pay rules with the values in force for one run (cycle)."""
 
@@ -281,6 +309,7 @@ class ResolvedPay:
     over_target_reward: RewardRule | None = None
     awards: tuple[AwardRule, ...] = ()
     maintenance_adjustment_limit: Valued | None = None
+    statuses: StatusRules = field(default_factory=StatusRules)
     ledger: LedgerPolicy = field(default_factory=LedgerPolicy)
 
     @property
@@ -302,6 +331,8 @@ class RmFacts:
     subbranch: str | None = None
     branch: str | None = None
     grade: str | None = None
+    #: ``grace``, ``living_allowance`` or ``probation`` on the run's last day (003); None: ordinary
+    status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -357,11 +388,20 @@ def _note(code: str, **params: object) -> str:
     """
 
     def render(lang: str) -> str:
-        words = {k: (t(f"scheme.kind_{v}", None, lang) if k == "kind" else v) for k, v in params.items()}
+        words = {k: _word(k, v, lang) for k, v in params.items()}
         return t(code, words, lang)
 
     zh, en = render("zh"), render("en")
     return zh if zh == en else f"{zh} / {en}"
+
+
+def _word(key: str, value: object, lang: str) -> object:
+    """A note's parameter as its reader says it: a period kind (月度), a grade (初级一档)."""
+    if key == "kind":
+        return t(f"scheme.kind_{value}", None, lang)
+    if key == "grade":
+        return t(f"word.grade.{value}", None, lang)
+    return value
 
 
 def _money(amount: Decimal) -> str:
@@ -726,6 +766,15 @@ def _allowances(line: _Line) -> None:
     if pay.base_salary is not None:
         rule = pay.base_salary
         amount, _ = rule.lookup(line.facts)
+        rules, status = pay.statuses, line.facts.status
+        if status == "grace" and rules.grace_grade is not None:
+            # 003 第二十七条1: 宽限期内执行初级一档理财客户经理待遇标准
+            graced = RmFacts(line.facts.rm_id, line.facts.org_id, line.facts.post, grade=rules.grace_grade)
+            amount, _ = rule.lookup(graced)
+            line.notes.append(_note("pay.note.grace", grade=rules.grace_grade))
+        elif rules.on_probation(line.facts) and rules.probation_base is not None:
+            amount = rules.probation_base  # 003 第十六条: 试用期内基础工资按非理财客户经理薪酬标准执行
+            line.notes.append(_note("pay.note.probation_base"))
         if amount is None:
             line.notes.append(_note("pay.note.no_amount", what=rule.label_zh))
         else:
@@ -782,6 +831,36 @@ def _rewards(line: _Line) -> None:
             f"({fmt(item.value)} − {fmt(item.target)}) × {fmt(rule.rate.value)}",
             rule.rate.ref,
         )
+
+
+def _probation_bonus(line: _Line) -> None:
+    """003 第十六条: a probationer's bonus is the higher of the non-RM bonus standard and the performance pay."""
+    rule = line.pay.statuses.probation_bonus
+    if not line.pay.statuses.on_probation(line.facts) or rule is None:
+        return
+    earned = sum((c.amount for c in line.components if c.kind == "performance"), ZERO)
+    standard, expr = line.prorate(rule.value, "month")
+    standard = line.round(standard)
+    if standard <= earned:
+        line.notes.append(_note("pay.note.probation_bonus_kept", earned=_money(earned), standard=_money(standard)))
+        return
+    line.add(
+        "performance",
+        "试用期奖金补足(非理财客户经理奖金标准与绩效工资孰高)",
+        "Probation bonus top-up (the higher of the non-RM bonus standard and the performance pay)",
+        standard - earned,
+        f"{expr} = {_money(standard)} > {_money(earned)}: {_money(standard)} − {_money(earned)}",
+        rule.ref,
+    )
+
+
+def _living_allowance(line: _Line) -> None:
+    """003 第二十七条1: after the grace months, still below 初级一档 — only the living allowance is paid."""
+    rule = line.pay.statuses.living_allowance
+    assert rule is not None
+    exact, expr = line.prorate(rule.value, "month")
+    line.add("base", "基本生活费", "Living allowance", exact, expr, rule.ref)
+    line.notes.append(_note("pay.note.living_allowance"))
 
 
 def _awards(line: _Line) -> None:
@@ -962,6 +1041,8 @@ def _pools(
             value = line.measure(rule.points)
             if value is None:
                 value = ZERO
+            if line.facts.status == "living_allowance" and pay.statuses.living_allowance is not None:
+                value = ZERO  # paid the living allowance only: no share of the pool
             elif value < 0:
                 line.notes.append(_note("pay.note.negative_points", value=fmt(value)))
             points[line.facts.rm_id] = value
@@ -1032,6 +1113,11 @@ def compute_pay(
             return tuple(line.line() for line in lines)
         shares = _pools(pay, lines, pools, problems) if pay.pool is not None else {}
         for line in lines:
+            if line.facts.status == "living_allowance" and pay.statuses.living_allowance is not None:
+                _living_allowance(line)
+                if (adjustments or {}).get(line.facts.rm_id) is not None:
+                    line.notes.append(_note("pay.note.no_adjustment_living_allowance"))
+                continue
             score = line.measure(pay.score)
             if score is None:
                 score = ZERO
@@ -1039,6 +1125,7 @@ def compute_pay(
             maintenance = _performance_parts(line)
             commission = _commission(line)
             _bonus(line, commission)
+            _probation_bonus(line)
             _allowances(line)
             if line.facts.rm_id in shares:
                 share, formula, org = shares[line.facts.rm_id]

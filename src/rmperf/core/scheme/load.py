@@ -1190,6 +1190,11 @@ class _PayCheck:
                     self.add("scheme.pay_unknown_item", (*at, "items", j), name=key)
                 elif self.targets is not None and key not in self.targets:
                     self.add("scheme.pay_item_no_target", (*at, "items", j), item=key)
+        st = pay.statuses
+        self.not_negative(st.living_allowance, (*base, "statuses", "living_allowance"))
+        if st.probation is not None:
+            self.not_negative(st.probation.base_salary, (*base, "statuses", "probation", "base_salary"))
+            self.not_negative(st.probation.bonus, (*base, "statuses", "probation", "bonus"))
         award_keys: dict[str, Path] = {}
         for i, award in enumerate(pay.awards):
             at = (*base, "awards", i)

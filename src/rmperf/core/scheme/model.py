@@ -595,6 +595,32 @@ class AwardSpec(_Model):
     cap: DatedDecimal | None = None
 
 
+class GraceSpec(_Model):
+    """003 第二十七条1: 宽限期内执行 ``grade`` (初级一档) 的待遇标准."""
+
+    grade: Grade
+    ref: str | None = None
+
+
+class ProbationSpec(_Model):
+    """003 第十六条: 试用期内基础工资按非理财客户经理标准 (``base_salary`` a month); 奖金按非理财客户经理奖金标准
+    (``bonus`` a month) 与试用期业绩计算的绩效工资孰高."""
+
+    base_salary: DatedDecimal | None = None
+    bonus: DatedDecimal | None = None
+    #: grades whose probation is paid by their own rules (003 第十六条2: 见习 by HR, bonus = actual performance)
+    except_grades: tuple[Grade, ...] = ()
+
+
+class StatusesSpec(_Model):
+    """Pay of RMs in a status other than the ordinary one: grace, living allowance, probation (003)."""
+
+    grace: GraceSpec | None = None
+    #: yuan a month, paid alone (第二十七条1: 只给予800元基本生活费)
+    living_allowance: DatedDecimal | None = None
+    probation: ProbationSpec | None = None
+
+
 class ReserveBandSpec(_Model):
     upto: Decimal | None = None
     rate: Decimal | None = None
@@ -639,5 +665,6 @@ class PaySection(_Model):
     below_60_cut: Annotated[CutSpec, BeforeValidator(_cut)] | None = None
     over_target_reward: RewardSpec | None = None
     awards: tuple[AwardSpec, ...] = ()
+    statuses: StatusesSpec = StatusesSpec()
     maintenance_adjustment_limit: DatedDecimal | None = None
     ledger: LedgerSpec = LedgerSpec()

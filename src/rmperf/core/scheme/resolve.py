@@ -30,6 +30,7 @@ from rmperf.core.pay.rules import (
     PoolRule,
     ResolvedPay,
     RewardRule,
+    StatusRules,
     Valued,
     WeightedBaseRule,
 )
@@ -540,6 +541,18 @@ class _PayResolver:
                     self.valued(a.cap, (*at, "cap")),
                 )
             )
+        st = spec.statuses
+        at = (*base, "statuses")
+        statuses = StatusRules(
+            grace_grade=st.grace.grade if st.grace else None,
+            grace_ref=(st.grace.ref or self.r.memo) if st.grace else None,
+            living_allowance=self.valued(st.living_allowance, (*at, "living_allowance")),
+            probation_base=self.valued(st.probation.base_salary, (*at, "probation", "base_salary"))
+            if st.probation
+            else None,
+            probation_bonus=self.valued(st.probation.bonus, (*at, "probation", "bonus")) if st.probation else None,
+            probation_except=tuple(st.probation.except_grades) if st.probation else (),
+        )
         return ResolvedPay(
             scheme_id=self.r.scheme.id,
             cycle=self.period.label,
@@ -561,6 +574,7 @@ class _PayResolver:
             below_60_cut=cut,
             over_target_reward=reward,
             awards=tuple(awards),
+            statuses=statuses,
             maintenance_adjustment_limit=self.valued(
                 spec.maintenance_adjustment_limit, (*base, "maintenance_adjustment_limit")
             ),
