@@ -37,7 +37,8 @@ def sheet_row(home: Path, run: int, tmp: Path) -> dict[str, str]:
 
 def test_a_corrected_run_keeps_the_adjustment_until_it_is_withdrawn(bank: Path, tmp_path: Path) -> None:
     first = new_run(MINI_PAY, "2025-Q1", bank)
-    ok("adjust", "--run", str(first), "--rm", RM, "--share", "-0.2", "--reason", "协作不足", "--by", "李行长", home=bank)
+    ok("adjust", "--run", str(first), "--rm", RM, "--share", "-0.2", "--reason", "协作不足", "--by", "李行长",
+       home=bank)  # fmt: skip
     ok("pay", "--run", str(first), home=bank)
     before = sheet_row(bank, first, tmp_path)
     assert D(before["支行调整"]) < 0

@@ -731,7 +731,7 @@ def test_003_grace_living_allowance_and_probation_change_pay() -> None:
     }
     base = RmFacts("R1", "O", "retail", grade="senior_1")
 
-    def line(facts: RmFacts) -> dict[str, Decimal]:
+    def line(facts: RmFacts) -> dict[str, D]:
         (out,) = compute_pay(pay, [result], {"R1": facts})
         return {c.label_zh: c.amount for c in out.components}
 

@@ -21,12 +21,17 @@ rank_group: []
 inputs:
   pi: point_increment:deposit
   da: daily_average:deposit
+  pb: point_balance:deposit
+  bp: baseline_point:deposit
+custom:
+  managed: pb - bp
 dimensions:
   - key: development
     name: 开发
     items:
       - {key: a3, name: 时点增量, input: pi, method: value, factor: 1}
       - {key: a1, name: 日均存量, input: da, method: value, factor: 1}
+      - {key: b2, name: 管理资产增量, input: managed, method: value, factor: 1}
 pay:
   performance:
     - {key: m, name: 开发绩效, of: points.development, rate: 0.03}
@@ -39,7 +44,7 @@ def test_the_pay_on_a_reversed_quarter_end_rise_is_deferred(tmp_path: Path) -> N
     from rmperf import db
     from rmperf.core.scheme import load_scheme
     from rmperf.engine.backend import DuckDBBackend
-    from rmperf.pay.service import engine_spikes, history, pay_run, spike_items
+    from rmperf.pay.service import engine_spikes, history, pay_run, spike_inputs
     from rmperf.runs.service import run_scheme
     from rmperf.store import FactStore
 
@@ -48,18 +53,21 @@ def test_the_pay_on_a_reversed_quarter_end_rise_is_deferred(tmp_path: Path) -> N
     db.setup(home)
     scheme = tmp_path / "spike.yaml"
     scheme.write_text(SCHEME, encoding="utf-8")
-    assert spike_items(load_scheme(SCHEME)) == {"a3"}
+    # every input that reads a period-end deposit balance, whatever item or formula uses it (A3 and B2 alike)
+    assert spike_inputs(load_scheme(SCHEME)) == [("point_balance", "deposit"), ("point_increment", "deposit")]
     run = run_scheme(home, DuckDBBackend(FactStore(home)), str(scheme), "2025-Q1", user="t")
     spikes, notes = engine_spikes(home, run.run_id)
     assert notes == []
-    # RM 0001: rise 4,000 × 60 % = 2,400, reversed 3,000 × 60 % = 1,800;
-    # item scores a3 = 2,400 (point increment 4,000 × 0.6) and a1 = 5,000 × 1 day ÷ 90 days × 0.6 = 33.33…,
-    # performance = 3 % × 2,433.33 = 73.00; the a3 share of it: 73.00 × 2,400 ÷ 2,433.33… = 72.00
+    # RM 0001 holds 60 %: rise 4,000 × 60 % = 2,400, reversed 3,000 × 60 % = 1,800.
+    # As run: a3 = 2,400 (point increment), b2 = 3,000 − 600 = 2,400 (period-end − year-start point),
+    # a1 = 33.33 (the daily average, untouched by a one-day rise): performance 3 % × 4,833.33 = 145.00.
+    # Without the reversed 1,800 in the period-end balances: a3 = 600, b2 = 600, a1 = 33.33:
+    # 3 % × 1,233.33 = 37.00. Deferred: 145.00 − 37.00 = 108.00.
     s = spikes["0001"]
     assert (s.increase, s.reversed) == (Decimal("2400.00"), Decimal("1800.00"))
-    assert s.pay == Decimal("72.00")
+    assert s.pay == Decimal("145.00")
+    assert s.deferred == Decimal("108.00")
     outcome = pay_run(home, run.run_id, spikes=spikes, user="t")
     deferred = [e for e in history(home, rm_id="0001") if e.kind == "deferred" and e.reason == "spike"]
-    # deferred: 72.00 × 1,800 ÷ 2,400 = 54.00, shown as a spike deferral
-    assert [e.amount for e in deferred] == [Decimal("54.00")]
-    assert outcome.balances.total.deferred >= Decimal("54.00")
+    assert [e.amount for e in deferred] == [Decimal("108.00")]
+    assert outcome.balances.total.deferred >= Decimal("108.00")

@@ -133,13 +133,13 @@ def pay_cmd(
     _backend()
     with _refusals():
         measured = None
+        given = read_statuses(statuses) if statuses is not None else None
         if spikes == "auto":
-            measured, spike_notes = engine_spikes(State.home, run)
+            measured, spike_notes = engine_spikes(State.home, run, pools=_pools(pool), statuses=given)
             for note in spike_notes:
                 print_note(note)
         elif spikes:
             measured = read_spikes(Path(spikes))
-        given = read_statuses(statuses) if statuses is not None else None
         outcome = pay_run(
             State.home, run, pools=_pools(pool), spikes=measured, statuses=given, user=user or getpass.getuser()
         )

@@ -330,7 +330,11 @@ def explain_run(run_id: int, rm: str, accounts: int) -> None:
         console.print(line, highlight=False, markup=False)
     if accounts <= 0:
         return
-    period = Period.parse(the_run.period)
+    from rmperf.core.scheme import load_scheme
+    from rmperf.core.scheme.resolve import window_of
+
+    # the days the run read (a year-to-date scheme's quarter reads the year so far)
+    period = window_of(load_scheme(the_run.scheme_text, source=the_run.scheme_source), Period.parse(the_run.period))
     cache: dict[object, object] = {}  # each group of indicators computed once for all the items
     for v in payload["values"]:
         code, category = v.get("indicator"), v.get("category") or "all"

@@ -689,11 +689,17 @@ MESSAGES.update(
             "rounded by largest remainder so that the shares add up to the pool exactly",
         ),
         "pay.note.veto_no_reward": ("一票否决,不计超额奖励", "vetoed: no over-target reward"),
+        "pay.note.veto_no_pool": ("一票否决,不参与奖金池分配", "vetoed: no share of the bonus pool"),
+        "pay.note.veto_no_award": ("一票否决,不计{name}", "vetoed: no {name}"),
         "pay.note.no_excess_figure": (
             "指标 {item} 没有实际值或目标值,不计超额奖励",
             "item {item} has no value or no target: no over-target reward",
         ),
         "pay.note.adjustment": ("支行调整理由:{reason}{by}", "sub-branch's reason: {reason}{by}"),
+        "pay.note.settled": (
+            "按年累计结算:本年累计应发减去本年此前结算已发({since})",
+            "year-to-date settlement: the year so far less what this year's earlier settlements paid ({since})",
+        ),
         "pay.note.grace": (
             "宽限期:基础工资按 {grade} 标准(003 第二十七条1)",
             "grace period: base salary at the {grade} standard (003 art. 27.1)",
@@ -821,6 +827,10 @@ MESSAGES.update(
         "scheme.pay_deferral_years": (
             "延期支付期限不得少于 3 年(2010 年《商业银行稳健薪酬监管指引》):{value}",
             "deferral runs at least 3 years (2010 bank pay guideline): {value}",
+        ),
+        "scheme.pay_settlement_window": (
+            "settlement: year_to_date 按年累计结算,需要方案的 window: year_to_date(指标取年初至期末)",
+            "settlement: year_to_date needs the scheme's window: year_to_date (the indicators of the year so far)",
         ),
         "scheme.pay_at_least": ("{what} 至少为 {low}:{value}", "{what} must be at least {low}: {value}"),
     }
@@ -1135,6 +1145,12 @@ MESSAGES.update(
             "{file} 第 {line} 行:状态 “{value}” 应为 {allowed} 之一(并给出 rm_id)",
             "{file} line {line}: status “{value}” is not one of {allowed} (and rm_id is required)",
         ),
+        "ledger.settlement_order": (
+            "批次 {run}({period})按年累计结算,但本年已有更晚的 {later} 结算记账:累计结算不能倒序记账,"
+            "请更正 {later} 的结算",
+            "run {run} ({period}) settles the year to date, and a later settlement ({later}) is already posted: "
+            "settlements cannot be posted out of order; correct {later} instead",
+        ),
         "ledger.bad_pool": ("--pool 应写成 机构=金额,而不是 “{value}”", "--pool is ORG=AMOUNT, not “{value}”"),
         "ledger.bad_source": (
             "--from 只能是 pay、deferral 或 reserve,而不是 “{value}”",
@@ -1360,6 +1376,10 @@ NOTES: dict[str, tuple[str, str]] = {
         "客户经理 {0} 的支行调整沿用批次 {1} 的记录(同一方案同一考核期);如不再适用,请用 rmperf adjust --withdraw 撤回",
         "RM {0}'s sub-branch adjustment carries over from run {1} (same scheme and period); withdraw it with "
         "rmperf adjust --withdraw if it no longer stands",
+    ),
+    "window_year_to_date": (
+        "本方案按年累计考核:指标取 {0} 至 {1} 的数据",
+        "the scheme appraises the year to date: the indicators cover {0} to {1}",
     ),
     "targets_not_uploaded": (
         "没有上传目标值表:指标 {0} 的目标为可选,均按各自的缺失规则计分",

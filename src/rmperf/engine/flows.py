@@ -71,6 +71,9 @@ FLOW_INDICATORS: dict[str, IndicatorDef] = {
         IndicatorDef("new_vip_customers", "新增贵宾户", "new VIP customers", "count"),
         IndicatorDef("new_customers", "新增客户", "new customers", "count"),
         IndicatorDef("churned_customers", "流失客户", "churned customers", "count"),
+        IndicatorDef(
+            "wealth_matured_sales", "年内到期理财销售额", "wealth products sold and matured within the year", "yuan"
+        ),
     )
 }
 
@@ -724,4 +727,59 @@ def compute_flow_indicators(backend: Backend, period: Period, params: FlowParams
                 out.add(code, sums, "count")
         for code, sums in _customers(backend, period, params, notes).items():
             out.add(code, sums, "count")
+        out.add("wealth_matured_sales", _matured_wealth(backend, period), "money")
     return FlowResult(period, out.values, notes)
+
+
+def _matured_wealth(backend: Backend, period: Period) -> Sums:
+    """``wealth_matured_sales`` per owner and customer kind (003 附件4 三3 含年内到期的理财销售额).
+
+    A wealth product sold (opened) in the period's year on or before its end and matured (closed) by
+    then is no longer in the period-end balance, though it was sold this year: its sale amount — the
+    first end-of-day balance on or after the opening day, in CNY at that day's central parity — is
+    credited to the owners on the opening day (the seller), as a new loan is (``new_loans``).
+    """
+    start, end = _d(period.year_start), _d(period.end)
+    backend.create_table(
+        "fl_wm_sold",
+        f"""
+        WITH n AS (
+            SELECT a.account_id, a.customer_id, a.opened_on, a.currency
+            FROM accounts a
+            WHERE a.category = 'wealth' AND a.opened_on BETWEEN {start} AND {end}
+              AND a.closed_on IS NOT NULL AND a.closed_on <= {end}
+        ),
+        fd AS (
+            SELECT b.account_id, min(b.date) AS day, min_by(b.balance, b.date) AS balance
+            FROM balances b JOIN n ON n.account_id = b.account_id
+            WHERE b.date BETWEEN {start} AND {end} AND b.date >= n.opened_on
+            GROUP BY b.account_id
+        ),
+        fx AS (
+            SELECT fd.account_id, max_by(r.cny_per_unit, r.date) AS rate
+            FROM fd JOIN n ON n.account_id = fd.account_id
+            JOIN fx_rates r ON r.currency = n.currency AND r.date <= fd.day
+            WHERE n.currency <> 'CNY'
+            GROUP BY fd.account_id
+        )
+        SELECT n.account_id, n.customer_id, n.opened_on AS as_of,
+               CAST(CASE WHEN n.currency = 'CNY' THEN fd.balance
+                         ELSE round(CAST(fd.balance AS DECIMAL(20,2)) * CAST(fx.rate AS DECIMAL(12,8)), 2)
+                    END AS {MONEY}) AS amount
+        FROM n JOIN fd ON fd.account_id = n.account_id
+        LEFT JOIN fx ON fx.account_id = n.account_id
+        WHERE n.currency = 'CNY' OR fx.rate IS NOT NULL
+        """,
+    )
+    attr.owners(backend, "fl_wm_sold", "fl_wm_owners")
+    return _sums(
+        backend,
+        f"""
+        SELECT o.owner_kind, o.owner_id, c.kind,
+               sum(CAST(s.amount * o.share AS {ATTRIBUTED})) AS v
+        FROM fl_wm_sold s
+        JOIN fl_wm_owners o ON o.account_id = s.account_id AND o.as_of = s.as_of
+        JOIN customers c ON c.customer_id = s.customer_id
+        GROUP BY o.owner_kind, o.owner_id, c.kind
+        """,
+    )

@@ -46,6 +46,9 @@ class SpikeResult:
     notes: list[str] = field(default_factory=list)
     #: per RM or pool: the rise of its deposit accounts (the increase a reversal is a part of)
     rises: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    #: per RM or pool: the reversal by the balance categories a scheme reads (``deposit``,
+    #: ``deposit/customer_kind=personal``, ``deposit/currency=CNY``, ``deposit/product=DEP_DEMAND``), in yuan
+    reversals: dict[tuple[str, str], dict[str, Decimal]] = field(default_factory=dict)
 
     def get(self, owner: tuple[str, str], indicator: str, category: str = "deposit") -> Decimal | None:
         for v in self.values:
@@ -118,6 +121,27 @@ def compute_spikes(backend: Backend, period: Period, window_days: int, rounding:
         "SELECT owner_kind, owner_id, sum(jishu) FROM spr_attr GROUP BY owner_kind, owner_id"
     ):
         result.rises[(kind, owner)] = to_fen(Decimal(value), rounding)
+    by_kind = backend.query(
+        """
+        SELECT x.owner_kind, x.owner_id, c.kind, a.currency, a.product, sum(x.jishu)
+        FROM spa_attr x JOIN accounts a ON a.account_id = x.account_id
+        JOIN customers c ON c.customer_id = a.customer_id
+        GROUP BY x.owner_kind, x.owner_id, c.kind, a.currency, a.product
+        """
+    )
+    exact: dict[tuple[str, str], dict[str, Decimal]] = {}
+    for kind, owner, customer_kind, currency, product, value in by_kind:
+        if value is None:
+            continue
+        mine = exact.setdefault((str(kind), str(owner)), {})
+        for category in (
+            "deposit",
+            f"deposit/customer_kind={customer_kind}",
+            f"deposit/currency={currency}",
+            f"deposit/product={product}",
+        ):
+            mine[category] = mine.get(category, Decimal(0)) + Decimal(value)
+    result.reversals = {k: {c: to_fen(v, rounding) for c, v in cats.items()} for k, cats in exact.items()}
     rows = backend.query("SELECT owner_kind, owner_id, sum(jishu) FROM spa_attr GROUP BY owner_kind, owner_id")
     sums = {(k, o, "deposit"): Decimal(v) for k, o, v in rows if v is not None}
     tree = OrgTree.load(backend)

@@ -24,7 +24,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from rmperf.core.money import to_fen
 from rmperf.core.pay import ledger
 from rmperf.core.pay.ledger import Balance, Balances, Entry, Spike
 from rmperf.core.pay.policy import LedgerPolicy
@@ -138,6 +137,7 @@ class RunPay:
     names: dict[str, str]
     #: RMs on probation on the run's last day (``managers.probation_until``, 003 第十六条)
     on_probation: frozenset[str] = frozenset()
+    home: Home | None = None
 
     @property
     def posting(self) -> str:
@@ -182,7 +182,7 @@ def run_pay(home: Home, run_id: int) -> RunPay:
         for rm, until in backend.query("SELECT rm_id, probation_until FROM managers WHERE probation_until IS NOT NULL")
         if until is not None and date.fromisoformat(str(until)) >= period.end
     )
-    return RunPay(run, payloads, period, resolved.pay, facts, names, on_probation)
+    return RunPay(run, payloads, period, resolved.pay, facts, names, on_probation, home)
 
 
 def adjustments_of(run_id: int) -> dict[str, Adjustment]:
@@ -267,7 +267,60 @@ def compute_lines(
     check_pools(rp, pools)
     status = statuses_of(rp, statuses)
     facts = {rm: replace(f, status=status.get(rm)) for rm, f in rp.facts.items()}
-    return compute_pay(rp.pay, rp.payloads, facts, pools=pools or None, adjustments=adjustments or None)
+    settled, since = settled_before(rp) if rp.pay.settlement == "year_to_date" else (None, "")
+    return compute_pay(
+        rp.pay,
+        rp.payloads,
+        facts,
+        pools=pools or None,
+        adjustments=adjustments or None,
+        settled=settled,
+        settled_since=since,
+    )
+
+
+def settled_before(rp: RunPay) -> tuple[dict[str, dict[str, Decimal]], str]:
+    """What the year's earlier settlements of the run's scheme paid, per RM and component (003 按季清算).
+
+    The latest posting of every other period of the scheme in the same year ending on or before the
+    run's period end counts (a quarter and the year both end on 31 December: whichever is posted second
+    pays only what is left). Adjustments are decisions about their own settlement and are not carried.
+    A settlement whose period ends before one already posted is refused: the later one already counts
+    the year so far, so correct that one instead.
+    """
+    from rmperf.db.models import PayPosting
+
+    if rp.home is None:
+        return {}, ""
+    year = rp.period.year
+    out: dict[str, dict[str, Decimal]] = {}
+    labels: list[str] = []
+    latest: dict[str, Any] = {}
+    for posting in PayPosting.objects.filter(
+        store=rp.home.store_id(), posting__startswith=f"{rp.run.scheme_id}@{year}"
+    ).order_by("id"):
+        latest[posting.posting] = posting
+    for key, posting in sorted(latest.items()):
+        if key == rp.posting:
+            continue
+        try:
+            other = Period.parse(key.partition("@")[2])
+        except ValueError:
+            continue
+        if other.year != year:
+            continue
+        if other.end > rp.period.end:
+            raise LedgerError(
+                "ledger.settlement_order", {"run": rp.run.pk, "period": rp.period.label, "later": other.label}
+            )
+        labels.append(f"{other.label}(批次 {posting.run_id})")
+        for line in posting.lines:
+            mine = out.setdefault(line["rm_id"], {})
+            for c in line["components"]:
+                if c["kind"] == "adjustment":
+                    continue
+                mine[c["label_zh"]] = mine.get(c["label_zh"], Decimal("0.00")) + Decimal(c["amount"])
+    return out, "、".join(labels) or "—"
 
 
 def read_statuses(path: Path) -> dict[str, str]:
@@ -360,67 +413,98 @@ def read_spikes(path: Path) -> dict[str, Spike]:
     return out
 
 
-def spike_items(scheme: Any) -> set[str]:
-    """The items whose value rests on a point increment (时点增量), directly or through custom indicators."""
-    on_point: set[str] = {
-        name for name, i in scheme.inputs.items() if i.indicator is not None and i.indicator == "point_increment"
-    }
-    changed = True
-    while changed:  # custom indicators over custom indicators
-        changed = False
-        for name, custom in scheme.custom.items():
-            if name not in on_point and (custom.formula.names & on_point or "point_increment" in custom.formula.names):
-                on_point.add(name)
-                changed = True
-    items = set()
-    for dim in scheme.dimensions:
-        for item in dim.items:
-            source = str(item.input or "")
-            if source in on_point or source.split(":")[0] == "point_increment":
-                items.add(item.key)
-    return items
+#: engine indicators whose value rests on the period-end balances (a year-end spike lifts them)
+POINT_CODES = frozenset({"point_balance", "point_increment", "aum", "aum_increment"})
 
 
-def engine_spikes(home: Home, run_id: int) -> tuple[dict[str, Spike], list[str]]:
-    """Year-end spikes of a run from the engine (003 冲时点, ``ledger.spike_window_days``).
+def spike_inputs(scheme: Any) -> list[tuple[str, str]]:
+    """(code, category) of the scheme's engine inputs a period-end deposit rise lifts.
 
-    Per RM: ``increase`` is the period-end rise of its deposit accounts over
-    the baseline, ``reversed`` the part of it gone within the window after
-    the period end (``rmperf.engine.spikes``), and ``pay`` the performance pay
-    of the items that rest on a point increment, in proportion to their
-    share of the RM's item scores.
+    Every input that reads a period-end balance of deposits — a point balance or increment, managed
+    assets — whatever items or formulas then use it (A3's 时点增量, B1, B2's 管理资产增量 …).
     """
+    out = []
+    for spec in scheme.inputs.values():
+        if spec.indicator in POINT_CODES and (
+            spec.category in ("all", "deposit") or spec.category.startswith("deposit/")
+        ):
+            out.append((spec.indicator, spec.category))
+    return sorted(set(out))
+
+
+def engine_spikes(
+    home: Home,
+    run_id: int,
+    *,
+    pools: Mapping[str, Decimal] | None = None,
+    statuses: Mapping[str, str] | None = None,
+) -> tuple[dict[str, Spike], list[str]]:
+    """Year-end spikes of a run from the engine (003 冲时点, ``ledger.spike_window_days``), and the pay they earned.
+
+    Per RM, ``rmperf.engine.spikes`` measures the period-end rise of its deposit accounts and the
+    part of it gone within the window after the period end. The pay that reversed rise explains is
+    found by re-scoring the run without it (``rmperf.runs.counterfactual``): every input that reads
+    a period-end deposit balance is lowered by the reversal of its own category, every item and
+    formula over those inputs follows, and the deferral is the run's performance pay less the pay
+    of that counterfactual — in proportion to how much of each item the reversal explains.
+    """
+    from dataclasses import replace
+
+    from rmperf.core.scheme import load_scheme
     from rmperf.engine.backend import DuckDBBackend
     from rmperf.engine.spikes import compute_spikes
+    from rmperf.runs.collect import rm_contexts
+    from rmperf.runs.counterfactual import reevaluate
     from rmperf.store import FactStore
 
     rp = run_pay(home, run_id)
     window = rp.policy.spike_window_days
     if window <= 0:
         return {}, ["spike_window_off"]
+    scheme = load_scheme(rp.run.scheme_text, source=rp.run.scheme_source)
+    keys = spike_inputs(scheme)
+    if not keys:
+        return {}, ["spike_no_items"]
     backend = DuckDBBackend(FactStore(home), rp.run.store_version)
     result = compute_spikes(backend, rp.period, window, rp.pay.rounding)
     if not result.complete:
         return {}, result.notes
-    rises = {owner: v for (kind, owner), v in result.rises.items() if kind == "rm"}
-    reversed_ = {v.owner_id: v.value for v in result.values if v.owner_kind == "rm"}
-    from rmperf.core.scheme import load_scheme
-
-    sensitive = spike_items(load_scheme(rp.run.scheme_text, source=rp.run.scheme_source))
-    lines = {line.rm_id: line for line in compute_lines(rp, pools=None, adjustments=adjustments_of(run_id))}
+    appraised = {p["rm_id"] for p in rp.payloads}
+    lowered: dict[str, dict[tuple[str, str], Decimal]] = {}
+    for (kind, owner), cats in result.reversals.items():
+        if kind != "rm" or owner not in appraised:
+            continue
+        changes = {}
+        for code, category in keys:
+            amount = cats.get("deposit" if category == "all" else category)
+            if amount:
+                changes[(code, category)] = amount
+        if changes:
+            lowered[owner] = changes
+    if not lowered:
+        return {}, result.notes
+    without = reevaluate(
+        rp.run.scheme_text, rp.run.scheme_source, rp.run.period, rp.payloads, list(rm_contexts(backend).values()),
+        lowered,
+    )  # fmt: skip
+    adjustments = adjustments_of(run_id)
+    actual = {line.rm_id: line for line in compute_lines(rp, pools=pools, adjustments=adjustments, statuses=statuses)}
+    counter = {
+        line.rm_id: line
+        for line in compute_lines(
+            replace(rp, payloads=without), pools=pools, adjustments=adjustments, statuses=statuses
+        )
+    }
     out: dict[str, Spike] = {}
-    for r in rp.run.results.all():
-        amount = reversed_.get(r.rm_id, Decimal(0))
-        line = lines.get(r.rm_id)
-        if amount <= 0 or line is None or line.performance <= 0 or not sensitive:
+    for rm in sorted(lowered):
+        line, other = actual.get(rm), counter.get(rm)
+        if line is None or other is None:
             continue
-        scores = [(i["key"], Decimal(i["score"])) for d in r.payload["dimensions"] for i in d["items"]]
-        total = sum((v for _, v in scores if v > 0), Decimal(0))
-        on_point = sum((v for k, v in scores if k in sensitive and v > 0), Decimal(0))
-        if total <= 0 or on_point <= 0:
+        deferred = line.performance - other.performance
+        if deferred <= 0:
             continue
-        pay = to_fen(line.performance * on_point / total, rp.pay.rounding)
-        out[r.rm_id] = Spike(rises.get(r.rm_id, amount), amount, pay)
+        reversed_ = result.reversals[("rm", rm)].get("deposit", Decimal(0))
+        out[rm] = Spike(result.rises.get(("rm", rm), reversed_), reversed_, line.performance, deferred)
     return out, result.notes
 
 
@@ -468,7 +552,12 @@ def pay_run(
             pools = {k: Decimal(v) for k, v in (last_of_run.inputs.get("pools") or {}).items()}
         if spikes is None and last_of_run is not None:
             spikes = {
-                rm: Spike(Decimal(s["increase"]), Decimal(s["reversed"]), Decimal(s["pay"]) if s.get("pay") else None)
+                rm: Spike(
+                    Decimal(s["increase"]),
+                    Decimal(s["reversed"]),
+                    Decimal(s["pay"]) if s.get("pay") else None,
+                    Decimal(s["deferred"]) if s.get("deferred") else None,
+                )
                 for rm, s in (last_of_run.inputs.get("spikes") or {}).items()
             }
         if statuses is None and last_of_run is not None:
@@ -484,6 +573,7 @@ def pay_run(
             "spikes": {
                 rm: {"increase": format(s.increase, "f"), "reversed": format(s.reversed, "f")}
                 | ({"pay": format(s.pay, "f")} if s.pay is not None else {})
+                | ({"deferred": format(s.deferred, "f")} if s.deferred is not None else {})
                 for rm, s in sorted((spikes or {}).items())
             },
         }

@@ -26,6 +26,7 @@ from rmperf import __version__
 from rmperf.core.periods import Period
 from rmperf.core.scheme import Evaluation, Plan, Scheme, build_plan, evaluate, load_scheme, resolve
 from rmperf.core.scheme.errors import Problem, SchemeError
+from rmperf.core.scheme.resolve import window_of
 from rmperf.engine.backend import Backend
 from rmperf.home import Home
 from rmperf.runs.collect import (
@@ -213,11 +214,14 @@ def gather(
     codes = [code for code, _ in plan.engine_inputs]
     breakdowns = breakdowns_of(plan.engine_inputs)
     say("indicators")
-    current = engine_values(backend, prepared.period, codes, plan.parameters, source, breakdowns)
-    previous = None
+    window = plan.resolved.window  # the period, or 1 January to its end (window: year_to_date)
     notes: list[str] = []
+    if window != prepared.period:
+        notes.append(f"window_year_to_date:{window.start.isoformat()}:{window.end.isoformat()}")
+    current = engine_values(backend, window, codes, plan.parameters, source, breakdowns)
+    previous = None
     if plan.needs_previous:
-        last = same_period_last_year(prepared.period)
+        last = window_of(prepared.scheme, same_period_last_year(prepared.period))
         first = backend.query("SELECT min(date) FROM balances")[0][0]
         if first is not None and first <= last.start:
             say("previous")
@@ -244,7 +248,7 @@ def gather(
         inputs.uploads["values"] = {"file": str(values_file), "sha256": _sha(values_file.read_bytes())}
     if plan.needs_ratings:
         inputs.ratings = ratings_rows(backend, prepared.period)
-    inputs.veto_reasons = veto_reasons(backend, prepared.period)
+    inputs.veto_reasons = veto_reasons(backend, window)
     return inputs
 
 

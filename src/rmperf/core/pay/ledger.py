@@ -186,6 +186,9 @@ class Spike:
     increase: Decimal
     reversed: Decimal
     pay: Decimal | None = None
+    #: the pay to defer, worked out already (the run's pay less its pay without the reversed rise, in yuan);
+    #: when given, ``pay`` and the proportion are not used
+    deferred: Decimal | None = None
 
 
 # --- dates ----------------------------------------------------------------------------------------
@@ -295,6 +298,11 @@ def spike_deferrals(
     perf = {line.rm_id: line.performance for line in lines}
     out: dict[str, Decimal] = {}
     for rm_id, spike in spikes.items():
+        if spike.deferred is not None:
+            exact = _fen(min(spike.deferred, max(perf.get(rm_id, Decimal(0)), Decimal(0))), rounding)
+            if exact > 0:
+                out[rm_id] = exact
+            continue
         if spike.increase <= 0 or spike.reversed <= 0:
             continue
         pay = spike.pay if spike.pay is not None else perf.get(rm_id, Decimal(0))

@@ -150,6 +150,8 @@ class BandRule:
     per: str = "cycle"
     unit: Decimal = ONE
     base: Valued | None = None
+    #: the bands are of a year's figure: a shorter run's figure is annualised (× 12 ÷ months) to pick one
+    annual: bool = False
 
 
 @dataclass(frozen=True)
@@ -310,12 +312,17 @@ class ResolvedPay:
     awards: tuple[AwardRule, ...] = ()
     maintenance_adjustment_limit: Valued | None = None
     statuses: StatusRules = field(default_factory=StatusRules)
+    #: ``cycle``: each run pays its own period; ``year_to_date``: each run pays the year so far less what
+    #: the year's earlier settlements paid (003 第三十八条 按季清算)
+    settlement: str = "cycle"
+    #: the months a year-to-date run's window covers (1 January to the period end); None: the period's
+    window_months: int | None = None
     ledger: LedgerPolicy = field(default_factory=LedgerPolicy)
 
     @property
     def months(self) -> int:
-        """Months in the run's period (1, 3, 6 or 12)."""
-        return MONTHS[self.kind]
+        """Months the run pays for: the period's (1, 3, 6 or 12), or a year-to-date window's."""
+        return self.window_months if self.window_months is not None else MONTHS[self.kind]
 
 
 # --- inputs and outputs ----------------------------------------------------------------------------
@@ -784,9 +791,15 @@ def _allowances(line: _Line) -> None:
         band_rule = pay.car_allowance
         figure = line.measure(band_rule.of)
         if figure is not None:
-            scaled = figure / band_rule.unit
+            months = pay.months
+            yearly = band_rule.annual and months != 12
+            scaled = figure / band_rule.unit * (Decimal(12) / months if yearly else ONE)
             band = _band(scaled, band_rule.bands)
-            shown = fmt(figure) if band_rule.unit == ONE else f"{fmt(figure)} ÷ {fmt(band_rule.unit)} = {fmt(scaled)}"
+            shown = fmt(figure) if band_rule.unit == ONE else f"{fmt(figure)} ÷ {fmt(band_rule.unit)}"
+            if yearly:
+                shown += f" × 12 ÷ {months}"
+            if shown != fmt(figure):
+                shown += f" = {fmt(scaled)}"
             if band is None:
                 expr = f"{shown} < {fmt(band_rule.bands[0][0])} → 0"
                 exact = ZERO
@@ -831,6 +844,42 @@ def _rewards(line: _Line) -> None:
             f"({fmt(item.value)} − {fmt(item.target)}) × {fmt(rule.rate.value)}",
             rule.rate.ref,
         )
+
+
+def _settle(line: _Line, settled: Mapping[str, Decimal], since: str) -> None:
+    """A year-to-date settlement: each component less what the year's earlier settlements paid of it.
+
+    Components are matched by label (the scheme's names); one paid before and not due now is reversed.
+    The sub-branch's adjustment is a decision about this settlement alone and is never carried forward.
+    """
+    now = {c.label_zh: i for i, c in enumerate(line.components)}
+    for i, c in enumerate(line.components):
+        before = settled.get(c.label_zh)
+        if before is None or before == 0:
+            continue
+        amount = c.amount - before
+        line.components[i] = PayComponent(
+            c.kind,
+            c.label_zh,
+            c.label_en,
+            amount,
+            f"{c.formula}; − {_money(before)} = {_money(amount)}",
+            c.ref,
+        )
+    for label, before in sorted(settled.items()):
+        if label in now or before == 0:
+            continue
+        line.components.append(
+            PayComponent(
+                "cut" if before > 0 else "reward",
+                f"冲回本年已结算:{label}",
+                f"Reversal of this year's earlier settlement: {label}",
+                -before,
+                f"− {_money(before)}",
+                None,
+            )
+        )
+    line.notes.append(_note("pay.note.settled", since=since))
 
 
 def _probation_bonus(line: _Line) -> None:
@@ -889,6 +938,9 @@ def _awards(line: _Line) -> None:
             bounded = rule.cap.value if exact > 0 else -rule.cap.value
             expr = f"{expr} → ±{fmt(rule.cap.value)}"
             exact = bounded
+        if exact > 0 and line.result.veto:
+            line.notes.append(_note("pay.note.veto_no_award", name=rule.label_zh))
+            continue
         kind = "cut" if exact < 0 else "reward"
         line.add(kind, rule.label_zh, rule.label_en, exact, expr, rule.rate.ref)
 
@@ -1043,6 +1095,9 @@ def _pools(
                 value = ZERO
             if line.facts.status == "living_allowance" and pay.statuses.living_allowance is not None:
                 value = ZERO  # paid the living allowance only: no share of the pool
+            if line.result.veto and value > 0:
+                line.notes.append(_note("pay.note.veto_no_pool"))
+                value = ZERO  # 一票否决 (002): no share, whatever the points the pool reads
             elif value < 0:
                 line.notes.append(_note("pay.note.negative_points", value=fmt(value)))
             points[line.facts.rm_id] = value
@@ -1076,8 +1131,13 @@ def compute_pay(
     *,
     pools: Mapping[str, Decimal] | None = None,
     adjustments: Mapping[str, Adjustment] | None = None,
+    settled: Mapping[str, Mapping[str, Decimal]] | None = None,
+    settled_since: str = "",
 ) -> tuple[PayLine, ...]:
     """One pay line per RM of ``results`` (ordered by rm_id), from the rules in force ``pay``.
+
+    ``settled`` (a ``year_to_date`` settlement): rm_id → component label → what the year's earlier
+    settlements (``settled_since`` names them) paid of it; this run pays the difference.
 
     ``pools``: pool amounts by org id (or ``"bank"``) when the scheme's pool is ``from_table``.
     ``adjustments``: the sub-branch's adjustments of maintenance pay per rm_id.
@@ -1137,6 +1197,13 @@ def compute_pay(
             _cut(line, score)
             _rewards(line)
             _awards(line)
+            if pay.settlement == "year_to_date" and settled is not None and line.facts.rm_id in settled:
+                _settle(line, settled[line.facts.rm_id], settled_since)
+                maintenance_labels = {p.label_zh for p in pay.performance if p.maintenance}
+                maintenance = sum(
+                    (c.amount for c in line.components if c.kind == "performance" and c.label_zh in maintenance_labels),
+                    ZERO,
+                )
             adjustment = (adjustments or {}).get(line.facts.rm_id)
             if adjustment is not None:
                 _adjust(line, maintenance, adjustment, problems)

@@ -36,6 +36,7 @@ ENGINE_INDICATORS: dict[str, str] = {
     "new_vip_customers": "count",
     "new_customers": "count",
     "churned_customers": "count",
+    "wealth_matured_sales": "yuan",
     "new_loans": "yuan",
     "new_loan_count": "count",
     "new_loan_npl_ratio": "ratio",

@@ -273,6 +273,7 @@ def evaluate(
     team_of: Mapping[str, str | None] | None = None,
     manual: Mapping[str, Mapping[str, Decimal | None]] | None = None,
     veto_reasons: Mapping[str, str] | None = None,
+    frozen: Mapping[tuple[str, str], Frozen] | None = None,
 ) -> Evaluation:
     """Score every RM of ``rms`` that the scheme applies to.
 
@@ -286,6 +287,11 @@ def evaluate(
     - ``team_of``: rm_id → team, overriding ``RmContext.team``;
     - ``manual``: rm_id → input name → value, for ``manual: true`` inputs;
     - ``veto_reasons``: rm_id → the reason shown for a veto (e.g. the violation's description).
+
+    - ``frozen``: (rm_id, item key) → the item's target and, for items scored against other RMs
+      (rank, composite rank, ratings), its score, as a stored run has them: a counterfactual of the
+      run (the year-end spike's pay, 003 冲时点) re-scores what an RM's own figures change and
+      keeps the rest as it was.
 
     Raises :class:`SchemeError` when ratings are refused (a broken forced distribution,
     an incomplete rating form): the message says which and how.
@@ -308,8 +314,11 @@ def evaluate(
             if not plan.applies_to(ctx):
                 skipped.append(ctx.rm_id)
                 continue
-            states.append(_prepare(plan, ctx, values, previous, targets, manual))
-        _score_relative(plan, states, teams, ratings)
+            states.append(_prepare(plan, ctx, values, previous, targets, manual, frozen))
+        if frozen is None:
+            _score_relative(plan, states, teams, ratings)
+        else:
+            _thaw_relative(states, frozen)
         results = _finish(plan, states, teams, veto_reasons, rnd)
     return Evaluation(
         scheme_id=resolved.scheme.id,
@@ -366,6 +375,7 @@ def _prepare(
     previous: Values | None,
     targets: Mapping[tuple[str, str], Decimal] | None,
     manual: Mapping[str, Mapping[str, Decimal | None]] | None,
+    frozen: Mapping[tuple[str, str], Frozen] | None = None,
 ) -> _Rm:
     variant = plan.variant_for(ctx)
     traces: list[ValueTrace] = [
@@ -384,11 +394,40 @@ def _prepare(
             st.value = env.get(item.input)
             if prev_env is not None:
                 st.previous = prev_env.get(item.input)
-        if item.target is not None:
+        kept = frozen.get((ctx.rm_id, item.key)) if frozen is not None else None
+        if kept is not None:
+            st.target = kept.target
+        elif item.target is not None:
             st.target = _target(item, item.target, st, env, targets, ctx.rm_id)
         if item.method not in ("rank", "composite_rank", "rating"):
             _score_own(item, st, env)
     return state
+
+
+@dataclass(frozen=True)
+class Frozen:
+    """An item of a stored result held as it was: its target, and for relative items its score and rank."""
+
+    target: TargetTrace | None
+    exact: Decimal | None = None
+    value: Decimal | None = None
+    formula: str = ""
+    rank: int | None = None
+    rank_n: int | None = None
+    group: str | None = None
+
+
+def _thaw_relative(states: Sequence[_Rm], frozen: Mapping[tuple[str, str], Frozen]) -> None:
+    """Relative items (rank, composite rank, ratings) take their stored scores (a counterfactual of one RM)."""
+    for state in states:
+        for key, st in state.items.items():
+            if st.item.method not in ("rank", "composite_rank", "rating"):
+                continue
+            kept = frozen.get((state.ctx.rm_id, key))
+            if kept is None:
+                continue
+            st.exact, st.value, st.formula = kept.exact, kept.value, kept.formula
+            st.rank, st.rank_n, st.group = kept.rank, kept.rank_n, kept.group
 
 
 def _target(

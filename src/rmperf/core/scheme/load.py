@@ -87,6 +87,12 @@ RANK_FORMS_TAKE = "raters, missing_raters, criterion, group"
 RANK_FORMS_REFUSE = ("criteria", "scale_max", "distribution", "grade_shares")
 
 
+#: names every formula may use, given by the run (not by the file): the days of the run's window
+#: (``period_days``) and of its year (``year_days``, 365 or 366) — ``period_days / year_days`` is the share
+#: of the year a year-to-date figure covers
+BUILTINS = frozenset({"period_days", "year_days"})
+
+
 @dataclass(frozen=True)
 class Input:
     """A named input: an engine indicator (code, category) or a manual per-RM value."""
@@ -399,7 +405,8 @@ class _Checker:
 
     def known_name(self, name: str) -> bool:
         return (
-            name in self.broken
+            name in BUILTINS
+            or name in self.broken
             or name in self.inputs
             or name in self.custom_specs
             or name in self.constants
@@ -410,7 +417,7 @@ class _Checker:
         if not NAME.match(name):
             self.add("scheme.bad_key", path, value=name)
             return False
-        if name in FUNCTIONS:
+        if name in FUNCTIONS or name in BUILTINS:
             self.add("scheme.name_reserved", path, name=name)
             return False
         if name in taken:
@@ -500,6 +507,8 @@ class _Checker:
 
     def implicit_input(self, ref: str) -> bool:
         """Make sure ``ref`` (a name, an engine code or ``code:category``) is an input; False when unknown."""
+        if ref in BUILTINS:
+            return True
         if ref in self.inputs or ref in self.custom_specs or ref in self.constants or ref in self.broken:
             return True
         code, sep, category = ref.partition(":")
@@ -1190,6 +1199,8 @@ class _PayCheck:
                     self.add("scheme.pay_unknown_item", (*at, "items", j), name=key)
                 elif self.targets is not None and key not in self.targets:
                     self.add("scheme.pay_item_no_target", (*at, "items", j), item=key)
+        if pay.settlement == "year_to_date" and self.header is not None and self.header.window != "year_to_date":
+            self.add("scheme.pay_settlement_window", (*base, "settlement"))
         st = pay.statuses
         self.not_negative(st.living_allowance, (*base, "statuses", "living_allowance"))
         if st.probation is not None:

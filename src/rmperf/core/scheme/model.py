@@ -142,6 +142,9 @@ class Header(_Model):
     valid_to: date | None = None
     total: Literal["weighted", "sum"] = "weighted"
     periods: tuple[PeriodKindName, ...]
+    #: the days a run's indicators cover: the period itself, or from 1 January to the period's end
+    #: (003 第三十八条: pay settled each quarter on the year's figures so far)
+    window: Literal["period", "year_to_date"] = "period"
     applies_to: AppliesTo = AppliesTo()
     rank_group: tuple[GroupKey, ...] = ("post",)
     rounding: Rounding = Rounding()
@@ -485,6 +488,9 @@ class BandTable(_Model):
     bands: DatedBands
     per: PayPer
     name: Name | None = None
+    #: the bands are of a year's figure (003 附件1 车贴 by the year's simulated profit): a shorter run's
+    #: figure is annualised (× 12 ÷ its months) to pick the band
+    annual: bool = False
 
 
 class WeightedBase(_Model):
@@ -649,6 +655,9 @@ class PaySection(_Model):
 
     rounding: RoundingMode = "half_up"
     cycles: tuple[PeriodKindName, ...] | None = None
+    #: ``year_to_date`` (needs the scheme's ``window: year_to_date``): a run pays the year so far less what
+    #: the year's earlier settlements of the scheme paid (003 第三十八条 绩效工资按季清算)
+    settlement: Literal["cycle", "year_to_date"] = "cycle"
     measures: dict[str, PayMeasureField] = {}
     score: str = "total"
     unit_price: DatedDecimal | None = None

@@ -37,7 +37,7 @@ from rmperf.core.pay.rules import (
 from rmperf.core.periods import Period, PeriodKind
 from rmperf.core.scheme import dated
 from rmperf.core.scheme.errors import Path, Problem, SchemeError, Word
-from rmperf.core.scheme.load import Dimension, ItemModel, Scheme
+from rmperf.core.scheme.load import BUILTINS, Dimension, ItemModel, Scheme
 from rmperf.core.scheme.model import (
     AbsoluteTarget,
     AmountTable,
@@ -150,6 +150,26 @@ class ResolvedScheme:
     def kind(self) -> str:
         return str(self.period.kind)
 
+    @property
+    def window(self) -> Period:
+        """The days the run's indicators cover: the period, or (``window: year_to_date``) 1 January to its end."""
+        return window_of(self.scheme, self.period)
+
+
+def window_of(scheme: Scheme, period: Period) -> Period:
+    """The days a run of ``scheme`` for ``period`` reads: the period, or from 1 January to the period's end."""
+    if scheme.header.window == "year_to_date" and period.start != period.year_start:
+        return Period(period.year_start, period.end, period.kind, period.label)
+    return period
+
+
+def builtin_constants(window: Period) -> dict[str, Decimal]:
+    """``period_days`` and ``year_days`` of a run's window (the names ``load.BUILTINS`` reserves)."""
+    import calendar
+
+    year_days = 366 if calendar.isleap(window.end.year) else 365
+    return {"period_days": Decimal(window.days), "year_days": Decimal(year_days)}
+
 
 def resolve(
     scheme: Scheme, period_start: date, period_end: date, kind: str | PeriodKind, *, label: str | None = None
@@ -191,6 +211,8 @@ def resolve(
         raise SchemeError(problems)
     r = _Resolver(scheme, day)
     constants = {name: r.value(entries, ("constants", name)) for name, entries in scheme.constants.items()}
+    if any(BUILTINS & custom.formula.names for custom in scheme.custom.values()):
+        constants.update(builtin_constants(window_of(scheme, period)))
     parameters: dict[str, Any] = {"rounding": header.rounding.mode}
     for name in type(header.parameters).model_fields:
         entries = getattr(header.parameters, name)
@@ -482,7 +504,7 @@ class _PayResolver:
             ca = spec.car_allowance
             bands, ref = self.tiers(ca.bands, (*base, "car_allowance", "bands"))
             zh, en = (ca.name.zh, ca.name.en or "Car allowance") if ca.name else ("车贴(交通补贴)", "Car allowance")
-            car = BandRule(zh, en, self.measure(ca.of), bands, ref, ca.per, ca.unit)
+            car = BandRule(zh, en, self.measure(ca.of), bands, ref, ca.per, ca.unit, annual=ca.annual)
         commission = None
         if spec.commission is not None:
             c = spec.commission
@@ -575,11 +597,18 @@ class _PayResolver:
             over_target_reward=reward,
             awards=tuple(awards),
             statuses=statuses,
+            settlement=spec.settlement,
+            window_months=self.window_months(),
             maintenance_adjustment_limit=self.valued(
                 spec.maintenance_adjustment_limit, (*base, "maintenance_adjustment_limit")
             ),
             ledger=self.ledger(spec, (*base, "ledger")),
         )
+
+    def window_months(self) -> int | None:
+        """A year-to-date window's months (January to the period's end month); None for other schemes."""
+        window = window_of(self.r.scheme, self.period)
+        return window.end.month if window != self.period else None
 
     def ledger(self, spec: PaySection, at: Path) -> LedgerPolicy:
         ledger = spec.ledger
