@@ -307,8 +307,8 @@ def settled_before(rp: RunPay) -> tuple[dict[str, dict[str, Decimal]], str]:
             other = Period.parse(key.partition("@")[2])
         except ValueError:
             continue
-        if other.year != year:
-            continue
+        if other.year != year or (rp.pay.paying_kinds is not None and other.kind not in rp.pay.paying_kinds):
+            continue  # another year, or a run kind that pays nothing (the July evaluation's half year)
         if other.end > rp.period.end:
             raise LedgerError(
                 "ledger.settlement_order", {"run": rp.run.pk, "period": rp.period.label, "later": other.label}

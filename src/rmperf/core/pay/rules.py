@@ -295,6 +295,8 @@ class ResolvedPay:
     rounding: str = "half_up"
     #: False when the scheme pays nothing in runs of this kind (``pay.cycles``)
     pays: bool = True
+    #: the run kinds that pay (``pay.cycles``); None: every kind of the scheme
+    paying_kinds: tuple[str, ...] | None = None
     score: Measure = TOTAL
     unit_price: Valued | None = None
     weighted_base: WeightedBaseRule | None = None

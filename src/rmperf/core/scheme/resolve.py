@@ -581,6 +581,7 @@ class _PayResolver:
             kind=kind,
             rounding=spec.rounding,
             pays=cycles is None or kind in cycles,
+            paying_kinds=tuple(cycles) if cycles is not None else None,
             score=self.measure(spec.score),
             unit_price=self.valued(spec.unit_price, (*base, "unit_price")),
             weighted_base=weighted,
