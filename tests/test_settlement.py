@@ -162,4 +162,3 @@ def test_a_probation_ending_in_the_first_half_is_judged_in_july(bank: tuple[Home
     assert proposal.action.value in ("confirm", "probation_demote", "probation_exit")
     assert "2025-06-30" in proposal.rule_zh
     assert any(c.measure == "committed_profit" for c in proposal.checks)
-
