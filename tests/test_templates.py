@@ -11,6 +11,7 @@ the comment above it, from the seed's rule and the template's stated choices
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -1073,3 +1074,118 @@ def test_lecture_case_two_without_fees_table_is_missing_not_zero() -> None:
     assert item.value is None
     assert item.score == 0
     assert item.notes
+
+
+# --- rural-2023's cycles (002 四(二) 动态化考核周期) and 不良率超标绩效倒扣 -------------------------------------------
+
+
+def test_rural_monthly_appraisal_focuses_on_basic_duties_and_the_months_inclusive_loans() -> None:
+    """002 四(二) 月度考核: 基础履职 40 (compliance 16, rectification 8, attendance 8, collaboration 8) and the
+    month's business 60 (当月普惠贷款新增 36, 日均存款增量 24); no service or risk dimension; every RM alike.
+
+    R1, 2025-05: no finding (16 + 3-finding-free rectification 8), attendance 0.95 → 7.6, tasks 0.9 → 7.2;
+    the inclusive increment is 900,000 at the end of May and 600,000 at the end of April: this month's 300,000
+    against a target of 400,000 → 0.75 × 36 = 27; the deposit increment 1,000,000 against 2,000,000 → 12.
+    Total 16 + 8 + 7.6 + 7.2 + 27 + 12 = 77.80. In January the whole increment is the month's.
+    """
+    plan = _plan("rural-2023", "2025-05")
+    assert [(d.key, d.weight) for d in plan.base.dimensions] == [("basic", 40), ("business", 60)]
+    assert plan.variants == ()  # the variants are for the quarter and the year
+    keys = _RURAL_KEYS | {"inclusive_prev": ("inclusive_loan_increment", "all@previous")}
+    row = _engine(
+        keys,
+        violation_points="0",
+        violations="0",
+        unrectified="0",
+        veto="0",
+        attendance="0.95",
+        tasks="0.9",
+        deposit_dai="1000000",
+        inclusive="900000",
+        inclusive_prev="600000",
+    )
+    targets = {("R1", "inclusive"): D(400000), ("R1", "deposit_dai"): D(2000000)}
+    ev = evaluate(plan, [_rm("R1", "corporate")], {"R1": row}, targets=targets)
+    r1 = ev.by_rm("R1")
+    assert r1.item("inclusive").value == D(300000)
+    assert _scores(ev, "R1") == {
+        "compliance": D("16.00"),
+        "rectification": D("8.00"),
+        "attendance": D("7.60"),
+        "collaboration": D("7.20"),
+        "veto": D("0.00"),
+        "deposit_dai": D("12.00"),
+        "inclusive": D("27.00"),
+    }
+    assert r1.total == D("77.80")
+    january = _plan("rural-2023", "2025-01")
+    ev = evaluate(january, [_rm("R1", "corporate")], {"R1": row}, targets=targets)
+    assert ev.by_rm("R1").item("inclusive").value == D(900000)
+
+
+def test_rural_quarter_scores_the_satisfaction_gain_and_the_year_its_strategic_shares() -> None:
+    """季度: 客户满意度提升率 against a 5 % gain (90 after 85: (90 − 85) ÷ 85 = 5.88 % → full 6 points; 86 after 85:
+    1.18 % ÷ 5 % = 0.2353 → 1.41); with no previous quarter, the satisfaction itself (90 ÷ 100 → 5.40).
+    年度: 涉农贷款占比 and 普惠金融覆盖率 against their defaults (60 %, 50 %) and 团队贡献度 ranked in the team:
+    R1 holds 1,500,000 of the team's 2,000,000 deposit increment → first of 2 → the whole point; R5 0.5.
+    """
+    quarter = _plan("rural-2023", "2025-Q2")
+    keys = _RURAL_KEYS | {"satisfaction_prev": ("satisfaction", "all@previous")}
+    rms = [_rm("R1", "retail"), _rm("R2", "retail"), _rm("R3", "retail")]
+    values: Values = {
+        "R1": _engine(keys, satisfaction="90", satisfaction_prev="85"),
+        "R2": _engine(keys, satisfaction="86", satisfaction_prev="85"),
+        "R3": _engine(keys, satisfaction="90"),
+    }
+    ev = evaluate(quarter, rms, values, targets={(r.rm_id, k): D(1) for r in rms for k in quarter.required_targets})
+    assert [ev.by_rm(r).item("satisfaction").score for r in ("R1", "R2", "R3")] == [D("6.00"), D("1.41"), D("5.40")]
+
+    year = _plan("rural-2023", "2025")
+    keys = _RURAL_KEYS | {
+        "agri_share": ("agri_loan_share", "all"),
+        "incl": ("inclusive_customers", "all"),
+        "incl_loan": ("inclusive_customers", "with_loan"),
+        "team": ("daily_average_increment", "deposit@share_of=team"),
+    }
+    r1 = replace(_rm("R1", "retail"), team="T1")
+    r5 = replace(_rm("R5", "retail"), team="T1")
+    values = {
+        "R1": _engine(keys, agri_share="0.45", incl="20", incl_loan="12", team="0.75"),
+        "R5": _engine(keys, agri_share="0.70", incl="0", team="0.25"),
+    }
+    ev = evaluate(year, [r1, r5], values, targets={(r, k): D(1) for r in ("R1", "R5") for k in year.required_targets})
+    one, five = ev.by_rm("R1"), ev.by_rm("R5")
+    assert one.item("agri").score == D("6.00")  # 0.45 ÷ 0.6 × 8
+    assert five.item("agri").score == D("8.00")  # capped at the weight
+    assert one.item("inclusive").score == D("8.00")  # 12 ÷ 20 = 0.6 ≥ 0.5
+    assert five.item("inclusive").value == D(1)  # no inclusive customer to cover: covered
+    assert (one.item("team_contribution").score, five.item("team_contribution").score) == (D("1.00"), D("0.50"))
+
+
+def test_rural_npl_overrun_takes_performance_pay_beyond_the_risk_points() -> None:
+    """002 四(一)4 不良率超标实行绩效倒扣: each point of new-loan NPL above 3 % takes 10 % of the cycle's pay.
+
+    A quarter pays 60,000 × 40 % ÷ 4 × score ÷ 100; at 80 points 4,800. New-loan NPL 5.5 %: 2.5 points above
+    → 25 % → −1,200 (the risk item's 6 points are lost too, in the score). At 15 % it would take 120 %: only
+    the 4,800 itself.
+    """
+    from rmperf.core.pay.rules import RmFacts, compute_pay
+
+    pay = _plan("rural-2023", "2025-Q2").resolved.pay
+    assert pay is not None
+
+    def line(npl: str) -> dict[str, Decimal]:
+        result = {
+            "rm_id": "R1",
+            "total": "80",
+            "subtotal": "80",
+            "veto": False,
+            "dimensions": [],
+            "values": [{"name": "npl_excess_points", "value": npl}],
+        }
+        (out,) = compute_pay(pay, [result], {"R1": RmFacts("R1", "S", "retail")})
+        return {c.label_zh: c.amount for c in out.components}
+
+    assert line("2.5")["不良率超标绩效倒扣"] == D("-1200.00")
+    assert line("12")["不良率超标绩效倒扣"] == D("-4800.00")
+    assert line("0")["不良率超标绩效倒扣"] == D("0.00")

@@ -1377,6 +1377,10 @@ NOTES: dict[str, tuple[str, str]] = {
         "RM {0}'s sub-branch adjustment carries over from run {1} (same scheme and period); withdraw it with "
         "rmperf adjust --withdraw if it no longer stands",
     ),
+    "no_previous_cycle": (
+        "数据中没有上一期 {0}:取上期数的指标(如满意度提升率)无从计算",
+        "the data has no previous period ({0}): inputs of the period before (e.g. satisfaction gain) are missing",
+    ),
     "window_year_to_date": (
         "本方案按年累计考核:指标取 {0} 至 {1} 的数据",
         "the scheme appraises the year to date: the indicators cover {0} to {1}",
@@ -1424,6 +1428,10 @@ MESSAGES.update(
         "scheme.table_targets_absent": (
             "目标值表 {file} 中没有指标 {items} 在 {label} 的任何目标值",
             "the targets table {file} gives no {label} target of items {items} to anybody",
+        ),
+        "scheme.cycle_kind": (
+            "cycles 中的 {kind} 不是本方案的考核周期(可用:{allowed})",
+            "{kind} under cycles is not a period kind of the scheme (use: {allowed})",
         ),
         "scheme.heading_scheme": ("考核方案有 {n} 处错误:", "{n} problem(s) in the scheme:"),
         "scheme.heading_ratings": (

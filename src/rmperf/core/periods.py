@@ -78,6 +78,17 @@ class Period:
     def previous_year(self) -> Period:
         return Period.parse(str(self.start.year - 1))
 
+    def previous(self) -> Period:
+        """The period of the same kind just before: 2025-Q1 → 2024-Q4, 2025-07 → 2025-06, 2025-H1 → 2024-H2."""
+        day = self.start - timedelta(days=1)
+        if self.kind is PeriodKind.YEAR:
+            return Period.parse(f"{day.year}")
+        if self.kind is PeriodKind.HALF:
+            return Period.parse(f"{day.year}-H{1 if day.month <= 6 else 2}")
+        if self.kind is PeriodKind.QUARTER:
+            return Period.parse(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+        return Period.parse(f"{day.year}-{day.month:02d}")
+
     def __str__(self) -> str:
         return self.label
 

@@ -74,6 +74,7 @@ FLOW_INDICATORS: dict[str, IndicatorDef] = {
         IndicatorDef(
             "wealth_matured_sales", "年内到期理财销售额", "wealth products sold and matured within the year", "yuan"
         ),
+        IndicatorDef("inclusive_customers", "管户普惠客户数", "inclusive-finance customers served", "count"),
     )
 }
 
@@ -612,12 +613,27 @@ def _customers(backend: Backend, period: Period, params: FlowParams, notes: list
         WHERE b.aum > 0 AND coalesce(e.aum, 0) <= 0
         """,
     )
+    # 普惠金融覆盖率 (002 年度): inclusive customers (is_inclusive) with an account open at the period end,
+    # by whether they hold a loan then (category with_loan / without_loan; all = every one of them)
+    backend.create_table(
+        "fl_inclusive",
+        """
+        SELECT c.customer_id,
+               CASE WHEN max(CASE WHEN a.category = 'loan' AND b.balance > 0 THEN 1 ELSE 0 END) = 1
+                    THEN 'with_loan' ELSE 'without_loan' END AS has_loan
+        FROM customers c
+        JOIN accounts a ON a.customer_id = c.customer_id
+        JOIN fl_aum_end_bal b ON b.account_id = a.account_id
+        WHERE coalesce(c.is_inclusive, false)
+        GROUP BY c.customer_id
+        """,
+    )
     backend.create_table(
         "fl_cust_when",
         f"""
         SELECT DISTINCT customer_id, {_d(period.end)} AS as_of FROM (
             SELECT customer_id FROM fl_vip UNION ALL SELECT customer_id FROM fl_new_customer
-            UNION ALL SELECT customer_id FROM fl_churned
+            UNION ALL SELECT customer_id FROM fl_churned UNION ALL SELECT customer_id FROM fl_inclusive
         ) x
         """,
     )
@@ -634,10 +650,11 @@ def _customers(backend: Backend, period: Period, params: FlowParams, notes: list
     codes = ["new_customers"]
     parts = [count("new_customers", "fl_new_customer", "c.kind", by_kind)]
     if end_known:
-        codes += ["new_vip_customers", "churned_customers"]
+        codes += ["new_vip_customers", "churned_customers", "inclusive_customers"]
         parts += [
             count("new_vip_customers", "fl_vip", "s.tier"),
             count("churned_customers", "fl_churned", "c.kind", by_kind),
+            count("inclusive_customers", "fl_inclusive", "s.has_loan"),
         ]
     out = _coded_sums(backend, " UNION ALL ".join(parts))
     return {code: out.get(code, {}) for code in codes}

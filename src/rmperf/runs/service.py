@@ -232,6 +232,7 @@ def gather(
     for code, category in plan.engine_inputs:
         if current.values and f"{code}:{category}" not in produced and code not in current.missing:
             notes.append(f"input_never_produced:{code}:{category}")
+    _previous_and_shares(backend, prepared, current, notes, breakdowns)
     inputs = Inputs(current, previous, notes=notes)
     if targets_file is not None:
         from rmperf.core.scheme import parse_targets
@@ -250,6 +251,57 @@ def gather(
         inputs.ratings = ratings_rows(backend, prepared.period)
     inputs.veto_reasons = veto_reasons(backend, window)
     return inputs
+
+
+def _previous_and_shares(
+    backend: Backend, prepared: Prepared, current: EngineValues, notes: list[str], breakdowns: Sequence[str]
+) -> None:
+    """Inputs of the period before (``period: previous``) and shares of a group's total (``share_of``).
+
+    Both are added to ``current`` under the keys the plan's inputs read (``Input.key``): the period
+    before is computed by the engine over that period's window; a share is the RM's value over the
+    sum of the values of the RMs of the same team (sub-branch, branch) — no value without a group,
+    or when the group's total is 0.
+    """
+    plan = prepared.plan
+    earlier = [i for i in plan.inputs.values() if i.indicator is not None and i.period == "previous"]
+    if earlier:
+        before = window_of(prepared.scheme, prepared.period.previous())
+        first = backend.query("SELECT min(date) FROM balances")[0][0]
+        if first is None or first > before.start:
+            notes.append(f"no_previous_cycle:{before.label}")
+        else:
+            got = engine_values(
+                backend, before, [i.indicator for i in earlier if i.indicator], plan.parameters, breakdowns=breakdowns
+            )
+            for rm, row in got.values.items():
+                for spec in earlier:
+                    value = row.get(f"{spec.indicator}:{spec.category}")
+                    if value is not None:
+                        current.values.setdefault(rm, {})[":".join(spec.key)] = value
+    shares = [i for i in plan.inputs.values() if i.indicator is not None and i.share_of is not None]
+    if not shares:
+        return
+    contexts = rm_contexts(backend)
+    appraised = {rm for rm, ctx in contexts.items() if plan.applies_to(ctx)}
+    for spec in shares:
+        assert spec.share_of is not None
+        base = f"{spec.indicator}:{spec.category}"
+        if spec.period != "current":
+            base += f"@{spec.period}"
+        totals: dict[str, Decimal] = {}
+        group_of: dict[str, str] = {}
+        for rm in appraised:
+            group = contexts[rm].attribute(spec.share_of)
+            value = current.values.get(rm, {}).get(base)
+            if group is None or value is None:
+                continue
+            group_of[rm] = group
+            totals[group] = totals.get(group, Decimal(0)) + value
+        for rm, group in group_of.items():
+            total = totals[group]
+            if total != 0:
+                current.values[rm][":".join(spec.key)] = current.values[rm][base] / total
 
 
 def _check_targets(prepared: Prepared, inputs: Inputs, targets_file: Path | None) -> None:

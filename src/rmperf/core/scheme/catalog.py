@@ -37,6 +37,7 @@ ENGINE_INDICATORS: dict[str, str] = {
     "new_customers": "count",
     "churned_customers": "count",
     "wealth_matured_sales": "yuan",
+    "inclusive_customers": "count",
     "new_loans": "yuan",
     "new_loan_count": "count",
     "new_loan_npl_ratio": "ratio",

@@ -349,13 +349,14 @@ def _inputs_env(
             kind = "manual"
         else:
             assert spec.indicator is not None
-            value = own.get((spec.indicator, spec.category))
+            value = own.get(spec.key)
             kind = "engine"
         if value is not None and not isinstance(value, Decimal):
             value = scoring.as_decimal(value, name)
         env[name] = value
         if traces is not None:
-            traces.append(ValueTrace(name, kind, value, spec.indicator, spec.category if not spec.manual else None))
+            category = spec.key[1] if not spec.manual else None  # ``@previous`` / ``@share_of=…`` marked
+            traces.append(ValueTrace(name, kind, value, spec.indicator, category))
     for name in plan.custom_order:
         formula = plan.custom[name].formula
         outcome: Outcome = formula.evaluate(env)

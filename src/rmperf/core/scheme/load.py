@@ -90,7 +90,7 @@ RANK_FORMS_REFUSE = ("criteria", "scale_max", "distribution", "grade_shares")
 #: names every formula may use, given by the run (not by the file): the days of the run's window
 #: (``period_days``) and of its year (``year_days``, 365 or 366) — ``period_days / year_days`` is the share
 #: of the year a year-to-date figure covers
-BUILTINS = frozenset({"period_days", "year_days"})
+BUILTINS = frozenset({"period_days", "year_days", "period_end_month"})
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,21 @@ class Input:
     category: str
     manual: bool
     title: Text | None = None
+    #: ``previous``: the value of the period before (a quarter's previous quarter: 002 客户满意度提升率)
+    period: str = "current"
+    #: the RM's share of the total of their ``team`` (or ``subbranch``, ``branch``): 贡献度 (001, 002 团队贡献度)
+    share_of: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The (code, category) the run's values give this input under (previous and share marked)."""
+        assert self.indicator is not None
+        category = self.category
+        if self.period != "current":
+            category += f"@{self.period}"
+        if self.share_of is not None:
+            category += f"@share_of={self.share_of}"
+        return (self.indicator, category)
 
 
 @dataclass(frozen=True)
@@ -150,6 +165,13 @@ class Scheme:
     text: str = field(default="", repr=False)
     #: the ``pay:`` section (薪酬规则), checked; None when the scheme has none
     pay: PaySection | None = None
+    #: period kind → its dimensions and variants when the scheme's ``cycles`` change them (002 四(二):
+    #: the monthly appraisal focuses on basic duties, the quarterly and annual ones add their own items)
+    cycles: Mapping[str, tuple[tuple[Dimension, ...], tuple[Variant, ...]]] = field(default_factory=dict)
+
+    def for_kind(self, kind: str) -> tuple[tuple[Dimension, ...], tuple[Variant, ...]]:
+        """The dimensions and variants of a run of ``kind`` (month, quarter, half, year)."""
+        return self.cycles.get(kind, (self.dimensions, self.variants))
 
     @property
     def id(self) -> str:
@@ -323,6 +345,7 @@ class _Checker:
             "adjustments": {},
             "variants": [],
             "pay": None,
+            "cycles": {},
         }
         for key in ("dimensions", "periods", "id", "version", "name"):
             if key not in raw:
@@ -342,6 +365,7 @@ class _Checker:
         self.check_rating_rows()
         adjustments = self.check_adjustments(raw.get("adjustments"), dims)
         variants = self.check_variants(raw.get("variants"), raw_dims, dims)
+        cycles = self.check_cycles(raw.get("cycles"), raw.get("variants"), raw_dims, dims, header)
         pay = self.check_pay(raw.get("pay"), raw, header) if "pay" in raw else None
         if header is None or dims is None or adjustments is None or variants is None or self.problems:
             return None
@@ -358,6 +382,7 @@ class _Checker:
             variants,
             text,
             pay,
+            cycles,
         )
 
     def check_header(self, header: Header) -> None:
@@ -473,7 +498,9 @@ class _Checker:
                 self.add("scheme.blank_category", path if isinstance(value, str) else (*path, "category"))
                 continue
             self.broken.discard(str(name))
-            self.inputs[str(name)] = Input(str(name), spec.indicator, spec.category.strip(), spec.manual, spec.name)
+            self.inputs[str(name)] = Input(
+                str(name), spec.indicator, spec.category.strip(), spec.manual, spec.name, spec.period, spec.share_of
+            )
 
     def check_custom(self, raw: Any) -> None:
         if raw is None:
@@ -958,7 +985,57 @@ class _Checker:
         _PayCheck(self, pay, raw, doc, header, broken).run()
         return None if broken else pay
 
-    def check_variants(self, raw: Any, raw_dims: Any, dims: tuple[Dimension, ...] | None) -> tuple[Variant, ...] | None:
+    def check_cycles(
+        self, raw: Any, raw_variants: Any, raw_dims: Any, dims: tuple[Dimension, ...] | None, header: Header | None
+    ) -> dict[str, tuple[tuple[Dimension, ...], tuple[Variant, ...]]]:
+        """``cycles``: per period kind, a change of the scheme (``set`` / ``remove`` / ``add`` as a variant's,
+        and whole dimensions removed) that applies to every RM of a run of that kind, before any variant.
+
+        Each kind's dimensions are checked like a variant's (weights add up on every date), and so is
+        every variant on top of them; a variant's change of an item the cycle removed does not apply.
+        """
+        out: dict[str, tuple[tuple[Dimension, ...], tuple[Variant, ...]]] = {}
+        if raw is None:
+            return out
+        if not isinstance(raw, dict):
+            self.add("scheme.not_mapping_value", ("cycles",))
+            return out
+        kinds = header.periods if header is not None else ()
+        for kind, spec in raw.items():
+            path: Path = ("cycles", str(kind))
+            if header is not None and str(kind) not in kinds:
+                self.add("scheme.cycle_kind", path, kind=str(kind), allowed=", ".join(kinds))
+                continue
+            if not isinstance(spec, dict):
+                self.add("scheme.not_mapping_value", path)
+                continue
+            shell: VariantShell | None = self.validate(
+                VariantShell, {**spec, "key": f"cycle_{kind}", "when": {}}, path
+            )
+            if shell is None or not isinstance(raw_dims, list) or dims is None:
+                continue
+            context = _VariantContext(self, shell, path)
+            applied, paths_ok = context.apply(raw_dims)
+            kind_dims = self.check_dimensions(applied, ("dimensions",), variant=context)
+            if kind_dims is None or not paths_ok:
+                continue
+            kind_variants = self.check_variants(raw_variants, applied, kind_dims, lenient=True, kind=str(kind))
+            if kind_variants is None:
+                continue
+            out[str(kind)] = (kind_dims, kind_variants)
+        return out
+
+    def check_variants(
+        self,
+        raw: Any,
+        raw_dims: Any,
+        dims: tuple[Dimension, ...] | None,
+        *,
+        lenient: bool = False,
+        kind: str | None = None,
+    ) -> tuple[Variant, ...] | None:
+        """The variants, checked on ``raw_dims``; ``lenient`` (a cycle's dimensions): a path the cycle
+        removed is left out rather than reported, and variants for other period kinds are skipped."""
         if raw is None:
             return ()
         if not isinstance(raw, list):
@@ -998,7 +1075,9 @@ class _Checker:
             if not isinstance(raw_dims, list):
                 ok = False
                 continue
-            context = _VariantContext(self, shell, path)
+            if kind is not None and shell.when.period_kinds and kind not in shell.when.period_kinds:
+                continue
+            context = _VariantContext(self, shell, path, lenient=lenient)
             applied, paths_ok = context.apply(raw_dims)
             if dims is None:
                 ok = False
@@ -1350,11 +1429,15 @@ class _VariantContext:
     item (problems reported at ``variants[v].add.<dim>[k]``).
     """
 
-    def __init__(self, checker: _Checker, shell: VariantShell, path: Path) -> None:
+    def __init__(self, checker: _Checker, shell: VariantShell, path: Path, *, lenient: bool = False) -> None:
         self.checker = checker
         self.shell = shell
         self.path = path
         self.key = shell.key
+        #: a variant applied on a cycle's dimensions: a path that cycle removed is skipped, not reported
+        self.lenient = lenient
+        #: the dimension keys after applying (whole dimensions may be removed)
+        self.keys_after: list[Any] = []
         #: (dimension index, item index) after applying → origin
         self.origin: dict[tuple[int, int], tuple[str, Any]] = {}
         #: (dimension index, item index) → {field: set path}
@@ -1399,6 +1482,8 @@ class _VariantContext:
                     continue
                 pending_sets.append((index[parts[0]], parts[1], parts[2], value, where))
                 continue
+            if self.lenient:
+                continue
             if len(parts) == 2 and parts[0] in index:
                 self.checker.add(
                     "scheme.variant_field", where, field=parts[1], allowed=", ".join(DIMENSION_FIELDS_SETTABLE)
@@ -1406,21 +1491,25 @@ class _VariantContext:
             else:
                 self.checker.add("scheme.variant_path", where, path=spec)
             ok = False
-        # remove
+        # remove: an item (``dimension.item``), or a whole dimension (``dimension``)
         removals: list[tuple[int, str]] = []
+        dropped: set[int] = set()
         for r, spec in enumerate(self.shell.remove):
             parts = spec.split(".")
             if len(parts) == 2 and parts[0] in index and find_item(index[parts[0]], parts[1]) is not None:
                 removals.append((index[parts[0]], parts[1]))
-            else:
+            elif len(parts) == 1 and parts[0] in index:
+                dropped.add(index[parts[0]])
+            elif not self.lenient:
                 self.checker.add("scheme.variant_path", (*self.path, "remove", r), path=spec)
                 ok = False
         # add
         additions: list[tuple[int, int, Any]] = []
         for dim_key, items in self.shell.add.items():
             if dim_key not in index:
-                self.checker.add("scheme.unknown_dimension", (*self.path, "add", dim_key), name=dim_key)
-                ok = False
+                if not self.lenient:
+                    self.checker.add("scheme.unknown_dimension", (*self.path, "add", dim_key), name=dim_key)
+                    ok = False
                 continue
             for k, item in enumerate(items):
                 additions.append((index[dim_key], k, item))
@@ -1455,6 +1544,15 @@ class _VariantContext:
                 self.origin[(i, j)] = (origin[0], origin[1])
             for j, fields in d.pop("_set", {}).items():
                 self.set_fields[(i, j)] = fields
+        self.keys_after = [d.get("key") if isinstance(d, dict) else None for d in dims]
+        if dropped:  # whole dimensions removed: the later dimensions move up
+            kept = [i for i in range(len(dims)) if i not in dropped]
+            moved = {old: new for new, old in enumerate(kept)}
+            self.origin = {(moved[i], j): o for (i, j), o in self.origin.items() if i in moved}
+            self.set_fields = {(moved[i], j): f for (i, j), f in self.set_fields.items() if i in moved}
+            self.dim_set_fields = {moved[i]: f for i, f in self.dim_set_fields.items() if i in moved}
+            dims = [dims[i] for i in kept]
+        self.keys_after = [d.get("key") if isinstance(d, dict) else None for d in dims]
         return dims, ok
 
     def dimension_reporter(self, i: int) -> _Reporter:
@@ -1475,6 +1573,8 @@ class _VariantContext:
         return self._added_path(i, origin[1])
 
     def _added_path(self, i: int, k: int) -> Path:
+        if i < len(self.keys_after) and self.keys_after[i] in self.shell.add:
+            return (*self.path, "add", str(self.keys_after[i]), k)
         dim_key = next((key for key in self.shell.add if self._dim_index(key) == i), "?")
         return (*self.path, "add", dim_key, k)
 

@@ -155,6 +155,8 @@ class Header(_Model):
     dimensions: list[Any]
     adjustments: dict[str, Any] = {}
     variants: list[Any] = []
+    #: per period kind, a change of the dimensions for runs of that kind (checked by ``load.check_cycles``)
+    cycles: dict[str, Any] = {}
     #: checked on its own (``load._Checker.check_pay``)
     pay: Any = None
 
@@ -176,6 +178,10 @@ class InputSpec(_Model):
     category: str = "all"
     manual: bool = False
     name: Name | None = None
+    #: ``previous``: the period before the run's (a month, quarter, half or year earlier)
+    period: Literal["current", "previous"] = "current"
+    #: the RM's share of the group's total (贡献度): the RMs of the same team, sub-branch or branch
+    share_of: Literal["team", "subbranch", "branch"] | None = None
 
 
 InputField = Annotated[InputSpec, BeforeValidator(_input)]

@@ -168,7 +168,11 @@ def builtin_constants(window: Period) -> dict[str, Decimal]:
     import calendar
 
     year_days = 366 if calendar.isleap(window.end.year) else 365
-    return {"period_days": Decimal(window.days), "year_days": Decimal(year_days)}
+    return {
+        "period_days": Decimal(window.days),
+        "year_days": Decimal(year_days),
+        "period_end_month": Decimal(window.end.month),
+    }
 
 
 def resolve(
@@ -218,9 +222,10 @@ def resolve(
         entries = getattr(header.parameters, name)
         if entries is not None:
             parameters[name] = r.value(entries, ("parameters", name))
-    dimensions = r.dimensions(scheme.dimensions, ("dimensions",))
+    base_dims, kind_variants = scheme.for_kind(kind_name)
+    dimensions = r.dimensions(base_dims, ("dimensions",))
     variants: list[ResolvedVariant] = []
-    for v, variant in enumerate(scheme.variants):
+    for v, variant in enumerate(kind_variants):
         if variant.when.period_kinds and kind_name not in variant.when.period_kinds:
             continue
         dims = r.dimensions(variant.dimensions, ("variants", v, "dimensions"))
