@@ -422,3 +422,50 @@ def test_duckdb_and_spark_agree(tiny_home: Home, spark_session_for_tests: Any) -
     assert all(isinstance(v, Decimal) for v in s.values())
     assert duck.notes == sparked.notes
     assert duck.vetoes == sparked.vetoes
+
+
+def test_000_risk_adjusted_profit_takes_fees_in_and_costs_risk_and_taxes_out(tmp_path: Path) -> None:
+    """000: 风险调整后利润 = 收入 (spread profit + fee income) − 直接成本/管理成本/分摊固定成本 (the expenses table)
+    − 风险成本 (expected loss) − 税费 (a tax rate × the income).
+
+    The minimal bank in January: RM 0001 holds 60 % of A1 (1,000 and 1,200.10 on 1 and 2 January; FTP 1.80 %,
+    paid 0.05 %) and, from 2 January, A2 (499,000 on 2 January; 4.35 % against an FTP of 2.50 %). A fee of 100
+    on C1 (split 60/40), 20 of marketing on 0001, 50 of allocated cost on sub-branch S1; tax rate 10 %.
+    """
+    tables = minimal_tables()
+    tables["fees"] = [{"date": "2025-01-15", "customer_id": "C1", "product": "agency", "amount": "100.00",
+                       "currency": "CNY"}]  # fmt: skip
+    tables["expenses"] = [
+        {"month": "2025-01", "amount": "20.00", "kind": "marketing", "rm_id": "0001"},
+        {"month": "2025-01", "amount": "50.00", "kind": "allocated_cost", "org_id": "S1"},
+    ]
+    home = Home(tmp_path / "home")
+    assert import_package(write_package(tmp_path / "pkg", tables), home).status == "committed"
+    backend = DuckDBBackend(FactStore(home))
+    january = Period.parse("2025-01")
+    r = compute_quality_indicators(backend, january, QualityParams(tax_rate=Decimal("0.10")))
+    d = Decimal
+    spread = ((d("1000") + d("1200.10")) * d("0.6") * (d("0.0180") - d("0.0005")) + d("499000") * (d("0.0435") - d(
+        "0.0250"))) / 365  # fmt: skip
+    expected_loss = d("499000") * d("0.01") / 365
+    income = spread + d("60")
+    rap = income - d("20") - expected_loss - d("0.10") * income
+    assert r.get(RM1, "expected_loss") == expected_loss.quantize(d("0.01"))
+    assert r.get(RM1, "risk_adjusted_profit") == rap.quantize(d("0.01"))
+    # the sub-branch bears its own allocated cost too: without it, its figure is 50 higher
+    tables["expenses"] = tables["expenses"][:1]
+    other = Home(tmp_path / "other")
+    assert import_package(write_package(tmp_path / "pkg2", tables), other).status == "committed"
+    lighter = compute_quality_indicators(DuckDBBackend(FactStore(other)), january, QualityParams(tax_rate=d("0.10")))
+
+    def s1(result: QualityResult) -> Decimal:
+        return next(v.value for v in result.values if (v.owner_kind, v.owner_id, v.indicator) == ("org", "S1",
+                    "risk_adjusted_profit"))  # fmt: skip
+
+    assert s1(lighter) - s1(r) == d("50.00")
+    # the explanation opens it to the accounts, the fee, the cost and the tax, adding up to the value
+    from rmperf.engine.explain import explain
+
+    opened = explain(backend, january, RM1, "risk_adjusted_profit")
+    assert sum(c.value for c in opened.accounts) == opened.value
+    assert {c.account_id.split(":")[0] for c in opened.accounts} >= {"A1", "A2", "fee", "cost"}

@@ -36,6 +36,7 @@ from rmperf.schemes.templates import TEMPLATES_DIR, names, template_path
 D = Decimal
 TEMPLATES = (
     "corporate-ranking",
+    "corporate-rap-000",
     "lecture-case",
     "lecture-case-profit",
     "retail-wealth-2007",
@@ -46,6 +47,7 @@ TEMPLATES = (
 SAMPLE = {"year": "2025", "half": "2025-H1", "quarter": "2025-Q2", "month": "2025-06"}
 #: the seed each template reproduces, as its memo names it
 SEED_OF = {
+    "corporate-rap-000": "000",
     "corporate-ranking": "001",
     "scorecard-4-1": "001",
     "rural-2023": "002",
@@ -1189,3 +1191,51 @@ def test_rural_npl_overrun_takes_performance_pay_beyond_the_risk_points() -> Non
     assert line("2.5")["不良率超标绩效倒扣"] == D("-1200.00")
     assert line("12")["不良率超标绩效倒扣"] == D("-4800.00")
     assert line("0")["不良率超标绩效倒扣"] == D("0.00")
+
+
+# --- corporate-rap-000 (000: 风险调整后利润, 级差地租) -------------------------------------------------------------
+
+
+def test_000_differential_targets_put_a_big_and_a_small_inherited_book_on_one_starting_line() -> None:
+    """000 三1 级差地租: the same risk-adjusted profit of 180,000 in 2025-Q2 (91 days), against
+    50,000 + 0.4 % × the year-start daily average prorated to the quarter:
+
+    - C1 inherited a book of 100,000,000: 100,000,000 × 91 ÷ 365 = 24,931,506.85 → target 149,726.03,
+      achievement 1.2022 → 50 × 1.2022 = 60.11;
+    - C2 inherited 10,000,000: 2,493,150.68 → target 59,972.60, achievement 3.0, capped at 150 % → 75.00.
+
+    RAROC 3 % for the quarter is 12.03 % a year (≥ 10 %: 20); new-loan NPL 2 % (≤ 3 %: 12); checks 90 % → 7.2;
+    2 violation points → 8. C1 60.11 + 20 + 12 + 7.2 + 8 = 107.31; C2 122.20. Pay: 100 yuan a point.
+    """
+    plan = _plan("corporate-rap-000", "2025-Q2")
+    keys = {
+        "rap": ("risk_adjusted_profit", "all"),
+        "raroc": ("raroc", "all"),
+        "book": ("baseline_daily_average", "all"),
+        "npl": ("new_loan_npl_ratio", "all"),
+        "checks": ("post_loan_check_rate", "all"),
+        "points": ("violation_points", "all"),
+        "veto": ("veto", "all"),
+    }
+    common = {"rap": "180000", "raroc": "0.03", "npl": "0.02", "checks": "0.9", "points": "2", "veto": "0"}
+    values: Values = {
+        "C1": _engine(keys, book="100000000", **common),
+        "C2": _engine(keys, book="10000000", **common),
+    }
+    ev = evaluate(plan, [_rm("C1", "corporate"), _rm("C2", "corporate")], values)
+    c1, c2 = ev.by_rm("C1"), ev.by_rm("C2")
+    assert c1.item("rap").target is not None and c1.item("rap").target.value.quantize(D("0.01")) == D("149726.03")
+    assert (c1.item("rap").score, c2.item("rap").score) == (D("60.11"), D("75.00"))
+    assert c1.item("raroc").score == D("20.00")
+    assert (c1.total, c2.total) == (D("107.31"), D("122.20"))
+    from rmperf.core.pay.rules import RmFacts, compute_pay
+
+    assert plan.resolved.pay is not None
+    lines = compute_pay(
+        plan.resolved.pay, [r.to_dict() for r in ev.results], {r: RmFacts(r, "S-B1", "corporate") for r in ("C1", "C2")}
+    )
+    assert [line.gross for line in lines] == [D("10731.00"), D("12220.00")]
+    # the year's base is the year's (200,000), the book's margin the whole year's
+    year = _plan("corporate-rap-000", "2025")
+    ev = evaluate(year, [_rm("C1", "corporate")], {"C1": _engine(keys, book="100000000", **common)})
+    assert ev.by_rm("C1").item("rap").target.value == D("600000.000")  # 200,000 + 0.4 % × 100,000,000

@@ -17,7 +17,14 @@ from rmperf.core.money import divide, to_fen
 from rmperf.core.periods import Period
 from rmperf.engine import attribution as attr
 from rmperf.engine.backend import Backend
-from rmperf.engine.indicators import CATEGORIES, BalanceResult, OrgTree, OwnerKey, compute_balance_indicators
+from rmperf.engine.indicators import (
+    CATEGORIES,
+    BalanceResult,
+    MissingInput,
+    OrgTree,
+    OwnerKey,
+    compute_balance_indicators,
+)
 from rmperf.engine.quality import BORROWERS_SQL
 
 
@@ -433,6 +440,7 @@ def _explain_risk(
     )
     exact: dict[str, Decimal] = {}
     meta: dict[str, tuple[str, str]] = {}
+    income = Decimal(0)
     with localcontext() as ctx:
         ctx.prec = 60
         for kind, owner_id, account_id, customer_id, category, product, jishu, spread in rows:
@@ -450,6 +458,24 @@ def _explain_risk(
             }[indicator]
             exact[account_id] = exact.get(account_id, Decimal(0)) + part
             meta[account_id] = (customer_id, category)
+            income += Decimal(spread or 0) / params.basis
+        if indicator in ("risk_adjusted_profit", "eva"):
+            # 000: the fee income in, the costs out (their own rows), then the taxes on the income
+            for other, sign, tag in (("fee_income", 1, "fee"), ("expenses", -1, "cost")):
+                try:
+                    opened = explain(backend, period, owner, other, "all", rounding=rounding, cache=cache)
+                except (LookupError, MissingInput):
+                    continue
+                for c in opened.accounts:
+                    key = f"{tag}:{c.account_id}"
+                    exact[key] = exact.get(key, Decimal(0)) + sign * c.exact
+                    meta[key] = (c.customer_id, c.category)
+                    if tag == "fee":
+                        income += c.exact
+            taxes = params.tax_rate * max(income, Decimal(0))
+            if taxes:
+                exact["tax"] = -taxes
+                meta["tax"] = ("", "tax")
     items = _ranked(exact, meta, value)
     return Explanation(owner, indicator, "all", period, value, items, [], list(result.notes))
 

@@ -234,7 +234,7 @@ def service_owner(backend: Backend, when: str, name: str) -> None:
 # ---- 1. fee income ------------------------------------------------------------
 
 
-def _fees(backend: Backend, period: Period, notes: list[str]) -> Sums:
+def fee_sums(backend: Backend, period: Period, notes: list[str]) -> Sums:
     """``fee_income`` per owner and fee product (exact yuan)."""
     start, end = _d(period.start), _d(period.end)
     backend.create_table(
@@ -442,7 +442,7 @@ def _unpaid_interest(backend: Backend, period: Period, notes: list[str]) -> dict
     return out
 
 
-def _expenses(backend: Backend, period: Period, notes: list[str]) -> tuple[Sums, Sums]:
+def expense_sums(backend: Backend, period: Period, notes: list[str]) -> tuple[Sums, Sums]:
     """``expenses`` per kind: (borne by RMs, borne directly by org units)."""
     rows = backend.query(
         f"""
@@ -726,14 +726,14 @@ def compute_flow_indicators(backend: Backend, period: Period, params: FlowParams
     with localcontext() as ctx:
         ctx.prec = 60
         if _present(backend, ["fees"], notes):
-            out.add("fee_income", _fees(backend, period, notes), "money")
+            out.add("fee_income", fee_sums(backend, period, notes), "money")
         if _present(backend, ["loan_grades"], notes):
             out.add("loan_loss_provision", _provisions(backend, period, params, notes), "money")
         if _present(backend, ["loan_interest"], notes):
             for code, sums in _unpaid_interest(backend, period, notes).items():
                 out.add(code, sums, "money")
         if _present(backend, ["expenses"], notes):
-            by_rm, by_org = _expenses(backend, period, notes)
+            by_rm, by_org = expense_sums(backend, period, notes)
             out.add("expenses", by_rm, "money", direct_org=by_org)
         if _present(backend, ["cards"], notes):
             issued, weighted = _cards_issued(backend, period, params)

@@ -112,6 +112,7 @@ class QualityParams:
     - ``hurdle_rate`` 0.10: annual cost of economic capital for EVA.
     - ``basis`` 365: day count of FTP profit, expected loss and the capital
       charge (360 where a bank follows 日利率 = 年利率 ÷ 360).
+    - ``tax_rate`` 0: 税费 as a share of the period's income (000: 风险调整后利润 deducts 税费).
     - ``rounding`` half_up (or half_even).
     """
 
@@ -123,6 +124,8 @@ class QualityParams:
     hurdle_rate: Decimal = Decimal("0.10")
     basis: int = 365
     rounding: str = "half_up"
+    #: taxes (税费) as a share of the period's income (spread profit + fee income) when it is positive (000)
+    tax_rate: Decimal = Decimal(0)
 
     def expected_loss_rate(self, product: str) -> Decimal:
         return Decimal(self.expected_loss_rates.get(product, self.default_expected_loss_rate))
@@ -714,6 +717,19 @@ def compute_quality_indicators(backend: Backend, period: Period, params: Quality
     _event_parts(parts, period, present)
     sums: Sums = {}
     parts.run(backend, sums)
+    # 000's 风险调整后利润: income (spread profit + fee income) less costs (the expenses table), risk, taxes
+    direct_costs: Sums = {}
+    if present("fees"):
+        from rmperf.engine.flows import fee_sums
+
+        for (kind, owner, _), value in fee_sums(backend, period, notes).items():
+            _add(sums, kind, owner, "fees", value)
+    if present("expenses"):
+        from rmperf.engine.flows import expense_sums
+
+        by_rm, direct_costs = expense_sums(backend, period, notes)
+        for (kind, owner, _), value in by_rm.items():
+            _add(sums, kind, owner, "costs", value)
     days = _monthly_components(backend, period, sums)
     missing_fx = sum((v for (_, _, c), v in sums.items() if c == "new_missing_fx"), ZERO)
     if missing_fx:
@@ -738,6 +754,9 @@ def compute_quality_indicators(backend: Backend, period: Period, params: Quality
     parent = dict(backend.query("SELECT org_id, parent_id FROM orgs"))
     tree = OrgTree(parent, {r: o for r, o, *_ in managers}, {r: t for r, _, t, *_ in managers if t})
     rolled = tree.roll_up(sums)
+    for (_, org_id, _), value in direct_costs.items():  # costs an org unit bears itself (allocated costs)
+        for unit in tree.ancestors(org_id):
+            _add(rolled, "org", unit, "costs", value)
     values = _values(rolled, params, period, days, missing)
     vetoes = veto_findings(backend, period) if present("violations") else []
     return QualityResult(period, params, values, notes, vetoes, missing)
@@ -793,7 +812,9 @@ def _risk(comp: Mapping[str, Decimal], params: QualityParams, period: Period) ->
     mode = params.rounding
     loans = {name[5:]: v for name, v in comp.items() if name.startswith("loan:")}
     el = sum((j * params.expected_loss_rate(p) for p, j in loans.items()), ZERO) / params.basis
-    rap = comp["spread"] / params.basis - el
+    income = comp["spread"] / params.basis + comp.get("fees", ZERO)
+    taxes = params.tax_rate * max(income, ZERO)
+    rap = income - comp.get("costs", ZERO) - el - taxes
     ec = sum((j * params.capital_factor(p) for p, j in loans.items()), ZERO) / period.days
     eva = rap - ec * params.hurdle_rate * period.days / params.basis
     out = [

@@ -112,7 +112,7 @@ def engine_params(parameters: Mapping[str, Any]) -> tuple[int, str, Any, Any]:
     if "active_txn_threshold" in parameters:
         flow["active_txn_threshold"] = int(parameters["active_txn_threshold"])
     quality: dict[str, Any] = {"basis": basis, "rounding": rounding}
-    for key in ("pricing_tolerance", "default_expected_loss_rate", "default_capital_factor", "hurdle_rate"):
+    for key in ("pricing_tolerance", "default_expected_loss_rate", "default_capital_factor", "hurdle_rate", "tax_rate"):
         if key in parameters:
             quality[key] = Decimal(parameters[key])
     for key in ("expected_loss_rates", "capital_factors"):

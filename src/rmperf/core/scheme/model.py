@@ -129,6 +129,8 @@ class Parameters(_Model):
     capital_factors: DatedRates | None = None
     default_capital_factor: DatedDecimal | None = None
     hurdle_rate: DatedDecimal | None = None
+    #: 000 风险调整后利润: 税费 as a share of income (spread profit + fee income)
+    tax_rate: DatedDecimal | None = None
 
 
 class Header(_Model):
