@@ -1052,17 +1052,26 @@ def test_lecture_case_two_simulated_profit_sheet() -> None:
             marketing="20000",
         ),
     }
-    targets = {(rm, "score"): D(210000) for rm in ("P1", "P2", "P3")}
+    # the other 40 %: P1 lends 1,000,000 new against a target of 2,000,000 → 7 × 0.5 = 3.5; no new loan of any
+    # RM is non-performing (full 7); satisfaction 90 → 6 × 0.9 = 5.4; the others have no figure (0)
+    values["P1"] |= {("new_loans", "all"): D(1000000), ("new_loan_npl_ratio", "all"): D(0), ("satisfaction", "all"):
+                     D(90)}  # fmt: skip
+    targets = {("P1", "new_loans"): D(2000000)}
     ev = evaluate(plan, rms, values, targets=targets)
     traces = {t.name: t.value for t in ev.by_rm("P1").values}
     assert (traces["additions"], traces["deductions"], traces["net_profit"]) == (D(530000), D(80000), D(450000))
     assert ev.by_rm("P2").item("score").value == D(240000)
     assert ev.by_rm("P3").item("score").value == D(-60000)
-    assert {rm: ev.by_rm(rm).total for rm in ("P1", "P2", "P3")} == {
+    # 人均年模拟利润 is computed by the run over the comparison group (the same post in the same branch)
+    mean = ev.by_rm("P1").item("score").target
+    assert mean is not None and (mean.kind, mean.value) == ("group_mean", D(210000))
+    assert {rm: ev.by_rm(rm).item("score").score for rm in ("P1", "P2", "P3")} == {
         "P1": D("128.57"),
         "P2": D("68.57"),
         "P3": D("-17.14"),
     }
+    assert _dims(ev, "P1") == {"simulated_profit": D("128.57"), "business": D("3.50"), "management": D("12.40")}
+    assert ev.by_rm("P1").total == D("144.47")
 
 
 def test_lecture_case_two_without_fees_table_is_missing_not_zero() -> None:
@@ -1071,7 +1080,7 @@ def test_lecture_case_two_without_fees_table_is_missing_not_zero() -> None:
     values: Values = {
         "P1": _engine(_CASE2_KEYS, corp_dep="1", corp_loan="1", provision="0", unpaid_net="0", expenses_all="0")
     }
-    ev = evaluate(plan, [_rm("P1", "corporate")], values, targets={("P1", "score"): D(1)})
+    ev = evaluate(plan, [_rm("P1", "corporate")], values)
     item = ev.by_rm("P1").item("score")
     assert item.value is None
     assert item.score == 0

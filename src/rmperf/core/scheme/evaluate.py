@@ -315,6 +315,7 @@ def evaluate(
                 skipped.append(ctx.rm_id)
                 continue
             states.append(_prepare(plan, ctx, values, previous, targets, manual, frozen))
+        _group_means(plan, states, teams, frozen)
         if frozen is None:
             _score_relative(plan, states, teams, ratings)
         else:
@@ -400,9 +401,36 @@ def _prepare(
             st.target = kept.target
         elif item.target is not None:
             st.target = _target(item, item.target, st, env, targets, ctx.rm_id)
-        if item.method not in ("rank", "composite_rank", "rating"):
+        waits = kept is None and item.target is not None and item.target.kind == "group_mean"
+        if item.method not in ("rank", "composite_rank", "rating") and not waits:
             _score_own(item, st, env)
     return state
+
+
+def _group_means(
+    plan: Plan, states: Sequence[_Rm], teams: Mapping[str, str | None], frozen: Mapping[tuple[str, str], Frozen] | None
+) -> None:
+    """``group_mean`` targets (004 人均年模拟利润): each group's mean of the item's value, then the items are scored."""
+    default_group = plan.resolved.scheme.header.rank_group
+    members: dict[tuple[str, str], list[tuple[_Rm, _Item]]] = defaultdict(list)
+    for state in states:
+        for key, st in state.items.items():
+            target = st.item.target
+            if target is None or target.kind != "group_mean" or (frozen and (state.ctx.rm_id, key) in frozen):
+                continue
+            group = _group_of(target.group or st.item.params.get("group") or default_group, state.ctx, teams)
+            members[(key, group)].append((state, st))
+    for (key, group), pairs in sorted(members.items(), key=lambda kv: kv[0]):
+        values = [st.value for _, st in pairs if st.value is not None]
+        mean = sum(values, ZERO) / len(values) if values else None
+        for state, st in pairs:
+            if mean is None or mean == 0:
+                st.notes.append(Note.of("scheme.note.no_target", item=key))
+                continue
+            terms = " + ".join(show(v) for v in values) if len(values) <= 8 else f"Σ {len(values)}"
+            formula = f"({terms}) ÷ {len(values)} = {show(mean)} [{group}]"
+            st.target = TargetTrace("group_mean", mean, None, st.item.target.ref if st.item.target else None, formula)
+            _score_own(st.item, st, state.env)
 
 
 @dataclass(frozen=True)
@@ -440,6 +468,8 @@ def _target(
     rm_id: str,
 ) -> TargetTrace | None:
     kind = target.kind
+    if kind == "group_mean":
+        return None  # the group's mean, once every RM's value is known (``_group_means``)
     if kind == "absolute":
         assert target.value is not None
         return TargetTrace(kind, target.value, target.from_, target.ref, show(target.value))

@@ -231,6 +231,14 @@ class DifferentialTarget(_Model):
     baseline: str
 
 
+class GroupMeanTarget(_Model):
+    """004 案例二 人均年模拟利润: the mean of the item's value over the RMs of the group (the item's ``group``,
+    else the scheme's ``rank_group``), computed by the run."""
+
+    kind: Literal["group_mean"]
+    group: tuple[GroupKey, ...] | None = None
+
+
 def _target(value: Any) -> Any:
     if isinstance(value, dict) and "kind" in value:
         return value
@@ -238,7 +246,7 @@ def _target(value: Any) -> Any:
 
 
 Target = Annotated[
-    AbsoluteTarget | TableTarget | GrowthTarget | DifferentialTarget,
+    AbsoluteTarget | TableTarget | GrowthTarget | DifferentialTarget | GroupMeanTarget,
     Field(discriminator="kind"),
     BeforeValidator(_target),
 ]
@@ -392,7 +400,7 @@ RELATIVE_METHODS = frozenset({"rank", "composite_rank", "rating"})
 NEEDS_TARGET = frozenset({"achievement", "composite_rank"})
 #: methods scored outside the weights (weight 0)
 UNWEIGHTED_METHODS = frozenset({"veto", "plus_minus"})
-TARGET_KINDS = ("absolute", "table", "growth", "differential")
+TARGET_KINDS = ("absolute", "table", "growth", "differential", "group_mean")
 
 register_tags([*METHODS, *TARGET_KINDS])
 

@@ -44,6 +44,7 @@ from rmperf.core.scheme.model import (
     BudgetTable,
     DatedEntry,
     DifferentialTarget,
+    GroupMeanTarget,
     GrowthTarget,
     PaySection,
     TableTarget,
@@ -83,6 +84,8 @@ class ResolvedTarget:
     ref: str | None = None
     #: table targets: a run may go without a row for this item (the item scores by ``when_missing``)
     optional: bool = False
+    #: group_mean: the keys of the group the mean is taken over (None: the scheme's rank group)
+    group: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -371,6 +374,8 @@ class _Resolver:
                 factor=get(target.factor, "factor"),
                 baseline=target.baseline,
             )
+        elif isinstance(target, GroupMeanTarget):
+            return ResolvedTarget("group_mean", group=target.group, ref=self.memo)
         else:  # pragma: no cover - the model admits no other kind
             return None
         if used:
