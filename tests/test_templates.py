@@ -582,6 +582,48 @@ def test_retail_wealth_2007_simulated_profit() -> None:
     assert (ev.by_rm("W1").rank, ev.by_rm("W2").rank) == (1, 2)
 
 
+def test_retail_wealth_2007_readings_of_003() -> None:
+    """The readings of 003 附件4 the template takes (docs/decisions.md D147–D150), hand-computed for W3 in 2007:
+
+    spread 100,000 × 365 ÷ 3,650,000,000 = 1 %.
+    - 管理资产增量 is the increase of managed assets: (10,000,000 + 6,000,000) − (8,000,000 + 5,000,000) =
+      3,000,000 (the literal "期末管理资产 − 年初储蓄时点" would be 8,000,000, the whole wealth stock counted as new);
+      B2 = 3,000,000 × 1 % × 0.8 = 24,000.
+    - A3 counts 含年内到期的理财销售额: (2,000,000 + 1,000,000 sold and matured) × 1 % × 0.8 = 24,000;
+      B1 (个人时点增量) does not: 2,000,000 × 1 % × 0.8 = 16,000 — and both are paid, as 003 lists them
+      (开发 for whoever developed the business, 管理 for the retail RM who manages it).
+    - F pays 100 yuan per new active customer: 49 customers → 4,900 (not 0 for want of a whole block of 50).
+    """
+    plan = _plan("retail-wealth-2007", "2007")
+    keys = _WEALTH_KEYS | {
+        "wm_base_pt": ("baseline_point", "wealth/customer_kind=personal"),
+        "wm_matured": ("wealth_matured_sales", "personal"),
+    }
+    values: Values = {
+        "W3": _engine(
+            keys,
+            sav_acc="3650000000",
+            sav_ftp="100000",
+            sav_da="10000000",
+            sav_dai="0",
+            sav_pi="2000000",
+            sav_pt="10000000",
+            wm_pt="6000000",
+            sav_base_pt="8000000",
+            wm_base_pt="5000000",
+            wm_matured="1000000",
+            active="49",
+            active_busy="0",
+        )
+    }
+    ev = evaluate(plan, [_rm("W3", "retail")], values)
+    w3 = _scores(ev, "W3")
+    traces = {t.name: t.value for t in ev.by_rm("W3").values}
+    assert traces["managed_inc"] == D(3000000)
+    assert (w3["b2"], w3["a3"], w3["b1"], w3["f"]) == (D(24000), D(24000), D(16000), D(4900))
+    assert w3["a1"] == D(50000)  # 10,000,000 × 1 % × 365/365 × 0.5
+
+
 def test_retail_wealth_2007_does_not_apply_to_corporate_rms() -> None:
     plan = _plan("retail-wealth-2007", "2007")
     ev = evaluate(plan, [_rm("C1", "corporate")], {"C1": {}})

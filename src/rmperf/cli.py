@@ -309,7 +309,7 @@ def _demo_runs() -> dict[tuple[str, str], int]:
                     f"{time.monotonic() - started:.1f} s; workbook: {target}",
                 )
             )
-            _print_top(top(payloads, 1), period)
+            _print_top(top(payloads, 1), period, prepare(scheme, period).scheme.header.total_unit)
             runs[(scheme, period)] = outcome.run_id
     return runs
 

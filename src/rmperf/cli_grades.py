@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from rich import box
 from rich.table import Table as RichTable
 
 from rmperf import i18n
@@ -42,6 +43,16 @@ def _guarded(call: Callable[[], T]) -> T:
     except (ProposalInputError, LadderError, NotAnEvaluationMonth) as error:
         err_console.print(error.render(i18n.get_language()), style="red", highlight=False, markup=False)
         raise typer.Exit(1) from None
+
+
+def _wan2(text: str) -> str:
+    """A 万元 figure as the terminal shows it: two places, thousands separated (the workbook keeps six)."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    try:
+        return f"{Decimal(text).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    except InvalidOperation:
+        return text or "—"
 
 
 def _by_subbranch(rows: Sequence[dict[str, str]]) -> dict[tuple[str, str], list[dict[str, str]]]:
@@ -91,9 +102,11 @@ def grades_cmd(
     )
     console.print(
         _zh_en(
-            "金额单位:万元。模拟利润 = 方案各项(A1…F)得分之和,即乘 3% 之前;管理资产新增含公司存款日均增量按 3:1 折算。",
+            "金额单位:万元。模拟利润 = 方案各项(A1…F)得分之和,即乘 3% 之前;管理资产新增含公司存款日均增量按 3:1 折算。"
+            "每条建议的依据见 --detail 或 --out 写出的工作簿。",
             "Amounts in 万元 (10,000 yuan). Simulated profit = the sum of the scheme's items (A1…F) before × 3 %; "
-            "the AUM increment counts corporate deposits' daily-average increment at 3:1.",
+            "the AUM increment counts corporate deposits' daily-average increment at 3:1. "
+            "The rule behind each proposal: --detail, or the workbook --out writes.",
         ),
         highlight=False,
     )
@@ -110,31 +123,25 @@ def grades_cmd(
             group = [r for r in group if by_rm[r["rm_id"]].is_change]
         if not group:
             continue
-        table = RichTable(title=f"{sub_name} ({sub_id})", show_lines=True)
-        for header, justify in (
-            (_zh_en("客户经理", "RM"), "left"),
-            (_zh_en("现职级", "grade"), "left"),
-            (_zh_en("模拟利润", "sim. profit"), "right"),
-            (_zh_en("管理资产新增", "AUM incr."), "right"),
-            (_zh_en("公司存款日均增量", "corp. dep. incr."), "right"),
-            (_zh_en("计入后管理资产新增", "AUM incr. counted"), "right"),
-            (_zh_en("建议", "proposal"), "left"),
-            (_zh_en("建议职级", "proposed"), "left"),
-            (_zh_en("依据", "rule"), "left"),
-        ):
-            table.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        # what fits a terminal (80 columns): the figures to 2 places, the grade change in one column; the rule
+        # behind each proposal below the table with --detail, and in full in the workbook (--out)
+        table = RichTable(title=f"{sub_name} ({sub_id})", box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column(_zh_en("客户经理", "RM"), no_wrap=True)
+        table.add_column(_zh_en("建议", "proposal"), no_wrap=True)
+        table.add_column(_zh_en("职级", "grade"), no_wrap=True)
+        table.add_column(_zh_en("模拟利润", "profit"), justify="right", no_wrap=True)
+        table.add_column(_zh_en("管理资产新增", "AUM incr."), justify="right", no_wrap=True)
         for r in group:
             p = by_rm[r["rm_id"]]
+            grade = r["current_grade_name"] or "—"
+            if p.proposed != p.current:
+                grade = f"{grade}→{r['proposed_grade_name'] or '—'}"
             table.add_row(
                 f"{r['rm_id']} {r['name']}",
-                r["current_grade_name"] or "—",
-                r["simulated_profit_wan"],
-                r["aum_increment_wan"],
-                r["corporate_deposit_increment_wan"],
-                r["aum_increment_counted_wan"],
                 r["action_text"],
-                r["proposed_grade_name"] if p.proposed != p.current else "—",
-                p.rule_text(lang),
+                grade,
+                _wan2(r["simulated_profit_wan"]),
+                _wan2(r["aum_increment_counted_wan"]),
             )
             shown += 1
         console.print(table)
@@ -142,6 +149,7 @@ def grades_cmd(
             for r in group:
                 p = by_rm[r["rm_id"]]
                 console.print(f"{r['rm_id']} {r['name']}", style="bold", highlight=False)
+                console.print("  " + p.rule_text(lang), highlight=False, markup=False)
                 for check in p.checks:
                     console.print("  " + check.text(lang), highlight=False, markup=False)
                 for note in p.notes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -87,22 +88,31 @@ def run_cmd(
     for note in outcome.notes:
         print_note(note)
     if top:
-        _print_top(top_of([r.to_dict() for r in ev.results], top), ev.period)
+        _print_top(top_of([r.to_dict() for r in ev.results], top), ev.period, _total_unit(scheme))
     # the run id alone on the last line, for scripts
     print(outcome.run_id, file=sys.stdout)
 
 
-def _print_top(payloads: list[Any], period: str) -> None:
+def _total_unit(ref: str) -> str:
+    """``points`` or ``yuan``: what a scheme's total is in (its ``total_unit``)."""
+    from rmperf.core.scheme import load_file
+    from rmperf.runs.service import scheme_file
+
+    return load_file(scheme_file(ref)).header.total_unit
+
+
+def _print_top(payloads: list[Any], period: str, unit: str = "points") -> None:
     table = RichTable(title=_zh_en(f"{period} 排名前列", f"{period}: the top of each rank group"))
-    for header in (
-        _zh_en("排名组", "group"),
-        _zh_en("名次", "rank"),
-        _zh_en("客户经理", "RM"),
-        _zh_en("总分", "total"),
-    ):
-        table.add_column(header)
+    total = _zh_en("总绩效(元)", "total pay (yuan)") if unit == "yuan" else _zh_en("总分(分)", "total (points)")
+    table.add_column(_zh_en("排名组", "group"))
+    table.add_column(_zh_en("名次", "rank"), no_wrap=True)
+    table.add_column(_zh_en("客户经理", "RM"), no_wrap=True)
+    table.add_column(total, justify="right", no_wrap=True)
     for p in payloads:
-        table.add_row(p["group"], f"{p['rank']}/{p['rank_n']}", f"{p['rm_id']} {p.get('name') or ''}", p["total"])
+        value = p["total"]
+        if unit == "yuan":
+            value = f"{Decimal(value):,.2f}"
+        table.add_row(p["group"], f"{p['rank']}/{p['rank_n']}", f"{p['rm_id']} {p.get('name') or ''}", value)
     console.print(table)
 
 
@@ -326,7 +336,10 @@ def explain_run(run_id: int, rm: str, accounts: int) -> None:
         ),
         style="bold",
     )
-    for line in explain_lines(payload, i18n.get_language()):
+    from rmperf.core.scheme import load_scheme
+
+    unit = load_scheme(the_run.scheme_text, source=the_run.scheme_source).header.total_unit
+    for line in explain_lines(payload, i18n.get_language(), unit):
         console.print(line, highlight=False, markup=False)
     if accounts <= 0:
         return

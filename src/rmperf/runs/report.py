@@ -131,7 +131,7 @@ def _is_number(text: str) -> bool:
 # --- explanation ------------------------------------------------------------------------------------
 
 
-def explain_lines(payload: Mapping[str, Any], lang: str = "zh") -> list[str]:
+def explain_lines(payload: Mapping[str, Any], lang: str = "zh", unit: str = "points") -> list[str]:
     """The whole trace of one RM, as text lines: values, items (target, rule, arithmetic), dimensions, total."""
     zh = lang == "zh"
     out: list[str] = []
@@ -179,10 +179,11 @@ def explain_lines(payload: Mapping[str, Any], lang: str = "zh") -> list[str]:
         out.append(f"{adj['kind']}: {adj['formula']}  ({adj['before']} → {adj['after']})")
     if payload["veto"]:
         out.append(("一票否决: " if zh else "veto: ") + str(payload.get("veto_reason") or ""))
-    out.append(
-        f"{'总分' if zh else 'total'} {payload['total']}   {'排名' if zh else 'rank'} "
-        f"{payload['rank']}/{payload['rank_n']}  ({payload['group']})"
-    )
+    if unit == "yuan":
+        total = f"{'总绩效' if zh else 'total pay'} {payload['total']} {'元' if zh else 'yuan'}"
+    else:
+        total = f"{'总分' if zh else 'total'} {payload['total']} {'分' if zh else 'points'}"
+    out.append(f"{total}   {'排名' if zh else 'rank'} {payload['rank']}/{payload['rank_n']}  ({payload['group']})")
     for note in payload.get("notes") or []:
         out.append(f"! {note_text(note, lang)}")
     return out

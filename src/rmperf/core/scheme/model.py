@@ -143,6 +143,8 @@ class Header(_Model):
     valid_from: date | None = None
     valid_to: date | None = None
     total: Literal["weighted", "sum"] = "weighted"
+    #: what the total is in: points (分, the default) or yuan (元: 003's 总绩效 M + N)
+    total_unit: Literal["points", "yuan"] = "points"
     periods: tuple[PeriodKindName, ...]
     #: the days a run's indicators cover: the period itself, or from 1 January to the period's end
     #: (003 第三十八条: pay settled each quarter on the year's figures so far)
