@@ -637,7 +637,8 @@ def test_no_pay_figure_is_ever_a_float_and_recomputing_gives_the_same_pay(
         )
         assert all(c.formula.endswith(format(c.amount, "f")) or c.kind == "pool" for c in line.components)
     pooled = sum((c.amount for line in lines for c in line.component("pool")), D(0))
-    scored = sum((D(r["total"]) for r in results), D(0)) > 0
+    # a vetoed RM (一票否决) takes no share of the pool: it is undistributed when no one else scored
+    scored = sum((D(r["total"]) for r in results if not r["veto"]), D(0)) > 0
     assert pooled == (D("100000.01") if scored else D(0))  # 100000.005 rounded half-up once, then split exactly
     again = compute_pay(
         EVERYTHING, list(reversed(results)), dict(reversed(list(facts.items()))), adjustments=adjustments

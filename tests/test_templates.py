@@ -1106,7 +1106,8 @@ def test_lecture_case_two_simulated_profit_sheet() -> None:
     assert ev.by_rm("P3").item("score").value == D(-60000)
     # 人均年模拟利润 is computed by the run over the comparison group (the same post in the same branch)
     mean = ev.by_rm("P1").item("score").target
-    assert mean is not None and (mean.kind, mean.value) == ("group_mean", D(210000))
+    assert mean is not None
+    assert (mean.kind, mean.value) == ("group_mean", D(210000))
     assert {rm: ev.by_rm(rm).item("score").score for rm in ("P1", "P2", "P3")} == {
         "P1": D("128.57"),
         "P2": D("68.57"),
@@ -1177,21 +1178,24 @@ def test_rural_monthly_appraisal_focuses_on_basic_duties_and_the_months_inclusiv
 
 
 def test_rural_quarter_scores_the_satisfaction_gain_and_the_year_its_strategic_shares() -> None:
-    """季度: 客户满意度提升率 against a 5 % gain (90 after 85: (90 − 85) ÷ 85 = 5.88 % → full 6 points; 86 after 85:
-    1.18 % ÷ 5 % = 0.2353 → 1.41); with no previous quarter, the satisfaction itself (90 ÷ 100 → 5.40).
+    """季度: 客户满意度提升率 against a 5 % gain, or the satisfaction itself when higher: 90 after 85 (5.88 % → full
+    6 points); 86 after 85 (1.18 % ÷ 5 % = 0.24 < 0.86 → 5.16); 70 after 60 (16.7 %: full, where the level alone
+    gives 4.20); with no previous quarter, the satisfaction itself (90 ÷ 100 → 5.40).
     年度: 涉农贷款占比 and 普惠金融覆盖率 against their defaults (60 %, 50 %) and 团队贡献度 ranked in the team:
     R1 holds 1,500,000 of the team's 2,000,000 deposit increment → first of 2 → the whole point; R5 0.5.
     """
     quarter = _plan("rural-2023", "2025-Q2")
     keys = _RURAL_KEYS | {"satisfaction_prev": ("satisfaction", "all@previous")}
-    rms = [_rm("R1", "retail"), _rm("R2", "retail"), _rm("R3", "retail")]
+    rms = [_rm("R1", "retail"), _rm("R2", "retail"), _rm("R3", "retail"), _rm("R4", "retail")]
     values: Values = {
         "R1": _engine(keys, satisfaction="90", satisfaction_prev="85"),
         "R2": _engine(keys, satisfaction="86", satisfaction_prev="85"),
         "R3": _engine(keys, satisfaction="90"),
+        "R4": _engine(keys, satisfaction="70", satisfaction_prev="60"),
     }
     ev = evaluate(quarter, rms, values, targets={(r.rm_id, k): D(1) for r in rms for k in quarter.required_targets})
-    assert [ev.by_rm(r).item("satisfaction").score for r in ("R1", "R2", "R3")] == [D("6.00"), D("1.41"), D("5.40")]
+    scores = [ev.by_rm(r).item("satisfaction").score for r in ("R1", "R2", "R3", "R4")]
+    assert scores == [D("6.00"), D("5.16"), D("5.40"), D("6.00")]
 
     year = _plan("rural-2023", "2025")
     keys = _RURAL_KEYS | {
@@ -1275,7 +1279,9 @@ def test_000_differential_targets_put_a_big_and_a_small_inherited_book_on_one_st
     }
     ev = evaluate(plan, [_rm("C1", "corporate"), _rm("C2", "corporate")], values)
     c1, c2 = ev.by_rm("C1"), ev.by_rm("C2")
-    assert c1.item("rap").target is not None and c1.item("rap").target.value.quantize(D("0.01")) == D("149726.03")
+    target = c1.item("rap").target
+    assert target is not None
+    assert target.value.quantize(D("0.01")) == D("149726.03")
     assert (c1.item("rap").score, c2.item("rap").score) == (D("60.11"), D("75.00"))
     assert c1.item("raroc").score == D("20.00")
     assert (c1.total, c2.total) == (D("107.31"), D("122.20"))

@@ -35,6 +35,10 @@ class State:
     home: Home = Home.resolve()
 
 
+#: the seed of the demo's plan (targets, manual values): fixed, so the demo's runs reproduce
+DEMO_SEED = 42
+
+
 def _zh_en(zh: str, en: str) -> str:
     return en if i18n.get_language() == "en" else zh
 
@@ -251,11 +255,13 @@ def _demo_pay_and_grades(runs: dict[tuple[str, str], int]) -> None:
     from rmperf.cli_pay import pay_cmd, paysheet_cmd
 
     out_dir = State.home.root / "reports"
-    quarter = next((run for (scheme, period), run in runs.items() if scheme == "rural-2023" and "Q" in period), None)
+    quarters = [run for (scheme, period), run in runs.items() if scheme == "rural-2023" and "Q" in period]
+    quarter = quarters[-1] if quarters else None
     if quarter is not None:
         pay_cmd(run=quarter, pool=None, spikes="auto", statuses=None, user="demo")
         paysheet_cmd(run=quarter, fmt="xlsx", out=out_dir / f"paysheet-run{quarter}.xlsx")
-    year = next(((period, run) for (scheme, period), run in runs.items() if scheme == "retail-wealth-2007"), None)
+    years = [(p, run) for (scheme, p), run in runs.items() if scheme == "retail-wealth-2007" and "-" not in p]
+    year = years[0] if years else None
     if year is not None:
         grades_cmd(
             period=year[0],
@@ -270,9 +276,12 @@ def _demo_pay_and_grades(runs: dict[tuple[str, str], int]) -> None:
 
 
 def _demo_runs() -> dict[tuple[str, str], int]:
-    """Run the rural-2023 and retail-wealth-2007 templates on the last quarter and year; write the workbooks."""
+    """Run the rural-2023 and retail-wealth-2007 templates on the last quarter and year; write the workbooks.
+
+    Each run gets the demo's plan (``rmperf.runs.plans``): the targets and manual values a bank would upload.
+    """
     from rmperf.cli_runs import _print_top, write_xlsx
-    from rmperf.core.scheme import SchemeError
+    from rmperf.runs import plans
     from rmperf.runs.report import top
     from rmperf.runs.service import load_results, prepare, run_scheme
 
@@ -281,23 +290,39 @@ def _demo_runs() -> dict[tuple[str, str], int]:
     last = backend.query("SELECT max(date) FROM balances")[0][0]
     if last is None:
         return runs
-    quarter = f"{last.year}-Q{(last.month - 1) // 3 + 1}"
+    from rmperf.core.periods import Period
+
+    quarter = Period.parse(f"{last.year}-Q{(last.month - 1) // 3 + 1}")
     out_dir = State.home.root / "reports"
     out_dir.mkdir(parents=True, exist_ok=True)
-    for scheme in ("rural-2023", "retail-wealth-2007"):
-        for period in (quarter, str(last.year)):
-            try:
-                prepare(scheme, period)
-            except SchemeError:
-                # 003's retail wealth scheme is annual: it has no quarterly appraisal
+    rm_ids = [r for (r,) in backend.query("SELECT rm_id FROM managers ORDER BY rm_id")]
+    # 002's consequences read two quarters in a row (预警): rural-2023 runs the quarter before too
+    before = [quarter.previous().label] if quarter.previous().year == quarter.year else []
+    schedule = {
+        "rural-2023": [*before, quarter.label, str(last.year)],
+        "retail-wealth-2007": [quarter.label, str(last.year)],
+    }
+    for scheme, periods in schedule.items():
+        for period in periods:
+            started = time.monotonic()
+            prepared = prepare(scheme, period)
+            values = plans.write_values(prepared, rm_ids, DEMO_SEED, out_dir / f"values-{scheme}-{period}.csv")
+            targets = plans.write_targets(
+                backend, prepared, DEMO_SEED, out_dir / f"targets-{scheme}-{period}.csv", values
+            )
+            if targets is not None or values is not None:
+                low, high = plans.TARGET_FACTOR
                 console.print(
-                    _zh_en(f"{scheme} 不适用于 {period},跳过", f"{scheme} does not run for {period}; skipped"),
+                    _zh_en(
+                        f"演示计划:{scheme} {period} 的目标值与手工取值见 {out_dir}(各人本期实际值 × {low}–{high})",
+                        f"demo plan: {scheme} {period} targets and manual values in {out_dir} "
+                        f"(each RM's own figure × {low}–{high})",
+                    ),
                     style="dim",
                 )
-                continue
-            started = time.monotonic()
-            targets = _demo_targets(backend, scheme, period, out_dir)
-            outcome = run_scheme(State.home, backend, scheme, period, user="demo", targets_file=targets)
+            outcome = run_scheme(
+                State.home, backend, scheme, period, user="demo", targets_file=targets, values_file=values
+            )
             the_run, payloads = load_results(outcome.run_id)
             target = out_dir / f"{scheme}-{period}-run{outcome.run_id}.xlsx"
             write_xlsx(target, the_run, payloads, backend)
@@ -309,50 +334,9 @@ def _demo_runs() -> dict[tuple[str, str], int]:
                     f"{time.monotonic() - started:.1f} s; workbook: {target}",
                 )
             )
-            _print_top(top(payloads, 1), period, prepare(scheme, period).scheme.header.total_unit)
+            _print_top(top(payloads, 1), period, prepared.scheme.header.total_unit)
             runs[(scheme, period)] = outcome.run_id
     return runs
-
-
-def _demo_targets(backend: Backend, scheme: str, period: str, out_dir: Path) -> Path | None:
-    """A targets table for a quarter's table-target items: last quarter's value + 10 % (the demo's plan).
-
-    A bank uploads its own (``rmperf run --targets``). RMs whose last quarter
-    was not positive get no row, and the scheme's ``when_missing`` scores them.
-    """
-    import csv
-    from decimal import Decimal
-
-    from rmperf.core.periods import Period
-    from rmperf.runs.service import evaluate_inputs, gather, prepare
-
-    prepared = prepare(scheme, period)
-    the_period = Period.parse(period)
-    if not prepared.plan.table_targets or the_period.kind != "quarter" or the_period.start.month == 1:
-        return None
-    previous = f"{the_period.year}-Q{(the_period.start.month - 1) // 3}"
-    before = prepare(scheme, previous)
-    evaluation = evaluate_inputs(backend, before, gather(backend, before))
-    path = out_dir / f"targets-{scheme}-{period}.csv"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["rm_id", "item", "target"])
-        for result in evaluation.results:
-            for key in prepared.plan.table_targets:
-                try:
-                    value = result.item(key).value
-                except KeyError:
-                    continue
-                if value is not None and value > 0:
-                    writer.writerow([result.rm_id, key, (value * Decimal("1.1")).quantize(Decimal("0.01"))])
-    console.print(
-        _zh_en(
-            f"演示目标:{scheme} {period} 的目标值取 {previous} 实际值 × 110%({path})",
-            f"demo targets: {scheme} {period} targets are {previous}'s values × 110 % ({path})",
-        ),
-        style="dim",
-    )
-    return path
 
 
 def _print_demo_indicators() -> None:

@@ -382,32 +382,39 @@ def expense_columns(bank: Bank, rng: np.random.Generator) -> Columns:
     }
 
 
-RATING_CRITERIA = ("ethics", "teamwork", "service_attitude", "learning")
-#: rater role → (mean, standard deviation) of the 0–100 score
-RATER_BIAS = {"self": (90.0, 5.0), "supervisor": (82.0, 8.0), "committee": (80.0, 7.0)}
+#: the qualitative criteria of the shipped scorecard (001 表4-1, the template scorecard-4-1), on 004's 1–5 scale
+RATING_CRITERIA = (
+    "总结性工作完成状况",
+    "市场调研数量",
+    "市场调研质量",
+    "市场调研状况分析结果质量",
+    "反馈、提出可行性意见状况",
+    "与上下级沟通频率",
+    "协调内部事务状况",
+)
+#: rater role → (mean, standard deviation) of the score on the 1–5 scale: people rate themselves higher
+RATER_BIAS = {"self": (4.2, 0.5), "committee": (3.7, 0.6), "department": (3.6, 0.6)}
 
 
 def rating_columns(bank: Bank, rng: np.random.Generator) -> Columns:
-    """``ratings`` for ``YYYY-Q4``: self, supervisor and committee scores
-    (0–100) on four criteria for every RM still employed."""
+    """``ratings`` of the fourth quarter and of the year: every RM still employed rated by themselves, their
+    sub-branch's committee and the head-office department (001: 自评、网点评价、主管部门测评) on the scorecard's
+    criteria, in whole points from 1 to 5 (004 量表法); an RM's own level shifts all three raters alike."""
     managers = bank.managers
-    leaders = {int(managers.org[r]): r for r in np.flatnonzero(managers.manages_people).tolist()}
     cols: dict[str, list[str]] = {k: [] for k in ("period", "rm_id", "rater_id", "rater_role", "criterion", "score")}
-    for r in np.flatnonzero(~managers.leaving).tolist():
-        org = int(managers.org[r])
-        leader = leaders.get(org, -1)
-        raters = {
-            "self": managers.ids[r],
-            "supervisor": managers.ids[leader] if leader >= 0 and leader != r else f"P{bank.orgs.ids[org]}",
-            "committee": f"COM{bank.orgs.ids[org]}",
-        }
-        for role, rater in raters.items():
-            mean, sd = RATER_BIAS[role]
-            for criterion in RATING_CRITERIA:
-                cols["period"].append(f"{bank.hz.year}-Q4")
-                cols["rm_id"].append(managers.ids[r])
-                cols["rater_id"].append(rater)
-                cols["rater_role"].append(role)
-                cols["criterion"].append(criterion)
-                cols["score"].append(str(int(np.clip(np.rint(rng.normal(mean, sd)), 0, 100))))
+    level = rng.normal(0.0, 0.4, managers.count)
+    for period in (f"{bank.hz.year}-Q4", f"{bank.hz.year}"):
+        for r in np.flatnonzero(~managers.leaving).tolist():
+            org = int(managers.org[r])
+            raters = {"self": managers.ids[r], "committee": f"COM{bank.orgs.ids[org]}", "department": "DEPT0000"}
+            for role, rater in raters.items():
+                mean, sd = RATER_BIAS[role]
+                for criterion in RATING_CRITERIA:
+                    score = int(np.clip(np.rint(rng.normal(mean + level[r], sd)), 1, 5))
+                    cols["period"].append(period)
+                    cols["rm_id"].append(managers.ids[r])
+                    cols["rater_id"].append(rater)
+                    cols["rater_role"].append(role)
+                    cols["criterion"].append(criterion)
+                    cols["score"].append(str(score))
     return cols

@@ -91,7 +91,9 @@ def generate(
     write("fx_rates", rates.fx_columns(hz, child_rng(seed, "fx")))
     report("reference", 6, 6)
 
-    model = build_model(accounts, customers, owners, hz, child_rng(seed, "balance-model"))
+    model = build_model(
+        accounts, customers, owners, hz, child_rng(seed, "balance-model"), managers, child_rng(seed, "books")
+    )
     stats = write_balances(model, accounts.ids, hz, seed, out, days=n_days, progress=progress)
     rows["balances"] = stats.rows
 

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from rmperf import contract
 from rmperf.demo import names
 from rmperf.demo.config import SizeConfig
-from rmperf.demo.dates import NO_DATE, OPEN_END, Horizon, IntArray, iso_dates
+from rmperf.demo.dates import NO_DATE, OPEN_END, Horizon, IntArray, add_months, iso_dates
 from rmperf.demo.writers import Columns, bool_text, id_text, pick
 
 BoolArray = npt.NDArray[np.bool_]
@@ -197,8 +197,21 @@ def build_managers(cfg: SizeConfig, orgs: Orgs, hz: Horizon, rng: np.random.Gene
     lo = np.array([_GRADE_YEARS[g][0] for g in grade.tolist()])
     hi = np.array([_GRADE_YEARS[g][1] for g in grade.tolist()])
     rm_since = hz.start - np.rint(rng.uniform(lo, hi) * 365.25).astype(np.int64)
-    on_probation = (rng.random(n) < np.where(grade <= 1, 0.45, 0.06)) & (rng.random(n) < 0.9)
-    probation = np.where(on_probation, hz.start + rng.integers(20, hz.n_days - 5, n), NO_DATE)
+    rng.random(n), rng.random(n), rng.integers(20, hz.n_days - 5, n)  # the draws of an earlier rule, kept
+    # probation (003 第十五条): the RMs hired recently — about 5 % (at least one), six months from the day they
+    # started (three for trainees); the first of them started on 1 January, so their probation ends on 30 June
+    # and the July evaluation judges it (003 第十七条)
+    hires_rng = rng.spawn(1)[0]  # its own stream: the draws after this one stay as they were
+    count = max(1, round(n * 0.05))
+    hired = hires_rng.choice(np.flatnonzero(grade <= 4), size=min(count, int((grade <= 4).sum())), replace=False)
+    start_day = hz.start - hires_rng.integers(0, 150, len(hired))
+    if len(hired):
+        start_day[0] = hz.start
+    rm_since[hired] = start_day
+    months = np.where(grade[hired] == 0, 3, 6)
+    probation = np.full(n, NO_DATE, dtype=np.int64)
+    probation[hired] = add_months(start_day, months) - 1
+    on_probation = probation != NO_DATE
 
     leader = np.zeros(n, dtype=bool)
     for s in subs.tolist():

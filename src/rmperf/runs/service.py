@@ -208,7 +208,10 @@ def gather(
     values_file: Path | None = None,
     source: Any = None,
     progress: Progress | None = None,
+    check_targets: bool = True,
 ) -> Inputs:
+    """Everything ``evaluate`` needs for a run; ``check_targets`` False: no refusal for missing targets
+    (a plan being written: ``rmperf.runs.plans``)."""
     plan = prepared.plan
     say = progress or (lambda _m: None)
     codes = [code for code, _ in plan.engine_inputs]
@@ -240,7 +243,8 @@ def gather(
         rows = read_table(targets_file)
         inputs.targets = parse_targets(rows, plan, source=str(targets_file))
         inputs.uploads["targets"] = {"file": str(targets_file), "sha256": _sha(targets_file.read_bytes())}
-    _check_targets(prepared, inputs, targets_file)
+    if check_targets:
+        _check_targets(prepared, inputs, targets_file)
     if values_file is not None:
         from rmperf.core.scheme import parse_values
 

@@ -1009,9 +1009,7 @@ class _Checker:
             if not isinstance(spec, dict):
                 self.add("scheme.not_mapping_value", path)
                 continue
-            shell: VariantShell | None = self.validate(
-                VariantShell, {**spec, "key": f"cycle_{kind}", "when": {}}, path
-            )
+            shell: VariantShell | None = self.validate(VariantShell, {**spec, "key": f"cycle_{kind}", "when": {}}, path)
             if shell is None or not isinstance(raw_dims, list) or dims is None:
                 continue
             context = _VariantContext(self, shell, path)
