@@ -73,7 +73,7 @@ def test_retail_wealth_books_are_the_size_003s_standards_assume(year: dict[str, 
     """The median simulated profit lies within the ladder (70–450万) and within ±50 % of the median RM's
     grade standard; the typical RM's AUM increment is 0.8–1.6 times their own grade's standard, and at least
     four RMs in five bring between half and twice it (the rest: customers inherited from a leaver, a
-    planted 冲时点, a book the RM has only just been given)."""
+    planted 冲时点, an RM who left during the year)."""
     from rmperf.demo.balances import AUM_STANDARD, PROFIT_STANDARD
 
     grades = ["trainee", "junior", "mid_2", "mid_1", "senior_3", "senior_2", "senior_1", "principal"]

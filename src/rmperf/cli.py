@@ -328,7 +328,7 @@ def _demo_runs() -> dict[tuple[str, str], int]:
             write_xlsx(target, the_run, payloads, backend)
             console.print(
                 _zh_en(
-                    f"考核方案 {scheme} {period}:批次 {outcome.run_id},{len(payloads)} 名客户经理,"
+                    f"考核方案 {scheme} {period}:第 {outcome.run_id} 号批次,共 {len(payloads)} 名客户经理,"
                     f"用时 {time.monotonic() - started:.1f} 秒;Excel:{target}",
                     f"scheme {scheme} {period}: run {outcome.run_id}, {len(payloads)} RMs, "
                     f"{time.monotonic() - started:.1f} s; workbook: {target}",

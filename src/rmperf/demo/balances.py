@@ -255,8 +255,11 @@ def build_model(
     bump = np.where(demand, np.where(personal, rng.uniform(0.0, 0.015, n), corporate_bump), 0.0)
     spiking = demand & (accounts.currency == 0) & owners.spike_customer[accounts.customer]
     floor = np.where(personal, 20_000.0, 500_000.0)
-    # a planted 冲时点 inflow is sized on the account (a retail book's as scaled): a third or more of the deposits
-    inflow = np.clip(amount * rng.uniform(1.5, 4.0, n), floor, SPIKE_CAP)
+    # a planted 冲时点 inflow: 1.5–4 × a small account; on a retail book of several 亿 (scaled), a quarter to three
+    # quarters of each demand account, so the book swells by a tenth to a third at a quarter end, not several times
+    multiple = rng.uniform(1.5, 4.0, n)
+    multiple = np.where(book, 0.25 + (multiple - 1.5) / 5.0, multiple)
+    inflow = np.clip(amount * multiple, floor, SPIKE_CAP)
     spike = np.where(spiking, inflow, 0.0)
     first = np.maximum(accounts.opened - hz.start, 0)
     last = np.minimum(accounts.closed, hz.end) - hz.start

@@ -201,7 +201,7 @@ def build_managers(cfg: SizeConfig, orgs: Orgs, hz: Horizon, rng: np.random.Gene
     # probation (003 第十五条): the RMs hired recently — about 5 % (at least one), six months from the day they
     # started (three for trainees); the first of them started on 1 January, so their probation ends on 30 June
     # and the July evaluation judges it (003 第十七条)
-    hires_rng = rng.spawn(1)[0]  # its own stream: the draws after this one stay as they were
+    hires_rng = rng.spawn(1)[0]  # its own stream: the parent's later draws are unchanged by it
     count = max(1, round(n * 0.05))
     hired = hires_rng.choice(np.flatnonzero(grade <= 4), size=min(count, int((grade <= 4).sum())), replace=False)
     start_day = hz.start - hires_rng.integers(0, 150, len(hired))
