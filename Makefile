@@ -8,7 +8,7 @@ RMPERF_HOME ?= ./var
 DEMO_DIR ?= $(RMPERF_HOME)/demo-package
 export RMPERF_HOME
 
-.PHONY: venv demo test lint bench bench-large clean
+.PHONY: venv demo test test-fast lint bench bench-large clean
 
 venv: $(STAMP)
 
@@ -25,6 +25,13 @@ test: $(STAMP)
 	bash scripts/ensure-java.sh
 	bash scripts/ensure-postgres.sh
 	source scripts/pg-env.sh && $(BIN)/python -m pytest -q
+
+# the pure core's tests (rules, scoring, pay, schemes, templates, ratings, formats): no subprocess, engine
+# run, database or Spark, well under 2 minutes
+FAST_TESTS := $(addprefix tests/test_,consequences core docs grades import_formats import_rules pay_ledger \
+	pay_rules ratings reports_xlsx scheme_evaluate scheme_format scheme_formula scheme_rating_forms scoring templates)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow" $(addsuffix .py,$(FAST_TESTS))
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

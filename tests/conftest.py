@@ -70,3 +70,17 @@ def import_home(
         return home
 
     return make
+
+
+@pytest.fixture(scope="session")
+def cli_bank(tmp_path_factory: pytest.TempPathFactory, tiny_package: Path) -> Callable[[str], Path]:
+    """The tiny demo bank imported through the CLI, as a user would, into a new home named ``name``."""
+    from tests.test_cli import rmperf
+
+    def make(name: str) -> Path:
+        home = tmp_path_factory.mktemp(name) / "home"
+        done = rmperf("import", str(tiny_package), home=home)
+        assert done.returncode == 0, done.stderr
+        return home
+
+    return make

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,11 +19,9 @@ def run_id(output: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def bank(tmp_path_factory: pytest.TempPathFactory, tiny_package: Path) -> tuple[Path, dict[str, int]]:
+def bank(cli_bank: Callable[[str], Path], tiny_package: Path) -> tuple[Path, dict[str, int]]:
     """The tiny bank imported, with 003's simulated profit for 2025 and 002's quarters and year."""
-    home = tmp_path_factory.mktemp("grades") / "home"
-    done = rmperf("import", str(tiny_package), home=home)
-    assert done.returncode == 0, done.stderr
+    home = cli_bank("grades")
     targets = targets_csv(home.parent / "targets.csv", tiny_rms(tiny_package))
     runs = {}
     for scheme, period in (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,11 +23,8 @@ RAW = re.compile(r"\b(?:scheme|pay|ledger|grades|ratings)\.[a-z_]+\.[a-z_]+\b|\b
 
 
 @pytest.fixture(scope="module")
-def bank(tmp_path_factory: pytest.TempPathFactory, tiny_package: Path) -> Path:
-    home = tmp_path_factory.mktemp("messages") / "home"
-    done = rmperf("import", str(tiny_package), home=home)
-    assert done.returncode == 0, done.stderr
-    return home
+def bank(cli_bank: Callable[[str], Path]) -> Path:
+    return cli_bank("messages")
 
 
 def refused(*args: str, home: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,8 @@ LEDGER_COLUMNS = ("earned", "held", "deferred", "deferred_spike", "released", "r
 
 
 @pytest.fixture(scope="module")
-def bank(tmp_path_factory: pytest.TempPathFactory, tiny_package: Path) -> Path:
-    home = tmp_path_factory.mktemp("pay") / "home"
-    done = rmperf("import", str(tiny_package), home=home)
-    assert done.returncode == 0, done.stderr
-    return home
+def bank(cli_bank: Callable[[str], Path]) -> Path:
+    return cli_bank("pay")
 
 
 def ok(*args: str, home: Path) -> str:

@@ -8,6 +8,7 @@ withdraws it; 003's form shows it; and a diff of two runs shows every difference
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,11 +22,8 @@ RM = "R00002"  # the tiny bank's corporate RM
 
 
 @pytest.fixture(scope="module")
-def bank(tmp_path_factory: pytest.TempPathFactory, tiny_package: Path) -> Path:
-    home = tmp_path_factory.mktemp("corrections") / "home"
-    done = rmperf("import", str(tiny_package), home=home)
-    assert done.returncode == 0, done.stderr
-    return home
+def bank(cli_bank: Callable[[str], Path]) -> Path:
+    return cli_bank("corrections")
 
 
 def sheet_row(home: Path, run: int, tmp: Path) -> dict[str, str]:

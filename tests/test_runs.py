@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,9 @@ SCHEMES = Path(__file__).parent / "schemes"
 
 
 @pytest.fixture(scope="module")
-def bank(tmp_path_factory: pytest.TempPathFactory, tiny_package: Path) -> Path:
+def bank(cli_bank: Callable[[str], Path]) -> Path:
     """The tiny demo bank imported into a home of its own (through the CLI, as a user would)."""
-    home = tmp_path_factory.mktemp("runs") / "home"
-    done = rmperf("import", str(tiny_package), home=home)
-    assert done.returncode == 0, done.stderr
-    return home
+    return cli_bank("runs")
 
 
 def run_id(output: str) -> int:

@@ -364,6 +364,29 @@ def _reduce_split(backend: Backend, start: date, end: date, prefix: str, currenc
             made = True
 
 
+def first_balance_ctes(start: str, end: str) -> str:
+    """The CTEs ``fd`` (each account's first end-of-day balance on or after its opening day within
+    ``start``–``end``: ``account_id, day, balance``) and ``fx`` (a foreign account's central parity on
+    that day: ``account_id, rate``), for a query whose CTE ``n`` lists the accounts
+    (``account_id, opened_on, currency``). A new loan's amount and a wealth product's sale amount.
+    """
+    return f"""
+        fd AS (
+            -- the first balance row of each account, in one pass over the period's rows
+            SELECT b.account_id, min(b.date) AS day, min_by(b.balance, b.date) AS balance
+            FROM balances b JOIN n ON n.account_id = b.account_id
+            WHERE b.date BETWEEN {start} AND {end} AND b.date >= n.opened_on
+            GROUP BY b.account_id
+        ),
+        fx AS (
+            SELECT fd.account_id, max_by(r.cny_per_unit, r.date) AS rate
+            FROM fd JOIN n ON n.account_id = fd.account_id
+            JOIN fx_rates r ON r.currency = n.currency AND r.date <= fd.day
+            WHERE n.currency <> 'CNY'
+            GROUP BY fd.account_id
+        )"""
+
+
 def point_balances(backend: Backend, day: date, name: str) -> None:
     """``name(account_id, balance)``: CNY end-of-day balance of each account on ``day``."""
     backend.create_table(

@@ -766,19 +766,7 @@ def _matured_wealth(backend: Backend, period: Period) -> Sums:
             WHERE a.category = 'wealth' AND a.opened_on BETWEEN {start} AND {end}
               AND a.closed_on IS NOT NULL AND a.closed_on <= {end}
         ),
-        fd AS (
-            SELECT b.account_id, min(b.date) AS day, min_by(b.balance, b.date) AS balance
-            FROM balances b JOIN n ON n.account_id = b.account_id
-            WHERE b.date BETWEEN {start} AND {end} AND b.date >= n.opened_on
-            GROUP BY b.account_id
-        ),
-        fx AS (
-            SELECT fd.account_id, max_by(r.cny_per_unit, r.date) AS rate
-            FROM fd JOIN n ON n.account_id = fd.account_id
-            JOIN fx_rates r ON r.currency = n.currency AND r.date <= fd.day
-            WHERE n.currency <> 'CNY'
-            GROUP BY fd.account_id
-        )
+        {attr.first_balance_ctes(start, end)}
         SELECT n.account_id, n.customer_id, n.opened_on AS as_of,
                CAST(CASE WHEN n.currency = 'CNY' THEN fd.balance
                          ELSE round(CAST(fd.balance AS DECIMAL(20,2)) * CAST(fx.rate AS DECIMAL(12,8)), 2)

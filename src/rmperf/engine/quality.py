@@ -324,20 +324,7 @@ def _new_loans(backend: Backend, period: Period, params: QualityParams) -> None:
             FROM accounts
             WHERE category = 'loan' AND opened_on BETWEEN {start} AND {end}
         ),
-        fd AS (
-            -- the first balance row of each new loan, in one pass over the period's rows
-            SELECT b.account_id, min(b.date) AS day, min_by(b.balance, b.date) AS balance
-            FROM balances b JOIN n ON n.account_id = b.account_id
-            WHERE b.date BETWEEN {start} AND {end} AND b.date >= n.opened_on
-            GROUP BY b.account_id
-        ),
-        fx AS (
-            SELECT fd.account_id, max_by(r.cny_per_unit, r.date) AS rate
-            FROM fd JOIN n ON n.account_id = fd.account_id
-            JOIN fx_rates r ON r.currency = n.currency AND r.date <= fd.day
-            WHERE n.currency <> 'CNY'
-            GROUP BY fd.account_id
-        )
+        {attr.first_balance_ctes(start, end)}
         SELECT n.account_id, n.customer_id, n.opened_on, n.opened_on AS as_of, n.guided, n.compliant,
                CAST(CASE WHEN b.balance IS NULL THEN 0
                          WHEN n.currency = 'CNY' THEN b.balance
