@@ -29,7 +29,8 @@ test: $(STAMP)
 # the pure core's tests (rules, scoring, pay, schemes, templates, ratings, formats): no subprocess, engine
 # run, database or Spark, well under 2 minutes
 FAST_TESTS := $(addprefix tests/test_,consequences core docs grades import_formats import_rules pay_ledger \
-	pay_rules ratings reports_xlsx scheme_evaluate scheme_format scheme_formula scheme_rating_forms scoring templates)
+	pay_rules ratings reports_xlsx scheme_evaluate scheme_format scheme_formula scheme_rating_forms scoring templates \
+	import_hostile terminal)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow" $(addsuffix .py,$(FAST_TESTS))
 

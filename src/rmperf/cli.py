@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from rmperf import i18n
 from rmperf.home import Home
 from rmperf.ingest.problems import Problem
+from rmperf.terminal import SafeConsole
 
 if TYPE_CHECKING:
     from rmperf.core.periods import Period
@@ -27,8 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     help="rmperf — 客户经理绩效考核系统 / performance appraisal and incentive pay for bank RMs",
 )
-console = Console()
-err_console = Console(stderr=True)
+console = SafeConsole()
+err_console = SafeConsole(stderr=True)
 
 
 class State:

@@ -13,6 +13,10 @@ Storage kinds:
 * ``BY_PERIOD`` — daily facts and events. A package carries some periods
   (days, months, appraisal periods); the store appends new periods and a
   package that carries a period again restates that period as a whole.
+
+Beyond the contract's forms, the importer refuses what cannot be true whatever the file's format (a
+balance below 0, a date outside ``DATE_RANGE``, control characters in ids and names) and what could
+harm the host (links, pipes, decompression bombs, fields beyond their limits): docs/import-limits.md.
 """
 
 from __future__ import annotations
@@ -39,6 +43,10 @@ class ColType(StrEnum):
     ENUM = "enum"  # one of a fixed set of values
     CURRENCY = "currency"  # ISO 4217 three-letter code
 
+
+#: the days a date may be: anything earlier or later is a typing error (0000-01-01, 9999-12-31) that would
+#: break every period computed over it
+DATE_RANGE = ("1900-01-01", "2099-12-31")
 
 #: Parquet/DuckDB storage type of each column type. Money is DECIMAL(18,2):
 #: physically an int64 of fen, exact, summed by DuckDB as DECIMAL(38,2).
@@ -74,6 +82,9 @@ class Column:
     values: tuple[str, ...] = ()
     #: (table, column) this column refers to; checked when both are present
     ref: tuple[str, str] | None = None
+    #: an amount that cannot be below 0 (a balance: a loan's outstanding principal, a deposit with no
+    #: overdraft, a holding of wealth products; interest due and received)
+    non_negative: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,8 +139,10 @@ def _c(
     required: bool = False,
     values: tuple[str, ...] = (),
     ref: tuple[str, str] | None = None,
+    *,
+    non_negative: bool = False,
 ) -> Column:
-    return Column(name, type_, required, values, ref)
+    return Column(name, type_, required, values, ref, non_negative)
 
 
 T = ColType
@@ -258,7 +271,7 @@ TABLES: tuple[Table, ...] = (
         (
             _c("date", T.DATE, True),
             _c("account_id", T.ID, True, ref=ACCOUNT),
-            _c("balance", T.AMOUNT, True),
+            _c("balance", T.AMOUNT, True, non_negative=True),
         ),
         Storage.BY_PERIOD,
         required=True,
@@ -419,8 +432,8 @@ TABLES: tuple[Table, ...] = (
         (
             _c("month", T.MONTH, True),
             _c("account_id", T.ID, True, ref=ACCOUNT),
-            _c("due", T.AMOUNT, True),
-            _c("received", T.AMOUNT, True),
+            _c("due", T.AMOUNT, True, non_negative=True),
+            _c("received", T.AMOUNT, True, non_negative=True),
         ),
         Storage.BY_PERIOD,
         key=("month", "account_id"),

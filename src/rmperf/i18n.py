@@ -42,6 +42,80 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unknown file {file} ignored (not a table of the data package)",
     ),
     "table.no_rows": ("表 {table} 没有数据行", "table {table} has no rows"),
+    "table.misnamed": (
+        "文件 {file} 的名称与表 {table} 只差大小写或分隔符:请改名为 {table}(否则其中的数据不会导入)",
+        "file {file} is named like table {table} in another case or spelling: rename it to {table} "
+        "(its rows would otherwise not be imported)",
+    ),
+    "file.not_regular_link": (
+        "{file} 是符号链接:数据包只读取包内的普通文件,链接不会被打开",
+        "{file} is a symbolic link: a package is read only from regular files inside it, links are not opened",
+    ),
+    "file.not_regular_fifo": (
+        "{file} 是管道(FIFO),不是普通文件,未打开",
+        "{file} is a pipe (FIFO), not a regular file; not opened",
+    ),
+    "file.not_regular_device": (
+        "{file} 是设备文件,不是普通文件,未打开",
+        "{file} is a device, not a regular file; not opened",
+    ),
+    "file.not_regular_socket": (
+        "{file} 是套接字,不是普通文件,未打开",
+        "{file} is a socket, not a regular file; not opened",
+    ),
+    "file.empty": ("文件为空(0 字节)", "the file is empty (0 bytes)"),
+    "file.too_many_rows": (
+        "文件有 {rows:,} 行,超过导入上限 {limit:,} 行(RMPERF_IMPORT_ROWS_PER_FILE)",
+        "the file has {rows:,} rows, more than the import limit of {limit:,} (RMPERF_IMPORT_ROWS_PER_FILE)",
+    ),
+    "file.bom_not_utf8": (
+        "文件以 UTF-8 字节序标记(BOM)开头,但这一行不是 UTF-8 编码:请整份文件导出为 UTF-8",
+        "the file starts with a UTF-8 byte-order mark, but this line is not UTF-8: export the whole file as UTF-8",
+    ),
+    "file.mixed_encoding": (
+        "文件混用了两种编码:第 {utf8_line} 行是 UTF-8,第 {line} 行不是(可能是 GBK);请整份文件导出为同一种编码",
+        "the file mixes two encodings: line {utf8_line} is UTF-8, line {line} is not (GBK?); "
+        "export the whole file in one encoding",
+    ),
+    "header.bad_name": (
+        "表头第 {pos} 列的列名 “{name}” 含控制字符或超过 {limit} 个字符",
+        "the name of header column {pos}, “{name}”, holds control characters or is longer than {limit} characters",
+    ),
+    "csv.line_too_long": (
+        "这一行有字段超过 {limit:,} 个字符,超出导入上限(RMPERF_IMPORT_LINE_BYTES)",
+        "a field of this line is longer than {limit:,} characters, beyond the import limit (RMPERF_IMPORT_LINE_BYTES)",
+    ),
+    "xlsx.ole2": (
+        "不是 .xlsx 工作簿:这是加密(设有密码)的工作簿或旧的 .xls 格式;请去掉密码并另存为 .xlsx",
+        "not an .xlsx workbook: it is encrypted (password-protected) or in the old .xls format; "
+        "remove the password and save it as .xlsx",
+    ),
+    "xlsx.not_zip": (
+        "不是 .xlsx 工作簿(.xlsx 文件是 zip 压缩包,这个文件不是)",
+        "not an .xlsx workbook (an .xlsx file is a zip archive; this one is not)",
+    ),
+    "xlsx.too_large": (
+        "工作簿解压后有 {size:,} 字节,超过导入上限 {limit:,} 字节(RMPERF_IMPORT_XLSX_BYTES)",
+        "the workbook unpacks to {size:,} bytes, more than the import limit of {limit:,} (RMPERF_IMPORT_XLSX_BYTES)",
+    ),
+    "xlsx.bomb": (
+        "工作簿中的 {member} 压缩 {packed:,} 字节、解压 {size:,} 字节,压缩比超过 {ratio}:1,疑似压缩炸弹,未打开",
+        "member {member} of the workbook packs {size:,} bytes into {packed:,}, a ratio beyond {ratio} : 1 "
+        "(a decompression bomb?); not opened",
+    ),
+    "xlsx.no_sheet": ("工作簿中没有工作表", "the workbook has no sheet"),
+    "xlsx.formula": (
+        "单元格 {cell} 是公式且没有计算结果:请在 Excel 中计算后另存,或粘贴为数值",
+        "cell {cell} holds a formula without a value: recalculate and save it in Excel, or paste it as values",
+    ),
+    "xlsx.formula_cached": (
+        "有 {count} 个单元格是公式(第一个是 {first}),已按其保存的计算结果读取;请确认结果是最新的",
+        "{count} cells hold formulas (the first is {first}); their saved values were read: check they are current",
+    ),
+    "parquet.corrupt": (
+        "Parquet 文件损坏,无法解码:{detail}",
+        "the Parquet file is corrupt and cannot be decoded: {detail}",
+    ),
     "file.unreadable": ("无法读取文件:{detail}", "cannot read the file: {detail}"),
     "file.encoding_gbk": (
         "文件不是 UTF-8 编码,已按 GBK 读取;建议导出为 UTF-8",
@@ -102,10 +176,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "value.id": ("编号不能为空白", "an id cannot be blank"),
     "value.more": ("此类错误还有 {count} 处未列出", "{count} more of this kind not listed"),
+    "value.control": (
+        "“{value}” 含控制字符(如 NUL、ESC、响铃):编号、名称中不允许,请在源系统中清除",
+        "“{value}” holds control characters (NUL, ESC, bell …), which ids and names may not: clean them at the source",
+    ),
+    "value.too_long": (
+        "取值过长(“{value}”),超过此列的导入上限",
+        "the value is too long (“{value}”) for this column's import limit",
+    ),
+    "value.date_range": (
+        "日期 “{value}” 不在 1900-01-01 至 2099-12-31 之间",
+        "date “{value}” is not between 1900-01-01 and 2099-12-31",
+    ),
+    "value.negative": (
+        "金额 “{value}” 为负数:余额(贷款为未还本金、存款不得透支、理财为持有份额)及应收、实收利息不能小于 0",
+        "amount “{value}” is negative: a balance (a loan's outstanding principal, a deposit that cannot be "
+        "overdrawn, a wealth holding) and interest due or received cannot be below 0",
+    ),
     # --- rows and cross-table rules -------------------------------------------
     "key.duplicate": (
         "主键重复:{key} 已在第 {first_line} 行出现",
         "duplicate key {key}: already on line {first_line}",
+    ),
+    "key.duplicate_file": (
+        "主键重复:{key} 已在 {first_file} 第 {first_line} 行出现",
+        "duplicate key {key}: already in {first_file}, line {first_line}",
     ),
     "ref.dangling": (
         "{column} “{value}” 在表 {ref_table} 中不存在",

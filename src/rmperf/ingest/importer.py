@@ -41,7 +41,7 @@ import pyarrow as pa
 from rmperf.contract import TABLE_INDEX, ColType, Storage, Table
 from rmperf.home import Home
 from rmperf.ingest.problems import Place, Problem, Severity, error
-from rmperf.ingest.sources import Loader, Source, _qi, _ql
+from rmperf.ingest.sources import LoadedPackage, Loader, Source, _qi, _ql, locate_corrupt
 from rmperf.ingest.validate import resolve_region, validate
 
 Progress = Callable[[str, int, int], None]
@@ -219,11 +219,16 @@ class Importer:
                 )
                 return result
             self.progress("validate", 1, 3)
-            result.problems = sort_problems(result.problems + validate(con, loaded.sources))
+            result.problems = sort_problems(result.problems + checked(con, package, loaded))
             if result.errors:
                 return result
             self.progress("store", 2, 3)
-            self._store(con, loaded.sources, staging, result)
+            try:
+                self._store(con, loaded.sources, staging, result)
+            except (duckdb.Error, UnicodeDecodeError) as exc:
+                # a Parquet page that the checks' scan did not decode, met while writing: nothing is committed
+                result.status = DataImport.Status.REJECTED
+                result.problems = sort_problems(result.problems + locate_corrupt(package, loaded.sources, exc))
             self.progress("done", 3, 3)
             return result
         finally:
@@ -545,6 +550,14 @@ def _temp_values(con: duckdb.DuckDBPyConnection, name: str, periods: list[str]) 
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT period FROM values")
 
 
+def checked(con: duckdb.DuckDBPyConnection, package: Path, loaded: LoadedPackage) -> list[Problem]:
+    """The contract's checks of a loaded package; a file that cannot be decoded is named, never a traceback."""
+    try:
+        return validate(con, loaded.sources)
+    except (duckdb.Error, UnicodeDecodeError) as exc:
+        return locate_corrupt(package, loaded.sources, exc)
+
+
 def check_package(package: Path, home: Home) -> list[Problem]:
     """Every problem of ``package``, without storing anything (a dry run)."""
     home.ensure()
@@ -554,7 +567,7 @@ def check_package(package: Path, home: Home) -> list[Problem]:
         con = connect_work_db(staging / "work.duckdb", home)
         try:
             loaded = Loader(con, package.absolute(), staging).load()
-            return sort_problems(loaded.problems + validate(con, loaded.sources))
+            return sort_problems(loaded.problems + checked(con, package.absolute(), loaded))
         finally:
             con.close()
     finally:

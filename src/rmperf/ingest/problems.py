@@ -6,6 +6,7 @@ one of them and the caller decides how to show them, in which language.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -39,7 +40,7 @@ class Place:
     def render(self, lang: str | None = None) -> str:
         parts: list[str] = []
         if self.file:
-            parts.append(self.file)
+            parts.append(shown(self.file))
         elif self.table:
             parts.append(f"{w('table', lang)} {self.table}")
         if self.line is not None:
@@ -48,12 +49,13 @@ class Place:
             else:
                 parts.append(w("line", lang, n=self.line))
         if self.column:
+            column = shown(self.column)
             if self.column_letter:
-                parts.append(w("column_letter", lang, name=self.column, letter=self.column_letter))
+                parts.append(w("column_letter", lang, name=column, letter=self.column_letter))
             elif self.column_pos:
-                parts.append(w("column_pos", lang, name=self.column, pos=self.column_pos))
+                parts.append(w("column_pos", lang, name=column, pos=self.column_pos))
             else:
-                parts.append(w("column", lang, name=self.column))
+                parts.append(w("column", lang, name=column))
         return ", ".join(parts) if (lang or get_language()) == "en" else ",".join(parts)
 
 
@@ -81,13 +83,27 @@ class Problem:
         return data
 
 
+#: the longest text a message quotes from a package
+QUOTE_CHARS = 120
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """Text quoted from a package as a message may show it: control characters as visible escapes
+    (``\\x1b``), never raw to a terminal or a log, and at most :data:`QUOTE_CHARS` characters."""
+    safe = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return safe if len(safe) <= QUOTE_CHARS else safe[:QUOTE_CHARS] + f"…({len(text):,})"
+
+
 def _plain(value: Any) -> Any:
-    """Message parameters as JSON-safe values (they are stored with the import)."""
-    if value is None or isinstance(value, bool | int | str):
+    """Message parameters as JSON-safe values (they are stored with the import), safe to show."""
+    if value is None or isinstance(value, bool | int):
         return value
+    if isinstance(value, str):
+        return shown(value)
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return shown(str(value))
 
 
 def error(code: str, place: Place | None = None, **params: Any) -> Problem:

@@ -20,6 +20,8 @@ import contextlib
 import csv
 import hashlib
 import re
+import stat
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -31,6 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rmperf.contract import TABLE_INDEX, ColType, Table
+from rmperf.ingest.limits import ImportLimits
 from rmperf.ingest.problems import Place, Problem, error, warning
 
 CHUNK = 1 << 20
@@ -96,35 +99,91 @@ class LoadedPackage:
     unknown_files: list[str]
 
 
-def discover(package: Path) -> tuple[dict[str, list[Path]], list[str]]:
-    """Map table name -> candidate paths in ``package``; list unknown entries."""
-    found: dict[str, list[Path]] = {}
-    unknown: list[str] = []
+#: formula cells without a value listed per file (the rest are counted)
+FORMULA_LIST = 20
+#: the signature of an OLE2 compound file: the old .xls format, or an encrypted (password-protected) workbook
+OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+def entry_kind(path: Path) -> str:
+    """``file``, ``dir``, or what else the entry is (``link``, ``fifo``, ``device``, ``socket``), never
+    following a link: a package is read only from regular files inside its own folder."""
+    mode = path.lstat().st_mode
+    if stat.S_ISLNK(mode):
+        return "link"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "dir"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device"
+
+
+@dataclass
+class Discovery:
+    """What a package folder holds: each table's candidate entries, and what is not a table."""
+
+    found: dict[str, list[Path]] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+    #: (entry name, table): an entry named like a table in another case or spelling (``Violations.csv``)
+    misnamed: list[tuple[str, str]] = field(default_factory=list)
+    #: (entry name, kind): a link, FIFO, device or socket named like a table, refused unopened
+    special: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _table_like(name: str) -> str | None:
+    """The table a name resembles (case, spaces and hyphens aside), when it is not exactly its name."""
+    folded = re.sub(r"[\s\-]+", "_", name.strip().lower())
+    return folded if folded in TABLE_INDEX and folded != name else None
+
+
+def discover(package: Path) -> Discovery:
+    """Each table's candidate entries in ``package``, and the entries that are not tables."""
+    out = Discovery()
     for entry in sorted(package.iterdir()):
         if entry.name.startswith((".", "_")):
             continue
-        if entry.is_dir():
-            name = entry.name
-        elif entry.suffix.lower() in FORMATS:
-            name = entry.stem
-        else:
-            unknown.append(entry.name)
+        kind = entry_kind(entry)
+        suffix = entry.suffix.lower()
+        name = entry.name if kind == "dir" else entry.stem if suffix in FORMATS else None
+        if kind not in ("file", "dir"):
+            stem = entry.stem if suffix in FORMATS else entry.name
+            if stem in TABLE_INDEX or _table_like(stem):
+                out.special.append((entry.name, kind))
+            else:
+                out.unknown.append(entry.name)
             continue
-        if name in TABLE_INDEX:
-            found.setdefault(name, []).append(entry)
+        if name is None:
+            out.unknown.append(entry.name)
+        elif name in TABLE_INDEX:
+            out.found.setdefault(name, []).append(entry)
+        elif (resembles := _table_like(name)) is not None:
+            out.misnamed.append((entry.name, resembles))
         else:
-            unknown.append(entry.name)
-    return found, unknown
+            out.unknown.append(entry.name)
+    return out
 
 
-def package_files(package: Path) -> list[Path]:
-    """Every file of the package that belongs to a table, in a stable order."""
-    found, _ = discover(package)
+def walk_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The regular files below ``folder`` and every entry that is neither a file nor a folder (links are
+    not followed)."""
     files: list[Path] = []
-    for paths in found.values():
-        for p in paths:
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p])
-    return sorted(files)
+    special: list[tuple[Path, str]] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        for entry in sorted(current.iterdir()):
+            kind = entry_kind(entry)
+            if kind == "dir":
+                stack.append(entry)
+            elif kind == "file":
+                files.append(entry)
+            else:
+                special.append((entry, kind))
+    return sorted(files), special
 
 
 def _qi(name: str) -> str:
@@ -140,10 +199,13 @@ def _ql(text: str) -> str:
 class Loader:
     """Loads every table of one package into a DuckDB connection."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, package: Path, staging: Path) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, package: Path, staging: Path, limits: ImportLimits | None = None
+    ) -> None:
         self.con = con
         self.package = package
         self.staging = staging
+        self.limits = limits or ImportLimits.from_env()
         self.problems: list[Problem] = []
         self.hasher = hashlib.sha256()
 
@@ -153,10 +215,15 @@ class Loader:
             return LoadedPackage({}, [error("package.not_found", path=str(self.package))], "", [])
         if not self.package.is_dir():
             return LoadedPackage({}, [error("package.not_dir", path=str(self.package))], "", [])
-        found, unknown = discover(self.package)
+        discovery = discover(self.package)
+        found, unknown = discovery.found, discovery.unknown
         sources: dict[str, Source] = {}
         for name in unknown:
             self.problems.append(warning("table.unknown_file", Place(file=name), file=name))
+        for name, resembles in discovery.misnamed:
+            self.problems.append(error("table.misnamed", Place(table=resembles, file=name), file=name, table=resembles))
+        for name, kind in discovery.special:
+            self.problems.append(error(f"file.not_regular_{kind}", Place(file=name), file=name))
         for name, paths in sorted(found.items()):
             table = TABLE_INDEX[name]
             if len(paths) > 1:
@@ -170,13 +237,21 @@ class Loader:
             self.hasher.update(f"\x00{display}\x00".encode())
             try:
                 ok = {"csv": self._load_csv, "xlsx": self._load_xlsx, "parquet": self._load_parquet}[kind](source)
-            except (OSError, duckdb.Error, ValueError, KeyError) as exc:
-                self.problems.append(error("file.unreadable", source.place(), detail=str(exc).splitlines()[0]))
+            except (OSError, duckdb.Error, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
+                self.problems.append(error("file.unreadable", source.place(), detail=_first_line(exc)))
+                ok = False
+            if ok and source.rows > self.limits.rows_per_file:
+                self.problems.append(
+                    error("file.too_many_rows", source.place(), rows=source.rows, limit=self.limits.rows_per_file)
+                )
                 ok = False
             if ok:
                 sources[name] = source
+        named = {name for _, name in discovery.misnamed} | {
+            _table_like(n.rsplit(".", 1)[0]) or n.rsplit(".", 1)[0] for n, _ in discovery.special
+        }
         for table in TABLE_INDEX.values():
-            if table.required and table.name not in found:
+            if table.required and table.name not in found and table.name not in named:
                 self.problems.append(error("table.missing", Place(table=table.name), table=table.name))
         return LoadedPackage(sources, self.problems, self.hasher.hexdigest(), unknown)
 
@@ -184,6 +259,13 @@ class Loader:
     def _check_header(self, source: Source) -> bool:
         ok = True
         seen: set[str] = set()
+        for pos, name in enumerate(source.header, start=1):
+            if len(name) > self.limits.header_chars or CONTROL_CHARS.search(name):
+                # a column name is an identifier of the store: no control characters, no pages of text
+                self.problems.append(
+                    error("header.bad_name", source.place(), pos=pos, name=name, limit=self.limits.header_chars)
+                )
+                return False
         for name in source.header:
             if name in seen:
                 self.problems.append(error("header.duplicate_column", source.place(column=name), column=name))
@@ -229,7 +311,7 @@ class Loader:
             self.con.execute(
                 f"CREATE OR REPLACE TABLE {base} AS SELECT * FROM read_csv({_ql(str(utf8_path))}, "
                 "header=true, all_varchar=true, delim=',', quote='\"', escape='\"', "
-                f"strict_mode=true, auto_detect=true, store_rejects=true, "
+                f"strict_mode=true, auto_detect=true, store_rejects=true, max_line_size={self.limits.line_bytes}, "
                 f"rejects_table='rej_{source.table.name}', rejects_scan='rejscan_{source.table.name}')"
             )
             rows = self.con.execute(f"SELECT count(*) FROM {base}").fetchone()
@@ -237,7 +319,8 @@ class Loader:
             source.rows = int(rows[0]) if rows else 0
             if (rejected and rejected[0]) or lines != source.rows + 1:
                 fast = False
-        except duckdb.Error:
+        except (duckdb.Error, UnicodeDecodeError):
+            # DuckDB's message may quote a line cut inside a character: the slow path says what is wrong
             fast = False
         if fast:
             self._make_view(source, base, "rowid + 2", _ql(source.display))
@@ -284,6 +367,17 @@ class Loader:
         if utf8:
             header = first_chunk.decode("utf-8-sig", errors="replace").splitlines()[0] if first_chunk else ""
             return path, lines, header
+        if first_chunk.startswith(codecs.BOM_UTF8):
+            # a UTF-8 byte-order mark, then bytes that are not UTF-8: say so, not "column missing"
+            self.problems.append(error("file.bom_not_utf8", source.place(line=_line_of(path, bad_at))))
+            return None, 0, ""
+        mixed = _mixed_encoding(path)
+        if mixed is not None:
+            utf8_line, other_line = mixed
+            self.problems.append(
+                error("file.mixed_encoding", source.place(line=other_line), utf8_line=utf8_line, line=other_line)
+            )
+            return None, 0, ""
         # Not UTF-8: try GBK (as GB18030, its superset) and transcode.
         out = self.staging / f"{source.table.name}.utf8.csv"
         gbk = codecs.getincrementaldecoder("gb18030")("strict")
@@ -295,7 +389,8 @@ class Loader:
                     offset += len(chunk)
                 oh.write(gbk.decode(b"", final=True))
         except UnicodeDecodeError as exc:
-            self.problems.append(error("file.encoding_unknown", source.place(), byte=min(bad_at, offset + exc.start)))
+            at = min(bad_at, offset + exc.start)
+            self.problems.append(error("file.encoding_unknown", source.place(line=_line_of(path, at)), byte=at))
             return None, 0, ""
         self.problems.append(warning("file.encoding_gbk", source.place()))
         header = first_chunk.decode("gb18030", errors="replace").splitlines()[0] if first_chunk else ""
@@ -310,6 +405,7 @@ class Loader:
         )
         ok = True
         rows = 0
+        csv.field_size_limit(self.limits.line_bytes)
         with utf8_path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh, strict=True)
             with contextlib.suppress(StopIteration):
@@ -322,7 +418,12 @@ class Loader:
                 except StopIteration:
                     break
                 except csv.Error as exc:
-                    self.problems.append(error("csv.bad_quote", source.place(line=start), detail=str(exc)))
+                    if "field larger than field limit" in str(exc):
+                        self.problems.append(
+                            error("csv.line_too_long", source.place(line=start), limit=self.limits.line_bytes)
+                        )
+                    else:
+                        self.problems.append(error("csv.bad_quote", source.place(line=start), detail=str(exc)))
                     ok = False
                     break
                 line = start
@@ -354,17 +455,64 @@ class Loader:
         self.con.execute(f"INSERT INTO {base} SELECT * FROM arrow_batch")
 
     # -- XLSX ------------------------------------------------------------------
+    def _xlsx_safe(self, source: Source) -> bool:
+        """Refuse, before openpyxl parses anything, what is not a workbook or would unpack into too much."""
+        path = source.path
+        with path.open("rb") as fh:
+            head = fh.read(8)
+        if not head:
+            self.problems.append(error("file.empty", source.place()))
+            return False
+        if head == OLE2_MAGIC:
+            self.problems.append(error("xlsx.ole2", source.place()))
+            return False
+        if not zipfile.is_zipfile(path):
+            self.problems.append(error("xlsx.not_zip", source.place()))
+            return False
+        limits = self.limits
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+        total = sum(m.file_size for m in members)
+        if total > limits.xlsx_bytes:
+            self.problems.append(error("xlsx.too_large", source.place(), size=total, limit=limits.xlsx_bytes))
+            return False
+        for m in members:
+            if m.file_size > limits.xlsx_ratio_from and m.file_size > limits.xlsx_ratio * max(m.compress_size, 1):
+                self.problems.append(
+                    error(
+                        "xlsx.bomb",
+                        source.place(),
+                        member=m.filename,
+                        size=m.file_size,
+                        packed=m.compress_size,
+                        ratio=limits.xlsx_ratio,
+                    )
+                )
+                return False
+        return True
+
     def _load_xlsx(self, source: Source) -> bool:
         from openpyxl import load_workbook
+        from openpyxl.utils import get_column_letter
 
         source.files = [source.path]
         digest = hashlib.sha256(source.path.read_bytes()).digest()
         self.hasher.update(digest)
+        if not self._xlsx_safe(source):
+            return False
         workbook = load_workbook(source.path, read_only=True, data_only=True)
+        # the same sheet as written, to tell a formula from a value (openpyxl gives a formula's cached value,
+        # or None when the file has none: a workbook saved by a program that does not calculate)
+        formulas = load_workbook(source.path, read_only=True, data_only=False)
         try:
+            if not workbook.worksheets:
+                self.problems.append(error("xlsx.no_sheet", source.place()))
+                return False
             sheet = workbook.worksheets[0]
             rows = sheet.iter_rows(values_only=True)
+            written = formulas.worksheets[0].iter_rows(values_only=True)
             header_row = next(rows, None) or ()
+            next(written, None)
             source.header = [_cell_text(v) or "" for v in header_row]
             while source.header and source.header[-1] == "":
                 source.header.pop()
@@ -379,9 +527,25 @@ class Loader:
             )
             batch: list[list[Any]] = []
             count = 0
+            cached: list[str] = []
+            refused = 0
+            ok = True
             for excel_row, values in enumerate(rows, start=2):
+                as_written = next(written, ()) or ()
                 cells = [_cell_text(v) for v in values[:width]]
                 cells += [None] * (width - len(cells))
+                for i, raw in enumerate(as_written[:width]):
+                    if isinstance(raw, str) and raw.startswith("="):
+                        cell = f"{get_column_letter(i + 1)}{excel_row}"
+                        if cells[i] is None:
+                            # a formula without a value: refused, never read as empty
+                            refused += 1
+                            ok = False
+                            if refused <= FORMULA_LIST:
+                                place = source.place(line=excel_row, column=source.header[i])
+                                self.problems.append(error("xlsx.formula", place, cell=cell))
+                        else:
+                            cached.append(cell)
                 if all(c is None for c in cells):
                     continue
                 batch.append([*cells, excel_row])
@@ -392,15 +556,29 @@ class Loader:
             if batch:
                 self._insert(base, names, batch)
             source.rows = count
+            if refused > FORMULA_LIST:
+                self.problems.append(error("value.more", source.place(), count=refused - FORMULA_LIST))
+            if cached:
+                self.problems.append(warning("xlsx.formula_cached", source.place(), count=len(cached), first=cached[0]))
         finally:
             workbook.close()
+            formulas.close()
         self._make_view(source, base, "_line", _ql(source.display))
-        return True
+        return ok
 
     # -- Parquet ---------------------------------------------------------------
     def _load_parquet(self, source: Source) -> bool:
         path = source.path
-        files = sorted(f for f in path.rglob("*.parquet") if f.is_file()) if path.is_dir() else [path]
+        if path.is_dir():
+            regular, special = walk_files(path)
+            if special:
+                for entry, kind in special:
+                    name = str(entry.relative_to(self.package))
+                    self.problems.append(error(f"file.not_regular_{kind}", source.place(file=name), file=name))
+                return False
+            files = [f for f in regular if f.suffix.lower() == ".parquet"]
+        else:
+            files = [path]
         if not files:
             self.problems.append(error("table.empty_folder", source.place(), path=source.display))
             return False
@@ -458,6 +636,77 @@ class Loader:
         file_expr = f"replace(filename, {prefix}, '')"
         self._make_view(source, base, "file_row_number + 1", file_expr)
         return True
+
+
+#: the control characters no name or value may hold (Python's view of ``limits.CONTROL``)
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _first_line(exc: BaseException) -> str:
+    """An exception's first line, safe to show and store: no control characters, at most 300 characters."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    text = CONTROL_CHARS.sub("?", text)
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+def _line_of(path: Path, offset: int) -> int:
+    """The 1-based line of byte ``offset`` of a file."""
+    line = 1
+    done = 0
+    with path.open("rb") as fh:
+        while done < offset and (chunk := fh.read(min(CHUNK, offset - done))):
+            line += chunk.count(b"\n")
+            done += len(chunk)
+    return line
+
+
+def _mixed_encoding(path: Path) -> tuple[int, int] | None:
+    """(a UTF-8 line, a line that is not) when a file that is not UTF-8 as a whole has lines of both.
+
+    A line counts as UTF-8 when it holds a multi-byte UTF-8 character and decodes strictly: Chinese text in
+    GBK almost never does, so a file of both was put together from two exports and would be stored as
+    mojibake whichever way it is read.
+    """
+    first_utf8 = first_other = None
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if raw.isascii():
+                continue
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                first_other = first_other or number
+            else:
+                first_utf8 = first_utf8 or number
+            if first_utf8 is not None and first_other is not None:
+                return first_utf8, first_other
+    return None
+
+
+def locate_corrupt(package: Path, sources: dict[str, Source], exc: BaseException) -> list[Problem]:
+    """What a failed scan of the package read: the Parquet file and row group that cannot be decoded
+    (each row group read on its own), or, when every one reads, the error itself."""
+    found: list[Problem] = []
+    for source in sources.values():
+        if source.kind != "parquet":
+            continue
+        for f in source.files:
+            shown = str(f.relative_to(package))
+            try:
+                parquet = pq.ParquetFile(f)
+            except (OSError, ValueError) as bad:
+                found.append(error("parquet.corrupt", source.place(file=shown), detail=_first_line(bad)))
+                continue
+            starts = source.row_group_starts.get(shown, [])
+            for group in range(parquet.metadata.num_row_groups):
+                try:
+                    parquet.read_row_group(group)
+                except (OSError, ValueError) as bad:
+                    line = (starts[group] if group < len(starts) else 0) + 1
+                    place = source.place(line=line, file=shown)
+                    found.append(error("parquet.corrupt", place, detail=_first_line(bad)))
+                    break
+    return found or [error("file.unreadable", Place(), detail=_first_line(exc))]
 
 
 def native_ok(kind: ColType, stored: str) -> bool:

@@ -19,7 +19,8 @@ from typing import Any
 
 import duckdb
 
-from rmperf.contract import NON_PERFORMING_GRADES, STORED_TYPE, ColType, Column, Table
+from rmperf.contract import DATE_RANGE, NON_PERFORMING_GRADES, STORED_TYPE, ColType, Column, Table
+from rmperf.ingest.limits import CONTROL, CONTROL_IN_TEXT, ImportLimits
 from rmperf.ingest.problems import Problem, error, warning
 from rmperf.ingest.sources import Source, _qi
 
@@ -89,6 +90,29 @@ def check_expr(col: Column, v: str) -> str | None:
     return None
 
 
+def sanity_expr(col: Column, v: str, native: bool, limits: ImportLimits) -> str | None:
+    """SQL giving the problem code of a value that has the column's form but cannot be true, or NULL.
+
+    Applied whatever the file's format: a typed Parquet column is checked like a CSV's text. Text and ids
+    may hold no control characters (NUL, ESC …; names and free text may hold tabs and line breaks) and are bounded
+    in length; a date lies in ``DATE_RANGE``; a balance is not negative.
+    """
+    whens: list[str] = []
+    if col.type in (ColType.ID, ColType.TEXT):
+        # an id holds none; a name or free text may hold tabs and line breaks, never NUL, ESC or a bell
+        control = CONTROL if col.type is ColType.ID else CONTROL_IN_TEXT
+        whens.append(f"WHEN regexp_matches({v}, '{control}') THEN 'value.control'")
+        whens.append(f"WHEN length({v}) > {limits.chars(col)} THEN 'value.too_long'")
+    if col.type is ColType.DATE:
+        day = v if native else f"TRY_CAST({v} AS DATE)"
+        low, high = DATE_RANGE
+        whens.append(f"WHEN {day} NOT BETWEEN DATE '{low}' AND DATE '{high}' THEN 'value.date_range'")
+    if col.type is ColType.AMOUNT and col.non_negative:
+        amount = v if native else f"TRY_CAST({v} AS {STORED_TYPE[col.type]})"
+        whens.append(f"WHEN {amount} < 0 THEN 'value.negative'")
+    return f"CASE {' '.join(whens)} END" if whens else None
+
+
 def typed_expr(col: Column, v: str) -> str:
     """SQL casting clean text ``v`` to the column's stored type (NULL if bad)."""
     stored = STORED_TYPE[col.type]
@@ -112,9 +136,11 @@ def typed_expr(col: Column, v: str) -> str:
 class Validator:
     con: duckdb.DuckDBPyConnection
     sources: dict[str, Source]
+    limits: ImportLimits | None = None
 
     def __post_init__(self) -> None:
         self.problems: list[Problem] = []
+        self.limits = self.limits or ImportLimits.from_env()
 
     # -- helpers -----------------------------------------------------------------
     def _report(
@@ -127,6 +153,7 @@ class Validator:
         *,
         static: dict[str, Any] | None = None,
         severity: str = "error",
+        code_of: Callable[[Row], str] | None = None,
     ) -> int:
         """Run ``sql`` (one row per problem); list the first rows, count the rest.
 
@@ -137,10 +164,11 @@ class Validator:
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         make = error if severity == "error" else warning
+        pick = code_of or (lambda row: str(row["code"]) if code == "@code" else code)
         for row in rows:
             place = source.place(row["_line"], column, row["_file"])
             values = {**(static or {}), **(params(row) if params else {})}
-            self.problems.append(make(str(row["code"]) if code == "@code" else code, place, **values))
+            self.problems.append(make(pick(row), place, **values))
         total = int(rows[0]["_total"]) if rows else 0
         if total > len(rows):
             self.problems.append(
@@ -175,20 +203,27 @@ class Validator:
     # -- values --------------------------------------------------------------------
     def check_values(self, source: Source) -> None:
         table = source.table
+        assert self.limits is not None
         projections: list[str] = []
         cases: list[tuple[Column, str]] = []
-        for col in table.columns:
+        # the columns the contract does not know are kept in the store: they are free text to it
+        extras = [Column(name, ColType.TEXT) for name in source.extra_columns]
+        for col in (*table.columns, *extras):
             if col.name not in source.header:
                 continue
             v = _qi("v_" + col.name)
             parts = []
             if col.required:
                 parts.append(f"WHEN {v} IS NULL THEN 'value.required'")
-            rule = None if col.name in source.native else check_expr(col, v)
-            if rule:
-                parts.append(f"WHEN {v} IS NOT NULL THEN ({rule})")
+            native = col.name in source.native
+            rule = None if native else check_expr(col, v)
+            sanity = sanity_expr(col, v, native, self.limits)
+            checks = [c for c in (rule, sanity) if c]
+            if checks:
+                both = checks[0] if len(checks) == 1 else f"coalesce({checks[0]}, {checks[1]})"
+                parts.append(f"WHEN {v} IS NOT NULL THEN ({both})")
             if parts:
-                value = _qi(col.name) if col.name in source.native else _clean(col)
+                value = _qi(col.name) if native else _clean(col)
                 projections.append(f"{value} AS {v}")
                 cases.append((col, f"CASE {' '.join(parts)} END"))
         if not cases:
@@ -227,9 +262,17 @@ class Validator:
                 expr = f"coalesce({expr}, 'manage')"
             cols.append(f"{expr} AS {_qi(col.name)}")
         cols += [_qi(h) for h in source.extra_columns]
+        # a key value that does not read (a malformed date) is reported as such, never as a duplicate of
+        # another row's malformed value
+        unreadable = []
+        for k in table.key:
+            if k in source.header and k not in source.native:
+                text = _clean(table.column(k))
+                unreadable.append(f"({text} IS NOT NULL AND {typed_expr(table.column(k), text)} IS NULL)")
+        bad_key = " OR ".join(unreadable) or "false"
         self.con.execute(
             f"CREATE OR REPLACE VIEW typed_{table.name} AS "
-            f"SELECT {', '.join(cols)}, _file, _line FROM {source.relation}"
+            f"SELECT {', '.join(cols)}, _file, _line, ({bad_key}) AS _bad_key FROM {source.relation}"
         )
 
     # -- keys and references -----------------------------------------------------------
@@ -242,20 +285,25 @@ class Validator:
         on = " AND ".join(f"t.{_qi(k)} IS NOT DISTINCT FROM d.{_qi(k)}" for k in key)
         not_null = " AND ".join(f"{_qi(k)} IS NOT NULL" for k in key if source.table.column(k).required) or "true"
         sql = (
-            f"WITH d AS (SELECT {cols} FROM {typed} WHERE {not_null} GROUP BY ALL HAVING count(*) > 1), "
-            f"r AS (SELECT t.*, min(t._line) OVER (PARTITION BY {', '.join('t.' + _qi(k) for k in key)}) AS first_line "
-            f"FROM {typed} t JOIN d ON {on}) "
-            "SELECT * FROM r WHERE _line > first_line ORDER BY _file, _line"
+            f"WITH k AS (SELECT * FROM {typed} WHERE NOT _bad_key AND {not_null}), "
+            f"d AS (SELECT {cols} FROM k GROUP BY ALL HAVING count(*) > 1), "
+            "r AS (SELECT t.*, first_value(t._file) OVER w AS first_file, "
+            "first_value(t._line) OVER w AS first_line, row_number() OVER w AS n "
+            f"FROM k t JOIN d ON {on} "
+            f"WINDOW w AS (PARTITION BY {', '.join('t.' + _qi(k) for k in key)} ORDER BY t._file, t._line)) "
+            "SELECT * FROM r WHERE n > 1 ORDER BY _file, _line"
         )
         self._report(
             sql,
-            "key.duplicate",
+            "@code",
             source,
             key[0],
             lambda r: {
                 "key": "(" + ", ".join("" if r[k] is None else str(r[k]) for k in key) + ")",
                 "first_line": r["first_line"],
+                "first_file": r["first_file"],
             },
+            code_of=lambda r: "key.duplicate" if r["first_file"] == r["_file"] else "key.duplicate_file",
         )
 
     def check_refs(self, source: Source) -> None:
