@@ -29,9 +29,7 @@ if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
   useradd --system --home /var/lib/postgresql --shell /bin/bash postgres
 fi
 
-if run_as_pg "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
-  exit 0
-fi
+if ! run_as_pg "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
 if [ ! -f "$DATA/PG_VERSION" ]; then
   mkdir -p "$DATA"
   [ "$(id -u)" = 0 ] && chown postgres: "$DATA"
@@ -42,9 +40,14 @@ for _ in $(seq 1 30); do
   run_as_pg "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" && break
   sleep 0.5
 done
+fi
 PSQL=("$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -qtA)
 if [ "$(run_as_pg "${PSQL[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname='rmperf'")" != "1" ]; then
   run_as_pg "${PSQL[@]}" -c "CREATE ROLE rmperf LOGIN CREATEDB PASSWORD 'rmperf'"
+fi
+# the role the application connects as in production: it owns nothing (rmperf db-grant gives it its rights)
+if [ "$(run_as_pg "${PSQL[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname='rmperf_app'")" != "1" ]; then
+  run_as_pg "${PSQL[@]}" -c "CREATE ROLE rmperf_app LOGIN PASSWORD 'rmperf_app'"
 fi
 if [ "$(run_as_pg "${PSQL[@]}" -c "SELECT 1 FROM pg_database WHERE datname='rmperf'")" != "1" ]; then
   run_as_pg "${PSQL[@]}" -c "CREATE DATABASE rmperf OWNER rmperf"

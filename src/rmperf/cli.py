@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -164,6 +165,78 @@ def _generate(size: str, seed: int, out: Path, days: int | None = None):  # type
 
         kwargs = {"days": days} if days is not None else {}
         return generate(size, seed, out, progress=progress, **kwargs)
+
+
+@app.command("verify")
+def verify_cmd() -> None:
+    """核验 / check that nothing was changed behind the application's back: the ledger's and the audit
+    log's hash chains, every run's result hash, every stored file's checksum. Exit 1 if anything was."""
+    from rmperf.pay.integrity import verify_home
+
+    _setup_db()
+    found = verify_home(State.home)
+    c = found.counts
+    groups = (
+        (_zh_en("薪酬台账", "pay ledger"), c["ledger"], found.ledger),
+        (_zh_en("审计日志", "audit log"), c["audit"], found.audit),
+        (_zh_en("计算批次", "runs"), c["runs"], found.runs),
+        (_zh_en("存储文件", "stored files"), c["files"], found.store),
+    )
+    for label, count, problems in groups:
+        state = (
+            _zh_en("完好", "intact")
+            if not problems
+            else _zh_en(f"{len(problems)} 处被改动", f"{len(problems)} changed")
+        )
+        console.print(f"{label}:{count} " + _zh_en("条 ", "rows, ") + state, style=None if not problems else "red")
+        for problem in problems[:20]:
+            err_console.print("  " + problem.message(), style="red", highlight=False, markup=False)
+    if not found.ok:
+        raise typer.Exit(1)
+
+
+@app.command("repair")
+def repair_cmd() -> None:
+    """清理中断导入的遗留 / after a crash: mark dead imports failed, remove their staging folders and
+    store files the catalog does not reference (the next import does it too)."""
+    from rmperf.ingest.importer import ImportLocked, import_lock
+    from rmperf.ingest.repair import repair
+
+    _setup_db()
+    try:
+        with import_lock(State.home):
+            done = repair(State.home)
+    except ImportLocked:
+        err_console.print(i18n.t("import.locked"), style="red")
+        raise typer.Exit(1) from None
+    if not done:
+        console.print(i18n.t("repair.nothing"))
+        return
+    params = {
+        "imports": ", ".join(f"#{i}" for i in done.imports) or "-",
+        "staging": len(done.staging),
+        "files": len(done.orphans),
+        "mb": f"{done.orphan_bytes / 1e6:,.1f}",
+    }
+    console.print(i18n.t("repair.done", params), highlight=False, markup=False)
+
+
+@app.command("db-grant")
+def db_grant_cmd(
+    role: Annotated[str, typer.Argument(help="the PostgreSQL role the application connects as")],
+) -> None:
+    """授权应用角色 / give the application's role its rights (PostgreSQL, run as the schema's owner): add
+    rows, never change or delete the ledger, the audit log or the runs, never drop or truncate a table."""
+    from rmperf.db.roles import grant
+
+    _setup_db()
+    statements = grant(role)
+    console.print(
+        _zh_en(
+            f"已授权 {role}:{len(statements)} 条语句",
+            f"granted {role} the application's rights: {len(statements)} statements",
+        )
+    )
 
 
 @app.command("summary")
@@ -680,7 +753,14 @@ def _internal_error(error: BaseException) -> int:
     return 2
 
 
+def _database_busy(error: BaseException) -> bool:
+    from django.db.utils import OperationalError
+
+    return isinstance(error, OperationalError) and "locked" in str(error).lower()
+
+
 def main() -> None:
+    os.umask(0o077)  # every file the CLI makes (store, database, logs, exports) is its owner's alone
     import rmperf.cli_grades  # registers grades, consequences
     import rmperf.cli_pay  # registers pay, adjust, clawback, release, ledger, paysheet
     import rmperf.cli_runs  # noqa: F401  (registers run, runs, results, diff)
@@ -703,4 +783,7 @@ def main() -> None:
         err_console.print(i18n.t("cli.interrupted"), style="yellow")
         raise SystemExit(130) from None
     except Exception as error:  # the last resort: never a traceback on the user's screen
+        if _database_busy(error):  # another writer held SQLite's lock longer than the wait
+            err_console.print(i18n.t("ledger.busy"), style="red", highlight=False, markup=False)
+            raise SystemExit(1) from None
         raise SystemExit(_internal_error(error)) from None

@@ -254,7 +254,14 @@ def clawback_cmd(
     every: Annotated[int, typer.Option("--every", help="months between instalments")] = 3,
     ref: Annotated[str, typer.Option("--ref", help="a loan, a restated run, a case number")] = "",
     on: Annotated[str | None, typer.Option("--on", help="first instalment due, YYYY-MM-DD (default today)")] = None,
-    user: Annotated[str | None, typer.Option("--user")] = None,
+    override_approved_by: Annotated[
+        str,
+        typer.Option(
+            "--override-approved-by",
+            help="a second approver (a third person) for a clawback beyond what the RM earned in 36 months",
+        ),
+    ] = "",
+    user: Annotated[str | None, typer.Option("--user", help="who enters it (default: the login name)")] = None,
 ) -> None:
     """追索扣回 / claw back pay: from future pay, unreleased deferrals, or the risk reserve (in instalments)."""
     from rmperf.pay.service import LedgerError, parse_decimal, record_clawback
@@ -281,6 +288,7 @@ def clawback_cmd(
             ref=ref,
             on=when,
             user=user or getpass.getuser(),
+            override_approved_by=override_approved_by,
         )
     total = sum((e.amount for e in new), Decimal("0.00"))
     console.print(
@@ -437,6 +445,8 @@ def paysheet_cmd(
     else:
         paysheet.write_csv(target, sheet, lang)
     if not sheet.reconciles():
+        for problem in sheet.tampered:
+            err_console.print(problem.message(), style="red")
         err_console.print(_zh_en("发放表与台账不一致!", "the pay sheet does not reconcile to the ledger!"), style="red")
         raise typer.Exit(1)
     console.print(

@@ -248,6 +248,8 @@ def diff_cmd(
     """两次计算的差异 / what changed between two runs, and why (inputs, scheme, code)."""
     from rmperf.pay.service import diff_pay
     from rmperf.runs.report import diff_runs
+    from rmperf.runs.service import stored_result_hash
+    from rmperf.store import FactStore
 
     _backend()
     a, pa = _get_run(run_a)
@@ -256,9 +258,19 @@ def diff_cmd(
     pay = diff_pay(State.home, run_a, run_b)
     d["pay"] = pay
     pay_same = not pay["changed_rms"]
+    # what the runs read and wrote, as it is on disk and in the database now (D164, D165)
+    store = FactStore(State.home)
+    versions = sorted({v for v in (a.store_version, b.store_version) if v is not None})
+    tampered = [t.message() for v in versions for t in store.verify(v)]
+    tampered += [
+        i18n.t("ledger.run_tampered", {"run": r.pk}) for r in (a, b) if stored_result_hash(r.pk) != r.result_hash
+    ]
+    d["tampered"] = sorted(set(tampered))
     if as_json:
         print(json.dumps(d, ensure_ascii=False, indent=1))
         return
+    for line in d["tampered"]:
+        err_console.print(line, style="red", highlight=False, markup=False)
     if d["same_result"] and pay_same:
         console.print(_zh_en("两次计算结果完全相同(结果哈希一致)。", "identical results (same result hash)."))
     elif d["same_result"]:
@@ -266,7 +278,7 @@ def diff_cmd(
             _zh_en("两次计算的得分与排名相同,但薪酬不同(见下)。", "the same scores and ranks, different pay (below).")
         )
     why = d["why"]
-    if not why:
+    if not why and not d["tampered"]:
         console.print(_zh_en("输入、方案和代码均未变化。", "inputs, scheme and code are the same."))
     if "inputs" in why:
         i = why["inputs"]

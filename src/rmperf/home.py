@@ -72,5 +72,7 @@ class Home:
         return marker.read_text(encoding="ascii").strip()
 
     def ensure(self) -> None:
+        """Create the home's folders, readable by their owner only (0700): pay and customer data."""
         for path in (self.root, self.store, self.staging, self.tmp):
-            path.mkdir(parents=True, exist_ok=True)
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.root.chmod(0o700)

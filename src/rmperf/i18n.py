@@ -271,6 +271,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "table {table}: {count} periods restated (new rows replace the stored ones): {periods}",
     ),
     "import.locked": ("另一个导入正在进行,请稍后再试", "another import is running; try again later"),
+    "import.crashed": (
+        "导入进程意外终止(被强制结束或断电),未存入任何数据;遗留文件已清理",
+        "the import's process ended abruptly (killed or a power cut); nothing was stored, its leftovers were removed",
+    ),
+    "import.repaired": (
+        "开始前清理了中断导入的遗留:导入 {imports} 标记为失败,删除暂存目录 {staging} 个、"
+        "未登记的存储文件 {files} 个({mb} MB)",
+        "before starting, removed what interrupted imports left: import {imports} marked failed, "
+        "{staging} staging folders and {files} uncatalogued store files ({mb} MB) removed",
+    ),
+    "repair.nothing": (
+        "没有需要清理的遗留:导入记录、暂存目录和存储文件均一致",
+        "nothing to repair: imports, staging and store agree",
+    ),
+    "repair.done": (
+        "已清理:导入 {imports} 标记为失败,删除暂存目录 {staging} 个、未登记的存储文件 {files} 个({mb} MB)",
+        "repaired: import {imports} marked failed, {staging} staging folders and {files} uncatalogued store files "
+        "({mb} MB) removed",
+    ),
     # --- scoring and ratings ----------------------------------------------------
     "scoring.not_decimal": (
         "{what} 的值 “{value}”(类型 {type})不是精确十进制数;评分只接受 Decimal 或整数,不接受浮点数",
@@ -464,6 +483,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "scheme.input_required": ("计分方法 {method} 需要 input", "method {method} needs an input"),
     "scheme.formula_empty": ("公式为空", "the formula is empty"),
+    "scheme.formula_too_long": (
+        "公式有 {length:,} 个字符,超过上限 {limit:,}:请拆成几个自定义指标",
+        "the formula has {length:,} characters, more than the limit of {limit:,}: split it into custom indicators",
+    ),
+    "scheme.formula_too_complex": (
+        "公式过于复杂(超过 {limit} 个组成部分或嵌套过深):请拆成几个自定义指标",
+        "the formula is too complex (more than {limit} pieces, or nested too deep): split it into custom indicators",
+    ),
+    "scheme.number_range": (
+        "数字 “{snippet}” 超出范围:方案中的数字须小于 10^15 且不超过 18 位有效数字",
+        "the number “{snippet}” is out of range: a scheme's numbers are below 10^15 with 18 digits at most",
+    ),
+    "scheme.file_too_large": (
+        "方案文件超过 {limit:,} 字节,不予读取",
+        "the scheme file is larger than {limit:,} bytes; not read",
+    ),
+    "scheme.yaml_aliases": (
+        "方案文件的 YAML 别名(*name)展开后超过 {limit:,} 个值(或别名引用自身),疑似“十亿笑声”攻击,不予读取",
+        "the scheme file's YAML aliases (*name) expand to more than {limit:,} values (or refer to themselves), "
+        "as a “billion laughs” file does; not read",
+    ),
     "scheme.formula_syntax": (
         "公式语法错误:{detail}(第 {offset} 个字符附近)",
         "formula syntax error: {detail} (near character {offset})",
@@ -1192,6 +1232,86 @@ MESSAGES.update(
             "{file} line {line}: the spikes table needs rm_id, increase, reversed (and optionally pay) as numbers",
         ),
         "ledger.post_refused": ("批次 {run} 的薪酬未记账:{detail}", "run {run}'s pay was not posted: {detail}"),
+        "ledger.tampered_changed": (
+            "台账被绕过系统改动:{table} 第 {row} 条记录的内容与其校验值不符;不记账、不出具“与台账一致”的发放表,"
+            "请联系系统管理员并用 rmperf verify 查看",
+            "the ledger was changed behind the application's back: {table} row {row} no longer matches its digest; "
+            "nothing is posted or reported as reconciled (see rmperf verify)",
+        ),
+        "ledger.tampered_linked": (
+            "台账被绕过系统改动:{table} 第 {row} 条记录前有记录被删除或插入(校验链断开);"
+            "不记账、不出具“与台账一致”的发放表",
+            "the ledger was changed behind the application's back: a row before {table} row {row} was removed or "
+            "put in (the chain is broken); nothing is posted or reported as reconciled",
+        ),
+        "ledger.tampered_head": (
+            "台账被绕过系统改动:第 {row} 次记账之后的台账记录不在校验链上(记录被截去);"
+            "不记账、不出具“与台账一致”的发放表",
+            "the ledger was changed behind the application's back: entries of posting {row} are no longer in "
+            "the chain (rows were cut off); nothing is posted or reported as reconciled",
+        ),
+        "ledger.run_tampered": (
+            "批次 {run} 保存的计算结果与其结果校验值不符(被绕过系统改动):不按此记账",
+            "run {run}'s stored results do not match its result hash (edited behind the application's back): "
+            "it is not posted",
+        ),
+        "audit.tampered_changed": (
+            "审计日志被绕过系统改动:第 {row} 条记录的内容与其校验值不符",
+            "the audit log was changed behind the application's back: event {row} no longer matches its digest",
+        ),
+        "audit.tampered_linked": (
+            "审计日志被绕过系统改动:第 {row} 条记录前有记录被删除或插入(校验链断开)",
+            "the audit log was changed behind the application's back: an event before {row} was removed or put in",
+        ),
+        "store.tampered_missing": (
+            "存储文件 {file} 不见了(导入后被删除):依赖它的计算不能进行",
+            "stored file {file} is missing (deleted after its import): nothing that reads it can run",
+        ),
+        "store.tampered_size": (
+            "存储文件 {file} 在导入后被改动(大小与目录记录不符):依赖它的计算不能进行",
+            "stored file {file} was changed after its import (its size is not the catalog's): nothing that reads it "
+            "can run",
+        ),
+        "store.tampered_content": (
+            "存储文件 {file} 在导入后被改动(内容校验值与目录记录不符):依赖它的计算不能进行",
+            "stored file {file} was changed after its import (its content hash is not the catalog's): nothing "
+            "that reads it can run",
+        ),
+        "db.grant_postgresql_only": (
+            "rmperf db-grant 只用于 PostgreSQL:SQLite 数据库是本机文件,由文件权限保护(0600)",
+            "rmperf db-grant is for PostgreSQL only: a SQLite database is a local file, protected by its mode (0600)",
+        ),
+        "ledger.number_range": (
+            "{what} 的值 “{value}” 超出范围:金额须小于 1 万亿元,小数不超过 8 位",
+            "{what} “{value}” is out of range: an amount is below a trillion yuan, with 8 fraction digits at most",
+        ),
+        "ledger.instalments_range": (
+            "分期数须在 1 到 {limit} 之间(收到 {value});间隔月数须在 1 到 12 之间",
+            "instalments must be 1 to {limit} (got {value}); months between them 1 to 12",
+        ),
+        "ledger.no_such_rm": (
+            "客户经理 {rm} 不在数据中(managers 表),也没有薪酬台账记录:未做任何改动",
+            "RM {rm} is neither in the data (the managers table) nor in the pay ledger; nothing was changed",
+        ),
+        "ledger.self_approval_clawback": (
+            "追索扣回须由录入人以外的另一人批准(第二批准人也须是第三人):录入人 {user} 不能批准自己录入的扣回",
+            "a clawback must be approved by someone other than who enters it (and a second approver by a third "
+            "person): {user} cannot approve their own",
+        ),
+        "ledger.self_approval_release": (
+            "提前释放须由录入人以外的另一人批准:录入人 {user} 不能批准自己录入的释放",
+            "an early release must be approved by someone other than who enters it: {user} cannot approve their own",
+        ),
+        "ledger.clawback_cap": (
+            "追索扣回 {amount} 元超过客户经理 {rm} 近 {months} 个月已发放的绩效薪酬 {cap} 元;"
+            "如确需超出,须由第二位批准人(--override-approved-by)另行批准",
+            "the clawback of {amount} is more than the {cap} of performance pay RM {rm} earned in the last "
+            "{months} months; beyond it, a second approver must agree (--override-approved-by)",
+        ),
+        "ledger.busy": (
+            "数据库正忙(另一项记账或导入正在进行),本次未做任何改动:请稍后重试",
+            "the database is busy (another posting or import is under way); nothing was changed: try again shortly",
+        ),
         "ledger.does_not_reconcile": (
             "台账不平,未记账:{detail}",
             "the ledger would not reconcile; nothing was posted: {detail}",

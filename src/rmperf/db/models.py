@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pgtrigger
 from django.db import models
+
+from rmperf.db.roles import RUN_FIXED_COLUMNS
+
+#: UPDATE and DELETE refused by the database itself (PostgreSQL: pgtrigger; SQLite: migration 0006)
+APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
 
 
 class DataImport(models.Model):
@@ -59,6 +65,10 @@ class StoredFile(models.Model):
     subset = models.CharField(max_length=8, blank=True, default="")
     rows = models.BigIntegerField()
     bytes = models.BigIntegerField()
+    #: the file's content as stored (SHA-256), and its modification time then: a run re-hashes a file
+    #: whose time changed, and refuses one whose size or content did (D165)
+    sha256 = models.CharField(max_length=64, blank=True, default="")
+    mtime_ns = models.BigIntegerField(default=0)
     added_in = models.ForeignKey(DataImport, on_delete=models.PROTECT, related_name="added_files")
     removed_in = models.ForeignKey(DataImport, on_delete=models.PROTECT, null=True, related_name="removed_files")
 
@@ -109,11 +119,16 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64)
     detail = models.JSONField(default=dict)
     reason = models.TextField(blank=True)
+    #: the hash chain (``rmperf.db.chain``): the previous event's digest, and this one's
+    prev = models.CharField(max_length=64, default="")
+    digest = models.CharField(max_length=64, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ("id",)
+        triggers = (APPEND_ONLY,)
+        constraints = (models.UniqueConstraint(fields=("prev",), name="audit_chain_links_once"),)
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}#{self.object_id}"
@@ -160,6 +175,15 @@ class Run(models.Model):
 
     class Meta:
         ordering = ("id",)
+        # a run is what it computed: only its timings are written after it (the storing step's own)
+        triggers = (
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="fixed_once_made",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(*RUN_FIXED_COLUMNS),
+            ),
+        )
 
     def __str__(self) -> str:
         return f"run {self.pk} {self.scheme_id} v{self.scheme_version} {self.period}"
@@ -183,6 +207,7 @@ class RunResult(models.Model):
     class Meta:
         ordering = ("run", "rm_id")
         constraints = (models.UniqueConstraint(fields=("run", "rm_id"), name="one_result_per_rm_and_run"),)
+        triggers = (APPEND_ONLY,)
 
     def __str__(self) -> str:
         return f"run {self.run_id} {self.rm_id} {self.total}"
@@ -238,6 +263,9 @@ class LedgerEntry(_AppendOnly):
     run = models.ForeignKey(Run, on_delete=models.PROTECT, null=True, related_name="ledger_entries")
     created_at = models.DateTimeField()
     created_by = models.CharField(max_length=150)
+    #: the hash chain of the store's ledger (``rmperf.db.chain``)
+    prev = models.CharField(max_length=64, default="")
+    digest = models.CharField(max_length=64, default="")
 
     objects = _AppendOnlyQuerySet.as_manager()
 
@@ -247,6 +275,8 @@ class LedgerEntry(_AppendOnly):
             models.Index(fields=("store", "rm_id")),
             models.Index(fields=("store", "posting")),
         )
+        triggers = (APPEND_ONLY,)
+        constraints = (models.UniqueConstraint(fields=("store", "prev"), name="ledger_chain_links_once"),)
 
     def __str__(self) -> str:
         return f"{self.rm_id} {self.cycle} {self.kind} {self.amount_fen / 100:.2f}"
@@ -273,12 +303,18 @@ class PayPosting(_AppendOnly):
     entries = models.IntegerField(default=0)
     #: the pay lines as computed (components, gross, performance), decimals as text
     lines = models.JSONField(default=list)
+    #: the n-th posting of ``posting`` (1, 2, …): unique, so two postings at the same time cannot both be the next
+    seq = models.IntegerField(default=0)
+    #: the ledger chain's head after this posting's entries: rows cut off the chain's end show (D164)
+    ledger_head = models.CharField(max_length=64, blank=True, default="")
 
     objects = _AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ("id",)
         indexes = (models.Index(fields=("store", "posting")),)
+        triggers = (APPEND_ONLY,)
+        constraints = (models.UniqueConstraint(fields=("store", "posting", "seq"), name="one_posting_at_a_time"),)
 
     def __str__(self) -> str:
         return f"posting {self.posting} of run {self.run_id}"
@@ -309,6 +345,7 @@ class PayAdjustment(_AppendOnly):
     class Meta:
         ordering = ("id",)
         indexes = (models.Index(fields=("run", "rm_id")),)
+        triggers = (APPEND_ONLY,)
 
     def __str__(self) -> str:
         return f"run {self.run_id} {self.rm_id} {self.amount or self.share}"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 
 from rmperf.engine.indicators import INDICATORS, IndicatorDef, IndicatorValue
+from rmperf.tabular import Workbook, write_csv
 
 HEADER = ("period", "owner_kind", "owner_id", "indicator", "indicator_zh", "category", "unit", "value")
 
@@ -41,10 +41,7 @@ def write(path: Path, period: str, values: Sequence[IndicatorValue]) -> None:
     rows = rows_of(period, values)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
-            writer = csv.writer(fh)
-            writer.writerow(HEADER)
-            writer.writerows(rows)
+        write_csv(path, HEADER, rows)
     elif suffix == ".parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -59,18 +56,14 @@ def write(path: Path, period: str, values: Sequence[IndicatorValue]) -> None:
         )
         pq.write_table(table, path)
     elif suffix == ".xlsx":
-        import xlsxwriter
-
-        book = xlsxwriter.Workbook(str(path))
-        sheet = book.add_worksheet("indicators")
-        money = book.add_format({"num_format": "#,##0.00"})
-        sheet.write_row(0, 0, HEADER)
-        for i, row in enumerate(rows, start=1):
-            sheet.write_row(i, 0, row[:-1])
-            # a spreadsheet has only binary numbers; the value is also kept as exact text in column I
-            sheet.write_number(i, len(HEADER) - 1, float(values[i - 1].value), money)
-            sheet.write_string(i, len(HEADER), row[-1])
-        sheet.write(0, len(HEADER), "value_text")
-        book.close()
+        with Workbook(path) as wb:
+            sheet = wb.book.add_worksheet("indicators")
+            money = wb.book.add_format({"num_format": "#,##0.00"})
+            wb.row(sheet, 0, [*HEADER, "value_text"])
+            for i, row in enumerate(rows, start=1):
+                wb.row(sheet, i, row[:-1])
+                # a spreadsheet has only binary numbers; the value is also kept as exact text in column I
+                wb.cell(sheet, i, len(HEADER) - 1, values[i - 1].value, money)
+                wb.cell(sheet, i, len(HEADER), row[-1])
     else:
         raise ValueError(f"unsupported export format {suffix!r}: use .csv, .parquet or .xlsx")

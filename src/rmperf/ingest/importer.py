@@ -39,10 +39,13 @@ import duckdb
 import pyarrow as pa
 
 from rmperf.contract import TABLE_INDEX, ColType, Storage, Table
+from rmperf.faults import fault
 from rmperf.home import Home
 from rmperf.ingest.problems import Place, Problem, Severity, error
+from rmperf.ingest.repair import check_staging_name, repaired_warning
 from rmperf.ingest.sources import LoadedPackage, Loader, Source, _qi, _ql, locate_corrupt
 from rmperf.ingest.validate import resolve_region, validate
+from rmperf.store import file_sha256
 
 Progress = Callable[[str, int, int], None]
 MAX_STORED_PROBLEMS = 500
@@ -78,7 +81,7 @@ class ImportLocked(RuntimeError):
 
 
 @contextlib.contextmanager
-def _import_lock(home: Home) -> Iterator[None]:
+def import_lock(home: Home) -> Iterator[None]:
     home.ensure()
     with home.lock_file.open("w") as fh:
         try:
@@ -146,55 +149,73 @@ class Importer:
         self.store_id = home.store_id()
 
     def run(self, package: Path) -> ImportResult:
-        from rmperf.db.models import AuditEvent, DataImport
+        from rmperf.db.models import DataImport
+        from rmperf.ingest.repair import repair
 
         package = package.absolute()
         started = time.monotonic()
-        record = DataImport.objects.create(
+        try:
+            with import_lock(self.home):
+                # holding the lock, no other import of this home runs: what a dead one left is removed (D169)
+                repaired = repair(self.home)
+                record = self._record(package)
+                result = ImportResult(record.id, DataImport.Status.FAILED, [])
+                staging = self.home.staging / f"import-{record.id}-{uuid.uuid4().hex[:8]}"
+                try:
+                    staging.mkdir(parents=True)
+                    fault("import.started")
+                    result = self._run(package, staging, record.id)
+                finally:
+                    shutil.rmtree(staging, ignore_errors=True)
+                    if repaired:
+                        result.problems.append(repaired_warning(repaired))
+                    self._finish(record, result, started, package)
+        except ImportLocked:
+            record = self._record(package)
+            result = ImportResult(record.id, DataImport.Status.REJECTED, [error("import.locked")])
+            self._finish(record, result, started, package)
+        return result
+
+    def _record(self, package: Path) -> Any:
+        from rmperf.db.models import DataImport
+
+        return DataImport.objects.create(
             store=self.store_id, started_at=datetime.now(UTC), user=self.user, source=str(package), content_hash=""
         )
-        staging = self.home.staging / f"import-{record.id}-{uuid.uuid4().hex[:8]}"
-        result = ImportResult(record.id, DataImport.Status.FAILED, [])
-        try:
-            with _import_lock(self.home):
-                staging.mkdir(parents=True)
-                result = self._run(package, staging, record.id)
-        except ImportLocked:
-            result.status = DataImport.Status.REJECTED
-            result.problems = [error("import.locked")]
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-            result.seconds = time.monotonic() - started
-            errors = [p.as_dict() for p in result.problems if p.severity is Severity.ERROR]
-            DataImport.objects.filter(id=record.id).update(
-                finished_at=datetime.now(UTC),
-                status=result.status,
-                content_hash=result.content_hash,
-                row_counts=result.row_counts,
-                changed_tables=result.changed_tables,
-                warnings=[p.as_dict() for p in result.warnings][:MAX_STORED_PROBLEMS],
-                errors=errors[:MAX_STORED_PROBLEMS],
-                error_count=len(errors),
-                stored_bytes=result.stored_bytes,
-                duration_ms=int(result.seconds * 1000),
-            )
-            AuditEvent.objects.create(
-                at=datetime.now(UTC),
-                actor=self.user,
-                action=f"data.import.{result.status}",
-                object_type="data_import",
-                object_id=str(record.id),
-                detail={
-                    "source": str(package),
-                    "content_hash": result.content_hash,
-                    "row_counts": result.row_counts,
-                    "changed_tables": result.changed_tables,
-                    "restated": result.restated,
-                    "errors": len(errors),
-                    "warnings": len(result.warnings),
-                },
-            )
-        return result
+
+    def _finish(self, record: Any, result: ImportResult, started: float, package: Path) -> None:
+        from rmperf.db.chain import audit
+        from rmperf.db.models import DataImport
+
+        result.seconds = time.monotonic() - started
+        errors = [p.as_dict() for p in result.problems if p.severity is Severity.ERROR]
+        DataImport.objects.filter(id=record.id).update(
+            finished_at=datetime.now(UTC),
+            status=result.status,
+            content_hash=result.content_hash,
+            row_counts=result.row_counts,
+            changed_tables=result.changed_tables,
+            warnings=[p.as_dict() for p in result.warnings][:MAX_STORED_PROBLEMS],
+            errors=errors[:MAX_STORED_PROBLEMS],
+            error_count=len(errors),
+            stored_bytes=result.stored_bytes,
+            duration_ms=int(result.seconds * 1000),
+        )
+        audit(
+            self.user,
+            f"data.import.{result.status}",
+            "data_import",
+            str(record.id),
+            detail={
+                "source": str(package),
+                "content_hash": result.content_hash,
+                "row_counts": result.row_counts,
+                "changed_tables": result.changed_tables,
+                "restated": result.restated,
+                "errors": len(errors),
+                "warnings": len(result.warnings),
+            },
+        )
 
     # -----------------------------------------------------------------------------
     def _run(self, package: Path, staging: Path, import_id: int) -> ImportResult:
@@ -223,6 +244,7 @@ class Importer:
             if result.errors:
                 return result
             self.progress("store", 2, 3)
+            fault("import.validated")
             try:
                 self._store(con, loaded.sources, staging, result)
             except (duckdb.Error, UnicodeDecodeError) as exc:
@@ -331,7 +353,9 @@ class Importer:
                     continue  # a rewritten partition whose periods were all restated
                 os.replace(staged, final)
                 placed.append(final)
-                size = final.stat().st_size
+                fault("import.placed")
+                stat = final.stat()
+                size = stat.st_size
                 result.stored_bytes += size
                 records.append(
                     StoredFile(
@@ -342,6 +366,8 @@ class Importer:
                         subset=subset,
                         rows=rows_for[final],
                         bytes=size,
+                        sha256=file_sha256(final),
+                        mtime_ns=stat.st_mtime_ns,
                         added_in_id=import_id,
                     )
                 )
@@ -351,6 +377,7 @@ class Importer:
                 PeriodStamp.objects.filter(id__in=stamps_superseded).update(superseded_in_id=import_id)
                 PeriodStamp.objects.bulk_create(stamps_new, batch_size=1000)
                 DataImport.objects.filter(id=import_id).update(status=DataImport.Status.COMMITTED)
+            fault("import.committed")
         except BaseException:
             for f in placed:
                 f.unlink(missing_ok=True)
@@ -561,7 +588,7 @@ def checked(con: duckdb.DuckDBPyConnection, package: Path, loaded: LoadedPackage
 def check_package(package: Path, home: Home) -> list[Problem]:
     """Every problem of ``package``, without storing anything (a dry run)."""
     home.ensure()
-    staging = home.staging / f"check-{uuid.uuid4().hex[:8]}"
+    staging = home.staging / check_staging_name()
     staging.mkdir(parents=True)
     try:
         con = connect_work_db(staging / "work.duckdb", home)

@@ -30,7 +30,6 @@ vetoing findings are the major compliance breaches.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -44,6 +43,7 @@ from rmperf.core.periods import Period, PeriodKind
 from rmperf.engine.backend import Backend
 from rmperf.home import Home
 from rmperf.i18n import get_language
+from rmperf.tabular import write_dicts, write_xlsx
 
 #: the scheme whose runs give the simulated profit by default (003 附件4)
 SIMULATED_PROFIT_SCHEME = "retail-wealth-2007"
@@ -527,23 +527,10 @@ def write_rows(path: Path, rows: Sequence[Mapping[str, str]], sheet: str = "prop
     suffix = path.suffix.lower()
     columns = list(rows[0]) if rows else ["rm_id"]
     if suffix == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(rows)
+        write_dicts(path, rows, columns)
         return
     if suffix == ".xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        ws = book.active
-        assert ws is not None
-        ws.title = sheet
-        ws.append(columns)
-        for row in rows:
-            ws.append([row.get(c, "") for c in columns])
-        ws.freeze_panes = "A2"
-        book.save(path)
+        write_xlsx(path, sheet, columns, ([row.get(c, "") for c in columns] for row in rows))
         return
     raise ProposalInputError(
         f"不支持的文件类型 {path.suffix}:请用 .csv 或 .xlsx", f"unsupported file type {path.suffix}: use .csv or .xlsx"

@@ -19,19 +19,18 @@ formula) or CSV (UTF-8 with BOM, exact decimals as text).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from rmperf.core.pay.ledger import Balance, balances
 from rmperf.home import Home
 from rmperf.reports.labels import POSTS
-from rmperf.reports.xlsx import escape_text, sheet_title
+from rmperf.reports.xlsx import sheet_title
+from rmperf.tabular import Workbook, escape_text
+from rmperf.tabular import write_csv as write_table_csv
 
 ZERO = Decimal("0.00")
 
@@ -103,9 +102,14 @@ class PaySheet:
     ledger_total: Balance
     adjustments: list[dict[str, str]]
     org_names: dict[str, str]
+    #: what was edited behind the application's back (the ledger's chain, the run's results): D164
+    tampered: list[Any] = field(default_factory=list)
 
     def reconciles(self) -> bool:
-        """The sheet's bank totals equal the ledger's balances of the posting, and every row's identity holds."""
+        """The sheet's bank totals equal the ledger's balances of the posting, every row's identity holds,
+        and neither the ledger nor the run was edited behind the application's back."""
+        if self.tampered:
+            return False
         b = self.ledger_total
         pairs = [
             ("earned", b.earned),
@@ -123,9 +127,11 @@ class PaySheet:
 def build(home: Home, run_id: int, orgs: Mapping[str, Mapping[str, Any]] | None = None) -> PaySheet:
     """The pay sheet of run ``run_id``'s posting (the run must be the latest posted for its scheme and period)."""
     from rmperf.db.models import PayAdjustment, Run
+    from rmperf.pay.integrity import ledger_and_run
     from rmperf.pay.service import adjustments_of, history, latest_posting
 
     posting = latest_posting(home, run_id)
+    tampered = ledger_and_run(home, posting.run)
     entries = history(home, posting=posting.posting)
     sums = balances(entries)
     rows: dict[str, Row] = {}
@@ -181,7 +187,7 @@ def build(home: Home, run_id: int, orgs: Mapping[str, Mapping[str, Any]] | None 
         "result_hash": run.result_hash,
     }
     names = {o: str(v.get("name") or o) for o, v in (orgs or {}).items()}
-    return PaySheet(meta, ordered, subtotals, total, sums.total, reasons, names)
+    return PaySheet(meta, ordered, subtotals, total, sums.total, reasons, names, tampered)
 
 
 def _label(key: str, lang: str) -> str:
@@ -244,30 +250,15 @@ def table(sheet: PaySheet, lang: str) -> list[dict[str, Any]]:
 
 def write_csv(path: Path, sheet: PaySheet, lang: str = "zh") -> None:
     cols = [*columns(lang), ("row_type", _label("row_type", lang))]
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow([h for _, h in cols])
-        for values in table(sheet, lang):
-            w.writerow([_csv_cell(values.get(k)) for k, _ in cols])
-
-
-def _csv_cell(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return escape_text(value)
+    write_table_csv(path, [h for _, h in cols], ([values.get(k) for k, _ in cols] for values in table(sheet, lang)))
 
 
 def write_xlsx(path: Path, sheet: PaySheet, lang: str = "zh") -> None:
-    book = xlsxwriter.Workbook(
-        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    )
     taken: set[str] = set()
-    try:
-        _pay_sheet(book, sheet, lang, taken)
-        _adjustments_sheet(book, sheet, lang, taken)
-        _about_sheet(book, sheet, lang, taken)
-    finally:
-        book.close()
+    with Workbook(path) as wb:
+        _pay_sheet(wb.book, sheet, lang, taken)
+        _adjustments_sheet(wb.book, sheet, lang, taken)
+        _about_sheet(wb.book, sheet, lang, taken)
 
 
 class _Formats:

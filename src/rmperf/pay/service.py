@@ -15,6 +15,7 @@ the differences as correction entries.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -66,10 +67,13 @@ def entry_of(row: Any) -> Entry:
     )
 
 
-def _save(entries: Sequence[Entry], home: Home, user: str, at: datetime, run: Any = None) -> None:
+def _save(entries: Sequence[Entry], home: Home, user: str, at: datetime, run: Any = None) -> str:
+    """Append ``entries`` to the store's ledger chain; the chain's new head."""
+    from rmperf.db.chain import append_ledger
     from rmperf.db.models import LedgerEntry
 
-    LedgerEntry.objects.bulk_create(
+    return append_ledger(
+        home.store_id(),
         [
             LedgerEntry(
                 store=home.store_id(),
@@ -92,7 +96,6 @@ def _save(entries: Sequence[Entry], home: Home, user: str, at: datetime, run: An
             )
             for e in entries
         ],
-        batch_size=500,
     )
 
 
@@ -109,17 +112,18 @@ def history(home: Home, *, rm_id: str | None = None, posting: str | None = None)
 
 
 def _audit(actor: str, action: str, object_type: str, object_id: str, detail: dict[str, Any], reason: str = "") -> None:
-    from rmperf.db.models import AuditEvent
+    from rmperf.db.chain import audit
 
-    AuditEvent.objects.create(
-        at=datetime.now(UTC),
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        detail=detail,
-        reason=reason,
-    )
+    audit(actor, action, object_type, object_id, detail, reason)
+
+
+def check_intact(home: Home, run: Any = None) -> None:
+    """Refuse to post pay on a ledger or a run that was edited behind the application's back (D164)."""
+    from rmperf.pay.integrity import ledger_and_run
+
+    found = ledger_and_run(home, run)
+    if found:
+        raise LedgerError(found[0].code, found[0].params)
 
 
 # --- a run's pay ------------------------------------------------------------------------------------
@@ -541,12 +545,34 @@ def pay_run(
     Pools, spikes and statuses given before for this run are kept when a re-post (after an
     adjustment) does not give them again.
     """
+    from django.db import IntegrityError
+
+    try:
+        return _post(home, run_id, pools=pools, spikes=spikes, statuses=statuses, user=user, on=on)
+    except IntegrityError:  # another posting took the next place at the same moment: this one wrote nothing
+        raise LedgerError("ledger.busy", {}) from None
+
+
+def _post(
+    home: Home,
+    run_id: int,
+    *,
+    pools: Mapping[str, Decimal] | None,
+    spikes: Mapping[str, Spike] | None,
+    statuses: Mapping[str, str] | None,
+    user: str,
+    on: date | None,
+) -> PostOutcome:
     from django.db import transaction
 
+    from rmperf.db.chain import lock
     from rmperf.db.models import PayPosting
 
     rp = run_pay(home, run_id)
     with transaction.atomic():
+        # one posting of a scheme and period at a time: a second one waits, then finds the first (D166)
+        lock(f"posting:{home.store_id()}:{rp.posting}")
+        check_intact(home, rp.run)
         last_of_run = PayPosting.objects.filter(store=home.store_id(), run_id=run_id).order_by("-id").first()
         if pools is None and last_of_run is not None:
             pools = {k: Decimal(v) for k, v in (last_of_run.inputs.get("pools") or {}).items()}
@@ -606,7 +632,7 @@ def pay_run(
         except ValueError as error:  # below the 2010 guideline; a re-post below what was since released
             raise LedgerError("ledger.post_refused", {"run": run_id, "detail": str(error)}) from None
         now = datetime.now(UTC)
-        _save(new, home, user, now, rp.run)
+        head = _save(new, home, user, now, rp.run)
         posting = PayPosting.objects.create(
             store=home.store_id(),
             run=rp.run,
@@ -618,6 +644,8 @@ def pay_run(
             inputs=inputs,
             entries=len(new),
             lines=lines_data,
+            seq=(latest.seq if latest is not None else 0) + 1,
+            ledger_head=head,
         )
         own = history(home, posting=rp.posting)
         sums = ledger.balances(own)
@@ -773,6 +801,54 @@ def policy_for(home: Home, rm_id: str) -> LedgerPolicy:
     return run_pay(home, int(row)).policy
 
 
+#: instalments of a clawback at most (three years of monthly instalments)
+MAX_INSTALMENTS = 36
+#: the months of pay a clawback against pay may take back without a second approver
+CLAWBACK_WINDOW_MONTHS = 36
+
+
+def _person(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _different_people(action: str, entered_by: str, approved_by: str, second: str = "") -> None:
+    """Maker and checker (D168): who approves is not who enters, and a second approver is a third person."""
+    people = [_person(p) for p in (entered_by, approved_by, second) if p]
+    if len(set(people)) != len(people):
+        raise LedgerError(f"ledger.self_approval_{action}", {"user": entered_by})
+
+
+def _known_rm(home: Home, rm_id: str) -> bool:
+    """Whether ``rm_id`` is in the store's managers table (any version)."""
+    import duckdb
+
+    from rmperf.db.models import StoredFile
+
+    paths = [
+        str(home.store / p)
+        for p in StoredFile.objects.filter(store=home.store_id(), table="managers").values_list("path", flat=True)
+    ]
+    if not paths:
+        return False
+    with duckdb.connect() as con:
+        found = con.execute("SELECT count(*) FROM read_parquet(?) WHERE rm_id = ?", [paths, rm_id]).fetchone()
+    return bool(found and found[0])
+
+
+def _clawback_cap(past: Sequence[Entry], rm_id: str, on: date) -> Decimal:
+    """What a clawback against pay may take without a second approver: what the RM earned in the window
+    before ``on``, less the clawback orders made in it."""
+    from rmperf.core.pay.ledger import add_months
+
+    start = add_months(on, -CLAWBACK_WINDOW_MONTHS)
+    earned = sum((e.amount for e in past if e.rm_id == rm_id and e.kind == "earned" and e.on >= start), Decimal(0))
+    ordered = sum(
+        (e.amount for e in past if e.rm_id == rm_id and e.kind == "clawback" and e.pool != "reserve" and e.on >= start),
+        Decimal(0),
+    )
+    return max(earned - ordered, Decimal(0))
+
+
 def record_clawback(
     home: Home,
     rm_id: str,
@@ -786,6 +862,7 @@ def record_clawback(
     ref: str = "",
     on: date | None = None,
     user: str = "",
+    override_approved_by: str = "",
 ) -> list[Entry]:
     """Record a clawback order (it is met at the postings that follow its due dates).
 
@@ -793,18 +870,41 @@ def record_clawback(
     reserve (by default all of it beyond earlier orders) in the policy's instalments.
     ``target="pay"`` or ``"deferral"``: pay issued on wrong information, falsified
     results or a restatement, against future pay (first from unreleased tranches).
+
+    Limits (D168): 1–36 instalments, 1–12 months apart; an RM of the data or of the ledger; approved by
+    someone other than who enters it; against pay, at most what the RM earned in the last
+    ``CLAWBACK_WINDOW_MONTHS`` less the orders already made in that time, unless a second approver
+    (``override_approved_by``, a third person) agrees to more.
     """
     from django.db import transaction
 
+    entered_by = user or getpass.getuser()
     if not reason or not reason.strip():
         raise LedgerError("ledger.clawback_no_reason", {"rm": rm_id})
     if not approved_by or not approved_by.strip():
         raise LedgerError("ledger.clawback_no_approval", {"rm": rm_id})
+    _different_people("clawback", entered_by, approved_by, override_approved_by)
     if amount is not None and (amount != amount.quantize(FEN) or amount <= 0):
         raise LedgerError("ledger.not_fen", {"value": format(amount, "f")})
+    if (instalments is not None and not 1 <= instalments <= MAX_INSTALMENTS) or not 1 <= every_months <= 12:
+        raise LedgerError("ledger.instalments_range", {"value": instalments, "limit": MAX_INSTALMENTS})
     when = on or _today()
     with transaction.atomic():
         past = history(home, rm_id=rm_id)
+        if not past and not _known_rm(home, rm_id):
+            raise LedgerError("ledger.no_such_rm", {"rm": rm_id})
+        if target != "reserve" and amount is not None and not override_approved_by:
+            cap = _clawback_cap(past, rm_id, when)
+            if amount > cap:
+                raise LedgerError(
+                    "ledger.clawback_cap",
+                    {
+                        "rm": rm_id,
+                        "amount": format(amount.quantize(FEN), "f"),
+                        "cap": format(cap.quantize(FEN), "f"),
+                        "months": CLAWBACK_WINDOW_MONTHS,
+                    },
+                )
         if target == "reserve":
             free = ledger.available_for_clawback(past, rm_id, "reserve")
             if free <= 0 or (amount is not None and amount > free):
@@ -835,17 +935,17 @@ def record_clawback(
                     amount.quantize(FEN),
                     on=when,
                     reason=reason,
-                    approval=approved_by,
+                    approval=approved_by + (f"; {override_approved_by}" if override_approved_by else ""),
                     target=target,
-                    instalments=instalments or 1,
+                    instalments=instalments if instalments is not None else 1,
                     every_months=every_months,
                     ref=ref,
                 )
         except ValueError as error:
             raise LedgerError("ledger.clawback_refused", {"detail": str(error)}) from None
-        _save(new, home, user or approved_by, datetime.now(UTC))
+        _save(new, home, entered_by, datetime.now(UTC))
         _audit(
-            user or approved_by,
+            entered_by,
             "pay.clawback",
             "rm",
             rm_id,
@@ -854,6 +954,7 @@ def record_clawback(
                 "amount": format(sum((e.amount for e in new), Decimal("0.00")), "f"),
                 "instalments": [{"amount": format(e.amount, "f"), "due": e.due.isoformat()} for e in new if e.due],
                 "approved_by": approved_by,
+                "override_approved_by": override_approved_by,
                 "ref": ref,
                 "key": new[0].posting if new else "",
             },
@@ -870,6 +971,8 @@ def record_release(
 
     if not reason or not reason.strip() or not approved_by or not approved_by.strip():
         raise LedgerError("ledger.release_needs", {"rm": rm_id})
+    entered_by = user or getpass.getuser()
+    _different_people("release", entered_by, approved_by)
     with transaction.atomic():
         try:
             new = ledger.release_early(
@@ -879,9 +982,9 @@ def record_release(
             raise LedgerError("ledger.release_refused", {"detail": str(error)}) from None
         if not new:
             raise LedgerError("ledger.nothing_to_release", {"rm": rm_id})
-        _save(new, home, user or approved_by, datetime.now(UTC))
+        _save(new, home, entered_by, datetime.now(UTC))
         _audit(
-            user or approved_by,
+            entered_by,
             "pay.release",
             "rm",
             rm_id,
@@ -926,6 +1029,11 @@ def balance_json(b: Balance) -> dict[str, str]:
     return {k: format(v, "f") for k, v in b.as_dict().items()}
 
 
+#: the largest amount a money command takes (yuan), and the most fraction digits of a number it takes
+MONEY_LIMIT = Decimal(10) ** 12
+FRACTION_DIGITS = 8
+
+
 def parse_decimal(text: str, what: str) -> Decimal:
     try:
         value = Decimal(text.strip().replace(",", ""))
@@ -933,6 +1041,9 @@ def parse_decimal(text: str, what: str) -> Decimal:
         raise LedgerError("ledger.not_decimal", {"what": what, "value": text}) from None
     if not value.is_finite():
         raise LedgerError("ledger.not_decimal", {"what": what, "value": text})
+    # a trillion yuan is beyond any pay; a share is a fraction: refuse rather than overflow later
+    if abs(value) >= MONEY_LIMIT or (value != 0 and int(value.as_tuple().exponent) < -FRACTION_DIGITS):
+        raise LedgerError("ledger.number_range", {"what": what, "value": text[:40]})
     return value
 
 

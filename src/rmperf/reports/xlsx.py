@@ -35,10 +35,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from rmperf.reports import labels
 from rmperf.reports.units import item_kind, units_of_scheme
+from rmperf.tabular import Workbook, escape_text
 
 __all__ = ["escape_text", "sheet_title", "units_of_scheme", "write_results"]
 
@@ -51,12 +50,8 @@ DEFAULT_BANDS: tuple[Decimal, ...] = (Decimal(90), Decimal(80), Decimal(70), Dec
 MAX_RANK_SHEETS = 12
 #: forms (or blocks) per sheet: Excel keeps at most 1,026 manual page breaks in a sheet
 BLOCKS_PER_SHEET = 1000
-#: Excel's limit on the text of one cell
-MAX_CELL_TEXT = 32767
 SHEET_NAME_MAX = 31
 
-#: first characters that make a spreadsheet read text as a formula (OWASP), and their full-width forms
-FORMULA_START = frozenset("=+-@\t\r＝＋－＠")
 _SHEET_NAME_BAD = frozenset("[]:*?/\\")
 
 _NUM_FORMATS = {
@@ -68,16 +63,6 @@ _NUM_FORMATS = {
     "int": "0",
 }
 # --- public helpers -----------------------------------------------------------------------------
-
-
-def escape_text(value: object) -> str:
-    """``value`` as cell text that no spreadsheet reads as a formula (``'`` before ``= + - @``, tab, CR)."""
-    text = "" if value is None else str(value)
-    if text and text[0] in FORMULA_START:
-        text = "'" + text
-    if len(text) > MAX_CELL_TEXT:
-        text = text[: MAX_CELL_TEXT - 1] + "…"
-    return text
 
 
 def sheet_title(text: str, taken: set[str]) -> str:
@@ -524,12 +509,8 @@ def write_results(
       支行调整 and 最终实际核发绩效 columns (``rmperf.pay.service.form_figures``); without it they are
       left for the sub-branch to fill in.
     """
-    book = xlsxwriter.Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
-    try:
-        ctx = _Ctx(book, meta, orgs, lang, units, pay)
+    with Workbook(path) as wb:
+        ctx = _Ctx(wb.book, meta, orgs, lang, units, pay)
         _properties(ctx)
         rms = _read(ctx, payloads)
         layout = _layout(ctx, [rm.p for rm in rms])
@@ -539,8 +520,6 @@ def write_results(
         _form_sheets(ctx, rms)
         _unit_sheets(ctx, rms, layout)
         _about_sheet(ctx, rms)
-    finally:
-        book.close()
 
 
 def _properties(ctx: _Ctx) -> None:

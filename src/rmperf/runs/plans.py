@@ -12,7 +12,6 @@ their result hashes are reproducible.
 
 from __future__ import annotations
 
-import csv
 import statistics
 import zlib
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from rmperf.engine.backend import Backend
 from rmperf.runs.service import Prepared, evaluate_inputs, gather
+from rmperf.tabular import write_csv
 
 #: plausible ranges of the manual inputs a shipped template reads, by name: (low, high, places)
 MANUAL_RANGES: dict[str, tuple[str, str, int]] = {
@@ -49,18 +49,17 @@ def write_values(prepared: Prepared, rm_ids: list[str], seed: int, path: Path) -
     if not names:
         return None
     label = prepared.period.label
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(["rm_id", "input", "value"])
-        for rm in rm_ids:
-            for name in names:
-                u = _uniform(seed, "value", label, rm, name)
-                if name == INSPECTION:
-                    value = Decimal(1 + int(u * 24) % 3) if u < Decimal("0.125") else Decimal(0)
-                else:
-                    low, high, places = MANUAL_RANGES[name]
-                    value = _places(Decimal(low) + (Decimal(high) - Decimal(low)) * u, places)
-                out.writerow([rm, name, format(value, "f")])
+    rows = []
+    for rm in rm_ids:
+        for name in names:
+            u = _uniform(seed, "value", label, rm, name)
+            if name == INSPECTION:
+                value = Decimal(1 + int(u * 24) % 3) if u < Decimal("0.125") else Decimal(0)
+            else:
+                low, high, places = MANUAL_RANGES[name]
+                value = _places(Decimal(low) + (Decimal(high) - Decimal(low)) * u, places)
+            rows.append((rm, name, value))
+    write_csv(path, ["rm_id", "input", "value"], rows, bom=False)
     return path
 
 
@@ -101,8 +100,5 @@ def write_targets(backend: Backend, prepared: Prepared, seed: int, path: Path, v
             target = _places(base * factor, places)
             if target > 0:
                 rows.append((result.rm_id, key, target))
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(["rm_id", "item", "target"])
-        out.writerows((rm, key, format(t, "f")) for rm, key, t in rows)
+    write_csv(path, ["rm_id", "item", "target"], rows, bom=False)
     return path

@@ -8,16 +8,15 @@ target, score); decimals as strings.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import json
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from rmperf.reports.units import exported, item_kind
 from rmperf.runs.service import ranked
+from rmperf.tabular import write_csv as write_table_csv
 
 
 def record(payload: Mapping[str, Any], units: Mapping[str, str] | None = None, *, places: int = 2) -> dict[str, Any]:
@@ -96,36 +95,15 @@ def write_csv(
     columns = (
         head + [f"dim:{d}" for d in dims] + [f"{i}:{part}" for i in items for part in ("value", "target", "score")]
     )
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
-        writer = csv.writer(fh)
-        writer.writerow(columns)
-        for r in records:
-            row = [_safe(r[c]) for c in head]
-            row += [r["dimensions"].get(d, "") for d in dims]
-            for i in items:
-                ind = r["indicators"].get(i) or {}
-                row += [ind.get("value") or "", ind.get("target") or "", ind.get("score") or ""]
-            writer.writerow(row)
-
-
-def _safe(value: Any) -> str:
-    """Text for a CSV cell; a leading ``= + - @`` is escaped so a spreadsheet never runs it as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except InvalidOperation:
-        return False
-    return True
+    rows = []
+    for r in records:
+        row = [r[c] for c in head]
+        row += [r["dimensions"].get(d, "") for d in dims]
+        for i in items:
+            ind = r["indicators"].get(i) or {}
+            row += [ind.get("value") or "", ind.get("target") or "", ind.get("score") or ""]
+        rows.append(row)
+    write_table_csv(path, columns, rows)
 
 
 # --- explanation ------------------------------------------------------------------------------------

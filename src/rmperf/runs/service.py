@@ -127,14 +127,27 @@ def result_hash(evaluation: Evaluation) -> str:
     return _sha(canonical([r.to_dict() for r in evaluation.results]).encode())
 
 
-def store_input_hash(home: Home, version: int | None) -> str:
-    """The content of the store as of ``version``: every file's table, partition, rows and size."""
-    from rmperf.db.models import StoredFile
+def stored_result_hash(run_id: int) -> str:
+    """The result hash of a run's results as they are stored now (by rm_id, as the run made them): it
+    differs from the run's ``result_hash`` when a result was edited behind the application's back."""
+    from rmperf.db.models import RunResult
 
-    files = StoredFile.objects.filter(store=home.store_id(), added_in_id__lte=version or 0).exclude(
-        removed_in_id__lte=version or 0
+    payloads = sorted(RunResult.objects.filter(run_id=run_id).values_list("rm_id", "payload"))
+    return _sha(canonical([p for _, p in payloads]).encode())
+
+
+def store_input_hash(home: Home, version: int | None) -> str:
+    """The content of the store as of ``version``: every table's periods with their rows and content
+    fingerprints (``PeriodStamp``), so the same data gives the same hash in any home, however its
+    Parquet files were laid out; a file changed on disk is refused when it is read (D165)."""
+    from django.db.models import Q
+
+    from rmperf.db.models import PeriodStamp
+
+    stamps = PeriodStamp.objects.filter(store=home.store_id(), added_in_id__lte=version or 0).filter(
+        Q(superseded_in__isnull=True) | Q(superseded_in_id__gt=version or 0)
     )
-    listing = sorted((f.table, f.partition, f.path, f.rows, f.bytes) for f in files)
+    listing = sorted(stamps.values_list("table", "period", "rows", "fingerprint"))
     return _sha(canonical(listing).encode())
 
 
@@ -384,7 +397,8 @@ def run_scheme(
     """Compute and store a run; return its id and figures."""
     from django.db import transaction
 
-    from rmperf.db.models import AuditEvent, Run, RunResult
+    from rmperf.db.chain import audit
+    from rmperf.db.models import Run, RunResult
 
     clock = time.monotonic()
     timings: dict[str, float] = {}
@@ -448,12 +462,12 @@ def run_scheme(
         timings["store"] = time.monotonic() - clock
         run.timings = {k: round(v, 3) for k, v in timings.items()}
         run.save(update_fields=["timings"])
-        AuditEvent.objects.create(
+        audit(
+            user,
+            "run.create",
+            "run",
+            str(run.pk),
             at=run.created_at,
-            actor=user,
-            action="run.create",
-            object_type="run",
-            object_id=str(run.pk),
             detail={
                 "scheme": prepared.scheme.id,
                 "scheme_version": prepared.scheme.version,

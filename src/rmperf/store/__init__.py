@@ -19,11 +19,13 @@ CNY rows without looking up any account.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rmperf.contract import STORED_TYPE, TABLE_INDEX
+from rmperf.errors import UserError
 from rmperf.home import Home
 
 if TYPE_CHECKING:
@@ -34,6 +36,44 @@ if TYPE_CHECKING:
 
 def _ql(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class StoreTampered(UserError):
+    """A stored file is not what the import wrote: its size or content changed on disk since (D165)."""
+
+    def __init__(self, path: str, what: str) -> None:
+        super().__init__(f"store.tampered_{what}", {"file": path})
+
+
+#: (path, size, mtime_ns) of files whose content was checked in this process
+_checked: set[tuple[str, int, int]] = set()
+
+
+def check_file(root: Path, path: str, size: int, sha256: str, mtime_ns: int) -> None:
+    """Refuse a stored file whose size differs from the catalog's, or whose content does when its time
+    changed (a rewrite keeps the size only by chance; the hash is computed only when the time moved)."""
+    full = root / path
+    try:
+        stat = full.stat()
+    except FileNotFoundError:
+        raise StoreTampered(path, "missing") from None
+    if stat.st_size != size:
+        raise StoreTampered(path, "size")
+    key = (str(full), stat.st_size, stat.st_mtime_ns)
+    if not sha256 or stat.st_mtime_ns == mtime_ns or key in _checked:
+        return
+    if file_sha256(full) != sha256:
+        raise StoreTampered(path, "content")
+    _checked.add(key)
 
 
 @dataclass(frozen=True)
@@ -69,7 +109,30 @@ class FactStore:
         query = self._query(table, version)
         if subset is not None:
             query = query.filter(subset=subset)
-        return [self.root / p for p in query.order_by("path").values_list("path", flat=True)]
+        rows = query.order_by("path").values_list("path", "bytes", "sha256", "mtime_ns")
+        for path, size, sha256, mtime_ns in rows:
+            check_file(self.root, path, size, sha256, mtime_ns)
+        return [self.root / p for p, *_ in rows]
+
+    def verify(self, version: int | None = None) -> list[StoreTampered]:
+        """Every stored file of ``version`` (default: the latest) whose size or content is not the
+        catalog's, each file's content hashed again whatever its time says."""
+        from rmperf.db.models import StoredFile
+
+        found: list[StoreTampered] = []
+        query = StoredFile.objects.filter(store=self.home.store_id())
+        if version is not None:
+            query = query.filter(added_in_id__lte=version).exclude(removed_in_id__lte=version)
+        else:
+            query = query.filter(removed_in__isnull=True)
+        for path, size, sha256 in query.order_by("path").values_list("path", "bytes", "sha256"):
+            try:
+                check_file(self.root, path, size, "", 0)
+                if sha256 and file_sha256(self.root / path) != sha256:
+                    raise StoreTampered(path, "content")
+            except StoreTampered as tampered:
+                found.append(tampered)
+        return found
 
     def balances_split(self, version: int | None = None) -> bool:
         """Whether every balances file of ``version`` holds one subset (``cny`` or ``fx``): D139.
@@ -97,4 +160,10 @@ class FactStore:
         return bool(self.files(table, version))
 
     def bytes_on_disk(self) -> int:
-        return sum(f.stat().st_size for f in self.root.rglob("*.parquet"))
+        """The size of every file the catalog references (every version): not a crashed import's leftovers."""
+        from django.db.models import Sum
+
+        from rmperf.db.models import StoredFile
+
+        total = StoredFile.objects.filter(store=self.home.store_id()).aggregate(n=Sum("bytes"))["n"]
+        return int(total or 0)

@@ -98,6 +98,26 @@ class Formula:
         return f"Formula({self.source!r})"
 
 
+#: the longest formula a scheme may hold, in characters, and the most pieces (names, numbers, operators,
+#: calls) it may be made of: the templates' longest has about 200 characters and 60 pieces
+FORMULA_CHARS = 2000
+FORMULA_NODES = 600
+#: a number a formula or a scheme may write: below 10^15 in size (a trillion yuan is 10^12) and at most 18
+#: significant digits, so no calculation on it can overflow the exact arithmetic (60 digits)
+NUMBER_LIMIT = Decimal(10) ** 15
+NUMBER_DIGITS = 18
+
+
+def number_in_range(value: Decimal) -> bool:
+    """Whether a number written in a scheme is one arithmetic on it can take (see :data:`NUMBER_LIMIT`)."""
+    if not value.is_finite():
+        return False
+    if not value:
+        return True
+    significant = "".join(map(str, value.as_tuple().digits)).strip("0")  # no arithmetic: nothing can overflow
+    return value.adjusted() < NUMBER_LIMIT.adjusted() and len(significant) <= NUMBER_DIGITS
+
+
 def compile_formula(source: str, is_name: Callable[[str], bool]) -> tuple[Formula | None, list[FormulaIssue]]:
     """Parse and check ``source``; ``is_name(n)`` says whether ``n`` is a known input, constant or indicator.
 
@@ -106,10 +126,19 @@ def compile_formula(source: str, is_name: Callable[[str], bool]) -> tuple[Formul
     text = source.translate(_TRANSLATE).strip()
     if not text:
         return None, [FormulaIssue("scheme.formula_empty", {})]
+    if len(text) > FORMULA_CHARS:
+        return None, [FormulaIssue("scheme.formula_too_long", {"length": len(text), "limit": FORMULA_CHARS})]
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as error:
+        if "too many nested" in error.msg:  # Python's parser stops at 200 levels of brackets
+            return None, [FormulaIssue("scheme.formula_too_complex", {"limit": FORMULA_NODES})]
         return None, [FormulaIssue("scheme.formula_syntax", {"detail": error.msg, "offset": error.offset or 0})]
+    except (RecursionError, MemoryError):  # nested beyond what the parser takes
+        return None, [FormulaIssue("scheme.formula_too_complex", {"limit": FORMULA_NODES})]
+    nodes = sum(1 for _ in ast.walk(tree))
+    if nodes > FORMULA_NODES:
+        return None, [FormulaIssue("scheme.formula_too_complex", {"limit": FORMULA_NODES})]
     compiler = _Compiler(text, is_name)
     fn = compiler.number(tree.body)
     if compiler.issues or fn is None:
@@ -201,6 +230,9 @@ class _Compiler:
             return None
         if not value.is_finite():
             self.fail("scheme.formula_constant", node)
+            return None
+        if not number_in_range(value):
+            self.fail("scheme.number_range", node)
             return None
         shown = show(value)
         return (lambda env: value), (lambda env: shown)
