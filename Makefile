@@ -8,7 +8,7 @@ RMPERF_HOME ?= ./var
 DEMO_DIR ?= $(RMPERF_HOME)/demo-package
 export RMPERF_HOME
 
-.PHONY: venv demo test test-fast lint bench bench-large clean
+.PHONY: venv demo test test-fast test-deep lint bench bench-large clean
 
 venv: $(STAMP)
 
@@ -33,6 +33,10 @@ FAST_TESTS := $(addprefix tests/test_,consequences core docs grades import_forma
 	import_hostile terminal)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow" $(addsuffix .py,$(FAST_TESTS))
+
+# the property tests and the ledger's state machine with 20 times the examples of make test (about 40 minutes)
+test-deep: $(STAMP)
+	RMPERF_PROPERTY_EXAMPLES=20000 $(BIN)/python -m pytest -q tests/test_properties.py tests/test_ledger_machine.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
