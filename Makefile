@@ -24,7 +24,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	bash scripts/ensure-java.sh
 	bash scripts/ensure-postgres.sh
-	source scripts/pg-env.sh && $(BIN)/python -m pytest -q
+	source scripts/pg-env.sh && $(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 # the pure core's tests (rules, scoring, pay, schemes, templates, ratings, formats): no subprocess, engine
 # run, database or Spark, well under 2 minutes

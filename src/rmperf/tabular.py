@@ -159,7 +159,9 @@ class Workbook:
         elif isinstance(value, date | datetime):
             sheet.write_string(row, col, value.isoformat(), fmt)
         else:
-            sheet.write_string(row, col, escape_text(value), fmt)
+            text = str(value)
+            # a text cell is never evaluated; a plain decimal ("-12.50", the exact text of a figure) stays as it is
+            sheet.write_string(row, col, text if _is_number(text) else escape_text(text), fmt)
 
     def row(self, sheet: Any, row: int, values: Sequence[object], fmt: Any = None, col: int = 0) -> None:
         for i, value in enumerate(values):
