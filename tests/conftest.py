@@ -11,28 +11,6 @@ import pytest
 from rmperf.home import Home
 from tests.pkgbuilder import minimal_tables, write_package
 
-#: the files that take longest, run first: make test's two workers (pytest-xdist, a file each at a time)
-#: then end together instead of one finishing a long file alone at the end
-LONGEST_FIRST = (
-    "test_demo_outcomes",
-    "test_properties",
-    "test_engine_quality",
-    "test_engine_flows",
-    "test_engine_conformance",
-    "test_pay_cli",
-    "test_posting_once",
-    "test_exports_safe",
-    "test_ledger_machine",
-    "test_integrity",
-    "test_limits",
-    "test_crash_repair",
-)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: a file's tests stay in order
-
 
 @pytest.fixture
 def home(tmp_path: Path) -> Home:
