@@ -6,16 +6,25 @@ import os
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from rmperf import i18n
-from rmperf.home import Home
+from rmperf.cli_base import (
+    State,
+    app,
+    console,
+    err_console,
+    open_backend,
+    print_note,
+    print_scheme_error,
+    setup_db,
+    zh_en,
+)
 from rmperf.ingest.problems import Problem
-from rmperf.terminal import SafeConsole
 
 if TYPE_CHECKING:
     from rmperf.core.periods import Period
@@ -23,41 +32,8 @@ if TYPE_CHECKING:
     from rmperf.engine.backend import Backend
     from rmperf.engine.explain import Contribution
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="rmperf — 客户经理绩效考核系统 / performance appraisal and incentive pay for bank RMs",
-)
-console = SafeConsole()
-err_console = SafeConsole(stderr=True)
-
-
-class State:
-    home: Home = Home.resolve()
-
-
 #: the seed of the demo's plan (targets, manual values): fixed, so the demo's runs reproduce
 DEMO_SEED = 42
-
-
-def _zh_en(zh: str, en: str) -> str:
-    return en if i18n.get_language() == "en" else zh
-
-
-@app.callback()
-def main_options(
-    home: Annotated[str | None, typer.Option("--home", help="data home folder (default ./var or RMPERF_HOME)")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="zh (default) or en")] = None,
-) -> None:
-    State.home = Home.resolve(home)
-    if lang:
-        i18n.set_language(lang)
-
-
-def _setup_db() -> None:
-    from rmperf import db
-
-    db.setup(State.home)
 
 
 STEP_LABELS = {
@@ -72,7 +48,7 @@ def run_import(package: Path, user: str | None) -> int:
     """Import with a progress bar; print problems; return the exit code."""
     from rmperf.ingest.importer import import_package
 
-    _setup_db()
+    setup_db()
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
@@ -81,11 +57,11 @@ def run_import(package: Path, user: str | None) -> int:
         console=err_console,
         transient=True,
     ) as bar:
-        task = bar.add_task(_zh_en("导入", "import"), total=3)
+        task = bar.add_task(zh_en("导入", "import"), total=3)
 
         def progress(step: str, done: int, total: int) -> None:
             zh, en = STEP_LABELS.get(step, (step, step))
-            bar.update(task, completed=done, total=total, description=_zh_en(zh, en))
+            bar.update(task, completed=done, total=total, description=zh_en(zh, en))
 
         result = import_package(package, State.home, user=user, progress=progress)
     _print_problems(result.problems)
@@ -97,7 +73,7 @@ def run_import(package: Path, user: str | None) -> int:
         return 1
     if result.status == "committed":
         console.print(i18n.t("import.committed", {"import_id": result.import_id, "seconds": f"{result.seconds:.1f}"}))
-        table = RichTable(_zh_en("表", "table"), _zh_en("行数", "rows"), _zh_en("变化", "changed"))
+        table = RichTable(zh_en("表", "table"), zh_en("行数", "rows"), zh_en("变化", "changed"))
         for name, rows in sorted(result.row_counts.items()):
             table.add_row(name, f"{rows:,}", "✓" if name in result.changed_tables else "")
         console.print(table)
@@ -126,7 +102,7 @@ def check_cmd(path: Annotated[Path, typer.Argument(help="data package folder")])
             i18n.t("import.rejected", {"errors": errors, "warnings": len(problems) - errors}), style="bold red"
         )
         raise typer.Exit(1)
-    console.print(_zh_en("校验通过", "the package is valid"))
+    console.print(zh_en("校验通过", "the package is valid"))
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -144,7 +120,7 @@ def demo_data(
 ) -> None:
     """生成演示银行数据包 / write the demo bank's data package."""
     summary = _generate(size, seed, out, days)
-    console.print(_zh_en(f"已生成 {summary.output}", f"written to {summary.output}"))
+    console.print(zh_en(f"已生成 {summary.output}", f"written to {summary.output}"))
 
 
 def _generate(size: str, seed: int, out: Path, days: int | None = None):  # type: ignore[no-untyped-def]
@@ -158,7 +134,7 @@ def _generate(size: str, seed: int, out: Path, days: int | None = None):  # type
         console=err_console,
         transient=True,
     ) as bar:
-        task = bar.add_task(_zh_en("生成演示数据", "generating"), total=None)
+        task = bar.add_task(zh_en("生成演示数据", "generating"), total=None)
 
         def progress(step: str, done: int, total: int) -> None:
             bar.update(task, description=step, completed=done, total=total)
@@ -173,22 +149,20 @@ def verify_cmd() -> None:
     log's hash chains, every run's result hash, every stored file's checksum. Exit 1 if anything was."""
     from rmperf.pay.integrity import verify_home
 
-    _setup_db()
+    setup_db()
     found = verify_home(State.home)
     c = found.counts
     groups = (
-        (_zh_en("薪酬台账", "pay ledger"), c["ledger"], found.ledger),
-        (_zh_en("审计日志", "audit log"), c["audit"], found.audit),
-        (_zh_en("计算批次", "runs"), c["runs"], found.runs),
-        (_zh_en("存储文件", "stored files"), c["files"], found.store),
+        (zh_en("薪酬台账", "pay ledger"), c["ledger"], found.ledger),
+        (zh_en("审计日志", "audit log"), c["audit"], found.audit),
+        (zh_en("计算批次", "runs"), c["runs"], found.runs),
+        (zh_en("存储文件", "stored files"), c["files"], found.store),
     )
     for label, count, problems in groups:
         state = (
-            _zh_en("完好", "intact")
-            if not problems
-            else _zh_en(f"{len(problems)} 处被改动", f"{len(problems)} changed")
+            zh_en("完好", "intact") if not problems else zh_en(f"{len(problems)} 处被改动", f"{len(problems)} changed")
         )
-        console.print(f"{label}:{count} " + _zh_en("条 ", "rows, ") + state, style=None if not problems else "red")
+        console.print(f"{label}:{count} " + zh_en("条 ", "rows, ") + state, style=None if not problems else "red")
         for problem in problems[:20]:
             err_console.print("  " + problem.message(), style="red", highlight=False, markup=False)
     if not found.ok:
@@ -202,7 +176,7 @@ def repair_cmd() -> None:
     from rmperf.ingest.importer import ImportLocked, import_lock
     from rmperf.ingest.repair import repair
 
-    _setup_db()
+    setup_db()
     try:
         with import_lock(State.home):
             done = repair(State.home)
@@ -229,10 +203,10 @@ def db_grant_cmd(
     rows, never change or delete the ledger, the audit log or the runs, never drop or truncate a table."""
     from rmperf.db.roles import grant
 
-    _setup_db()
+    setup_db()
     statements = grant(role)
     console.print(
-        _zh_en(
+        zh_en(
             f"已授权 {role}:{len(statements)} 条语句",
             f"granted {role} the application's rights: {len(statements)} statements",
         )
@@ -242,7 +216,7 @@ def db_grant_cmd(
 @app.command("summary")
 def summary_cmd() -> None:
     """存储概况 / what the store holds."""
-    _setup_db()
+    setup_db()
     _print_summary()
 
 
@@ -251,19 +225,19 @@ def _print_summary(import_seconds: float | None = None) -> None:
     from rmperf.store.summary import summarize
 
     s = summarize(FactStore(State.home))
-    table = RichTable(title=_zh_en("数据概况", "Store summary"), show_header=False)
+    table = RichTable(title=zh_en("数据概况", "Store summary"), show_header=False)
     rows = [
-        (_zh_en("数据版本(导入号)", "store version (import #)"), str(s.version)),
-        (_zh_en("机构", "orgs"), f"{s.orgs:,}"),
-        (_zh_en("客户经理", "RMs"), f"{s.managers:,}"),
-        (_zh_en("客户", "customers"), f"{s.customers:,}"),
-        (_zh_en("账户", "accounts"), f"{s.accounts:,}"),
-        (_zh_en("余额行", "balance rows"), f"{s.balance_rows:,}"),
-        (_zh_en("日期范围", "date range"), f"{s.first_day} – {s.last_day}"),
-        (_zh_en("存储大小", "size on disk"), f"{s.bytes_on_disk / 1e6:,.1f} MB"),
+        (zh_en("数据版本(导入号)", "store version (import #)"), str(s.version)),
+        (zh_en("机构", "orgs"), f"{s.orgs:,}"),
+        (zh_en("客户经理", "RMs"), f"{s.managers:,}"),
+        (zh_en("客户", "customers"), f"{s.customers:,}"),
+        (zh_en("账户", "accounts"), f"{s.accounts:,}"),
+        (zh_en("余额行", "balance rows"), f"{s.balance_rows:,}"),
+        (zh_en("日期范围", "date range"), f"{s.first_day} – {s.last_day}"),
+        (zh_en("存储大小", "size on disk"), f"{s.bytes_on_disk / 1e6:,.1f} MB"),
     ]
     if import_seconds is not None:
-        rows.append((_zh_en("导入用时", "import time"), f"{import_seconds:.1f} s"))
+        rows.append((zh_en("导入用时", "import time"), f"{import_seconds:.1f} s"))
     for k, v in rows:
         table.add_row(k, v)
     console.print(table)
@@ -272,17 +246,17 @@ def _print_summary(import_seconds: float | None = None) -> None:
 @app.command("imports")
 def imports_cmd(limit: Annotated[int, typer.Option("--limit")] = 20) -> None:
     """导入记录 / the import log."""
-    _setup_db()
+    setup_db()
     from rmperf.db.models import DataImport
 
     table = RichTable(
         "#",
-        _zh_en("时间", "when"),
-        _zh_en("操作人", "who"),
-        _zh_en("状态", "status"),
-        _zh_en("内容哈希", "content hash"),
-        _zh_en("行数", "rows"),
-        _zh_en("错误/警告", "errors/warnings"),
+        zh_en("时间", "when"),
+        zh_en("操作人", "who"),
+        zh_en("状态", "status"),
+        zh_en("内容哈希", "content hash"),
+        zh_en("行数", "rows"),
+        zh_en("错误/警告", "errors/warnings"),
     )
     for rec in DataImport.objects.filter(store=State.home.store_id()).order_by("-id")[:limit]:
         table.add_row(
@@ -307,7 +281,7 @@ def demo_cmd(
     started = time.monotonic()
     _generate(size, seed, out)
     console.print(
-        _zh_en(
+        zh_en(
             f"演示数据包:{out}(用时 {time.monotonic() - started:.1f} 秒)",
             f"demo package: {out} ({time.monotonic() - started:.1f} s)",
         )
@@ -353,12 +327,12 @@ def _demo_runs() -> dict[tuple[str, str], int]:
 
     Each run gets the demo's plan (``rmperf.runs.plans``): the targets and manual values a bank would upload.
     """
-    from rmperf.cli_runs import _print_top, write_xlsx
+    from rmperf.cli_runs import print_top, write_xlsx
     from rmperf.runs import plans
     from rmperf.runs.report import top
     from rmperf.runs.service import load_results, prepare, run_scheme
 
-    backend = _backend()
+    backend = open_backend()
     runs: dict[tuple[str, str], int] = {}
     last = backend.query("SELECT max(date) FROM balances")[0][0]
     if last is None:
@@ -386,7 +360,7 @@ def _demo_runs() -> dict[tuple[str, str], int]:
             if targets is not None or values is not None:
                 low, high = plans.TARGET_FACTOR
                 console.print(
-                    _zh_en(
+                    zh_en(
                         f"演示计划:{scheme} {period} 的目标值与手工取值见 {out_dir}(各人本期实际值 × {low}–{high})",
                         f"demo plan: {scheme} {period} targets and manual values in {out_dir} "
                         f"(each RM's own figure × {low}–{high})",
@@ -400,14 +374,14 @@ def _demo_runs() -> dict[tuple[str, str], int]:
             target = out_dir / f"{scheme}-{period}-run{outcome.run_id}.xlsx"
             write_xlsx(target, the_run, payloads, backend)
             console.print(
-                _zh_en(
+                zh_en(
                     f"考核方案 {scheme} {period}:第 {outcome.run_id} 号批次,共 {len(payloads)} 名客户经理,"
                     f"用时 {time.monotonic() - started:.1f} 秒;Excel:{target}",
                     f"scheme {scheme} {period}: run {outcome.run_id}, {len(payloads)} RMs, "
                     f"{time.monotonic() - started:.1f} s; workbook: {target}",
                 )
             )
-            _print_top(top(payloads, 1), period, prepared.scheme.header.total_unit)
+            print_top(top(payloads, 1), period, prepared.scheme.header.total_unit)
             runs[(scheme, period)] = outcome.run_id
     return runs
 
@@ -417,7 +391,7 @@ def _print_demo_indicators() -> None:
     from rmperf.core.periods import Period
     from rmperf.engine.indicators import compute_balance_indicators
 
-    backend = _backend()
+    backend = open_backend()
     last = backend.query("SELECT max(date) FROM balances")[0][0]
     if last is None:
         return
@@ -433,16 +407,16 @@ def _print_demo_indicators() -> None:
     zero = Decimal(0)
     top = sorted(by_rm.items(), key=lambda kv: kv[1].get("daily_average:deposit", zero), reverse=True)[:5]
     table = RichTable(
-        title=_zh_en(
+        title=zh_en(
             f"{period} 存款日均前五名(计算用时 {seconds:.1f} 秒)",
             f"{period}: top 5 RMs by deposit daily average ({seconds:.1f} s)",
         ),
     )
     for header in (
-        _zh_en("客户经理", "RM"),
-        _zh_en("存款日均", "deposit daily avg"),
-        _zh_en("日均增量", "daily-avg increment"),
-        _zh_en("FTP利差模拟利润", "FTP spread profit"),
+        zh_en("客户经理", "RM"),
+        zh_en("存款日均", "deposit daily avg"),
+        zh_en("日均增量", "daily-avg increment"),
+        zh_en("FTP利差模拟利润", "FTP spread profit"),
     ):
         table.add_column(header, justify="right")
     for rm_id, vals in top:
@@ -453,20 +427,6 @@ def _print_demo_indicators() -> None:
             f"{vals.get('ftp_profit:all', 0):,}",
         )
     console.print(table)
-
-
-def _backend(engine: str = "duckdb", master: str | None = None) -> Backend:
-    from rmperf.engine.backend import DuckDBBackend
-    from rmperf.store import FactStore
-
-    _setup_db()
-    if engine == "spark":
-        from rmperf.engine.spark import SparkBackend, spark_session
-
-        return SparkBackend(FactStore(State.home), session=spark_session(master))
-    if engine != "duckdb":
-        raise typer.BadParameter(_zh_en("引擎只能是 duckdb 或 spark", "engine is duckdb or spark"))
-    return DuckDBBackend(FactStore(State.home))
 
 
 def _owner(rm: str | None, org: str | None, pool: str | None) -> tuple[str, str] | None:
@@ -505,9 +465,9 @@ def indicators_cmd(
 
     if group not in ("balances", "flows", "quality", "all"):
         raise typer.BadParameter(
-            _zh_en("--group 只能是 balances、flows、quality 或 all", "--group is balances, flows, quality or all")
+            zh_en("--group 只能是 balances、flows、quality 或 all", "--group is balances, flows, quality or all")
         )
-    backend = _backend(engine, master)
+    backend = open_backend(engine, master)
     the_period = Period.parse(period)
     balance_source = _balance_source(backend, the_period, source)
     result = compute_balance_indicators(backend, the_period, basis=basis, source=balance_source, breakdown=by)
@@ -544,14 +504,14 @@ def indicators_cmd(
         print_note(note)
     if out:
         export.write(out, the_period.label, values)
-        console.print(_zh_en(f"已写出 {len(values)} 行到 {out}", f"wrote {len(values)} rows to {out}"))
+        console.print(zh_en(f"已写出 {len(values)} 行到 {out}", f"wrote {len(values)} rows to {out}"))
         return
     table = RichTable(
-        _zh_en("对象", "owner"),
-        _zh_en("指标", "indicator"),
-        _zh_en("类别", "category"),
-        _zh_en("数值", "value"),
-        _zh_en("单位", "unit"),
+        zh_en("对象", "owner"),
+        zh_en("指标", "indicator"),
+        zh_en("类别", "category"),
+        zh_en("数值", "value"),
+        zh_en("单位", "unit"),
     )
     for v in values:
         d = names.get(v.indicator)
@@ -577,7 +537,7 @@ def _balance_source(backend: Backend, period: Period, choice: str) -> BalanceSou
         if choice == "close":
             raise typer.BadParameter(str(exc)) from exc
         return SCAN
-    err_console.print(_zh_en("使用日终累计数(不重扫历史)", "using the daily close's accumulators"), style="dim")
+    err_console.print(zh_en("使用日终累计数(不重扫历史)", "using the daily close's accumulators"), style="dim")
     return AccumulatorSource(close)
 
 
@@ -593,18 +553,18 @@ def close_cmd(
     from rmperf.engine.close import DailyClose, StaleAccumulators
     from rmperf.store import FactStore
 
-    _setup_db()
+    setup_db()
     backend = DuckDBBackend(FactStore(State.home))
     close = DailyClose(State.home, backend)
     last = backend.query("SELECT max(date) FROM balances")[0][0]
     the_day = date_type.fromisoformat(day) if day else last
     if the_day is None:
-        raise typer.BadParameter(_zh_en("存储中没有余额", "the store holds no balances"))
+        raise typer.BadParameter(zh_en("存储中没有余额", "the store holds no balances"))
     started = time.monotonic()
     if rebuild:
         count = close.rebuild(the_day)
         console.print(
-            _zh_en(
+            zh_en(
                 f"已重建累计数:{count} 天,用时 {time.monotonic() - started:.1f} 秒",
                 f"rebuilt the accumulators: {count} days in {time.monotonic() - started:.1f} s",
             )
@@ -616,7 +576,7 @@ def close_cmd(
         err_console.print(str(exc), style="red")
         raise typer.Exit(1) from exc
     console.print(
-        _zh_en(
+        zh_en(
             f"{the_day} 日终:{result.status},{result.rows:,} 个账户,用时 {time.monotonic() - started:.2f} 秒",
             f"closed {the_day}: {result.status}, {result.rows:,} accounts in {time.monotonic() - started:.2f} s",
         )
@@ -645,36 +605,38 @@ def explain_cmd(
 
     if run is not None:
         if not rm:
-            raise typer.BadParameter(_zh_en("--run 需要同时指定 --rm", "--run needs --rm"))
+            raise typer.BadParameter(zh_en("--run 需要同时指定 --rm", "--run needs --rm"))
         from rmperf.cli_runs import explain_run
 
         explain_run(run, rm, accounts)
         return
     if not period or not indicator:
         raise typer.BadParameter(
-            _zh_en("请指定 --period 和 --indicator,或 --run", "give --period and --indicator, or --run")
+            zh_en("请指定 --period 和 --indicator,或 --run", "give --period and --indicator, or --run")
         )
     owner = _owner(rm, org, pool)
     if owner is None:
-        raise typer.BadParameter(_zh_en("请指定 --rm、--org 或 --pool", "give --rm, --org or --pool"))
+        raise typer.BadParameter(zh_en("请指定 --rm、--org 或 --pool", "give --rm, --org or --pool"))
     from rmperf.engine.explain import explainable
 
     if indicator not in explainable():
         raise typer.BadParameter(
-            _zh_en(
+            zh_en(
                 f"{indicator} 没有账户级明细;可展开:{', '.join(explainable())}",
                 f"{indicator} has no account-level explanation; explainable: {', '.join(explainable())}",
             )
         )
     if indicator == "spike_reversal" and window is None:
         raise typer.BadParameter(
-            _zh_en("时点冲高回落需用 --window 指定观察天数", "spike_reversal needs --window (days after the period)")
+            zh_en("时点冲高回落需用 --window 指定观察天数", "spike_reversal needs --window (days after the period)")
         )
     try:
-        e = explain(_backend(), Period.parse(period), owner, indicator, category, with_days=days, spike_window=window)
+        e = explain(
+            open_backend(), Period.parse(period), owner, indicator, category, with_days=days, spike_window=window
+        )
     except LookupError:
         err_console.print(
-            _zh_en(
+            zh_en(
                 f"{owner[0]}:{owner[1]} 在 {period} 没有 {indicator}({category})的值,或其数据尚未入库",
                 f"{owner[0]}:{owner[1]} has no {indicator} ({category}) in {period}, or its data is not stored yet",
             )
@@ -682,7 +644,7 @@ def explain_cmd(
         raise typer.Exit(1) from None
     console.print(f"{owner[0]}:{owner[1]} {indicator} {category} {period} = {e.value:,}")
     if e.parts:  # a ratio: its numerator and denominator, each opened
-        for side, label in (("numerator", _zh_en("分子", "numerator")), ("denominator", _zh_en("分母", "denominator"))):
+        for side, label in (("numerator", zh_en("分子", "numerator")), ("denominator", zh_en("分母", "denominator"))):
             part = e.parts[side]
             console.print(f"{label} = {part.value:,}")
             _print_contributions(part.accounts, limit)
@@ -698,10 +660,10 @@ def _print_contributions(rows: list[Contribution], limit: int) -> None:
     from decimal import Decimal
 
     table = RichTable(
-        _zh_en("账户", "account"),
-        _zh_en("客户", "customer"),
-        _zh_en("类别", "category"),
-        _zh_en("贡献", "contribution"),
+        zh_en("账户", "account"),
+        zh_en("客户", "customer"),
+        zh_en("类别", "category"),
+        zh_en("贡献", "contribution"),
     )
     for c in rows[:limit]:
         table.add_row(c.account_id, c.customer_id, c.category, f"{c.value:,}")
@@ -709,22 +671,8 @@ def _print_contributions(rows: list[Contribution], limit: int) -> None:
     if len(rows) > limit:
         rest = sum((c.value for c in rows[limit:]), start=Decimal(0))
         console.print(
-            _zh_en(f"其余 {len(rows) - limit} 项合计 {rest:,}", f"{len(rows) - limit} more, together {rest:,}")
+            zh_en(f"其余 {len(rows) - limit} 项合计 {rest:,}", f"{len(rows) - limit} more, together {rest:,}")
         )
-
-
-def print_scheme_error(error: Any) -> None:
-    """A scheme's (or its ratings' or uploads') problems, headed by what is wrong."""
-    lang = i18n.get_language()
-    err_console.print(error.heading(lang), style="bold red", highlight=False, markup=False)
-    for problem in error.problems:
-        err_console.print("  " + problem.render(lang), style="red", highlight=False, markup=False)
-
-
-def print_note(note: str) -> None:
-    """An engine or run note, as a sentence in the user's language."""
-    text = i18n.t("cli.note", {"text": i18n.note_text(note)})
-    err_console.print(text, style="yellow", highlight=False, markup=False)
 
 
 def _internal_error(error: BaseException) -> int:

@@ -17,7 +17,7 @@ from rich import box
 from rich.table import Table as RichTable
 
 from rmperf import i18n
-from rmperf.cli import State, _zh_en, app, console, err_console
+from rmperf.cli_base import State, app, console, err_console, zh_en
 
 T = TypeVar("T")
 
@@ -29,7 +29,7 @@ def _day(text: str | None, option: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(
-            _zh_en(f"{option} 应为 YYYY-MM-DD:{text}", f"{option} is a date YYYY-MM-DD: {text}")
+            zh_en(f"{option} 应为 YYYY-MM-DD:{text}", f"{option} is a date YYYY-MM-DD: {text}")
         ) from None
 
 
@@ -91,7 +91,7 @@ def grades_cmd(
     rows = svc.grade_rows(report, lang)
     by_rm = {p.rm_id: p for p in report.proposals}
     console.print(
-        _zh_en(
+        zh_en(
             f"职级调整建议 · {report.run.period} · 评定日 {report.on} · 计算批次 {report.run.run_id} "
             f"({report.run.scheme_id} v{report.run.scheme_version}) · 标准 {report.ladder}",
             f"Grade proposals · {report.run.period} · evaluated on {report.on} · run {report.run.run_id} "
@@ -101,7 +101,7 @@ def grades_cmd(
         highlight=False,
     )
     console.print(
-        _zh_en(
+        zh_en(
             "金额单位:万元。模拟利润 = 方案各项(A1…F)得分之和,即乘 3% 之前;管理资产新增含公司存款日均增量按 3:1 折算。"
             "每条建议的依据见 --detail 或 --out 写出的工作簿。",
             "Amounts in 万元 (10,000 yuan). Simulated profit = the sum of the scheme's items (A1…F) before × 3 %; "
@@ -111,7 +111,7 @@ def grades_cmd(
         highlight=False,
     )
     console.print(
-        _zh_en(
+        zh_en(
             "以下均为建议,须经审批(003 第二十条);客户经理有权要求由人作出决定。",
             "These are proposals to be approved (003 art. 20); each RM has the right to a human decision.",
         ),
@@ -126,11 +126,11 @@ def grades_cmd(
         # what fits a terminal (80 columns): the figures to 2 places, the grade change in one column; the rule
         # behind each proposal below the table with --detail, and in full in the workbook (--out)
         table = RichTable(title=f"{sub_name} ({sub_id})", box=box.SIMPLE_HEAD, pad_edge=False)
-        table.add_column(_zh_en("客户经理", "RM"), no_wrap=True)
-        table.add_column(_zh_en("建议", "proposal"), no_wrap=True)
-        table.add_column(_zh_en("职级", "grade"), no_wrap=True)
-        table.add_column(_zh_en("模拟利润", "profit"), justify="right", no_wrap=True)
-        table.add_column(_zh_en("管理资产新增", "AUM incr."), justify="right", no_wrap=True)
+        table.add_column(zh_en("客户经理", "RM"), no_wrap=True)
+        table.add_column(zh_en("建议", "proposal"), no_wrap=True)
+        table.add_column(zh_en("职级", "grade"), no_wrap=True)
+        table.add_column(zh_en("模拟利润", "profit"), justify="right", no_wrap=True)
+        table.add_column(zh_en("管理资产新增", "AUM incr."), justify="right", no_wrap=True)
         for r in group:
             p = by_rm[r["rm_id"]]
             grade = r["current_grade_name"] or "—"
@@ -157,7 +157,7 @@ def grades_cmd(
                 if p.counted is not None and p.counted.aum_balance is not None:
                     console.print(
                         "  "
-                        + _zh_en("管理资产余额(含公司存款折算)", "AUM balance (with corporate deposits counted)")
+                        + zh_en("管理资产余额(含公司存款折算)", "AUM balance (with corporate deposits counted)")
                         + f" {show_wan(p.counted.aum_balance)}",
                         highlight=False,
                     )
@@ -167,16 +167,16 @@ def grades_cmd(
         counts[p.action.value] = counts.get(p.action.value, 0) + 1
     summary = ", ".join(f"{i18n.t(f'grades.action.{k}')} {v}" for k, v in sorted(counts.items()))
     console.print(
-        _zh_en(f"共 {len(report.proposals)} 名客户经理:{summary}", f"{len(report.proposals)} RMs: {summary}"),
+        zh_en(f"共 {len(report.proposals)} 名客户经理:{summary}", f"{len(report.proposals)} RMs: {summary}"),
         highlight=False,
     )
     if not shown:
-        console.print(_zh_en("没有需要列出的建议", "no proposals to list"))
+        console.print(zh_en("没有需要列出的建议", "no proposals to list"))
     for line in report.notes:
         err_console.print(line, style="yellow")
     if out is not None:
         _guarded(lambda: svc.write_rows(out, rows, "grades"))
-        console.print(_zh_en(f"已写出 {len(rows)} 行到 {out}", f"wrote {len(rows)} rows to {out}"))
+        console.print(zh_en(f"已写出 {len(rows)} 行到 {out}", f"wrote {len(rows)} rows to {out}"))
 
 
 @app.command("consequences")
@@ -198,7 +198,7 @@ def consequences_cmd(
     rows = svc.consequence_rows(report, lang)
     used = ", ".join(f"{label} #{run_id}" for label, run_id in sorted(report.runs.items()))
     console.print(
-        _zh_en(
+        zh_en(
             f"考核结果应用建议 · {report.period} · 方案 {report.scheme_id} · 所用计算批次:{used}",
             f"Consequences · {report.period} · scheme {report.scheme_id} · runs used: {used}",
         ),
@@ -208,25 +208,25 @@ def consequences_cmd(
     console.print(i18n.t("consequences.decision"), style="yellow")
     for (sub_id, sub_name), group in _by_subbranch(rows).items():
         table = RichTable(title=f"{sub_name} ({sub_id})", show_lines=True)
-        table.add_column(_zh_en("客户经理", "RM"))
-        table.add_column(_zh_en("建议", "proposal"))
-        table.add_column(_zh_en("依据与证据", "rule and evidence"), overflow="fold")
+        table.add_column(zh_en("客户经理", "RM"))
+        table.add_column(zh_en("建议", "proposal"))
+        table.add_column(zh_en("依据与证据", "rule and evidence"), overflow="fold")
         for r in group:
             text = r["text_en"] if lang == "en" else r["text_zh"]
             table.add_row(f"{r['rm_id']} {r['name']}", r["action_text"], text)
         console.print(table)
     if not rows:
-        console.print(_zh_en("没有符合任何规则的客户经理", "no RM matches any rule"))
+        console.print(zh_en("没有符合任何规则的客户经理", "no RM matches any rule"))
     else:
         console.print(
-            _zh_en(
+            zh_en(
                 f"共 {len(rows)} 条建议,涉及 {len({r['rm_id'] for r in rows})} 名客户经理",
                 f"{len(rows)} proposals for {len({r['rm_id'] for r in rows})} RMs",
             )
         )
     if report.left:
         console.print(
-            _zh_en(
+            zh_en(
                 f"已离职、未列出:{', '.join(report.left)}",
                 f"left the bank, not listed: {', '.join(report.left)}",
             ),
@@ -234,7 +234,7 @@ def consequences_cmd(
         )
     if report.outside:
         console.print(
-            _zh_en(
+            zh_en(
                 f"有一票否决违规但不在本方案考核范围内(请按其适用的办法处理):{', '.join(report.outside)}",
                 f"vetoing violations of RMs this scheme does not appraise (handle under their own rules): "
                 f"{', '.join(report.outside)}",
@@ -243,4 +243,4 @@ def consequences_cmd(
         )
     if out is not None:
         _guarded(lambda: svc.write_rows(out, rows, "consequences"))
-        console.print(_zh_en(f"已写出 {len(rows)} 行到 {out}", f"wrote {len(rows)} rows to {out}"))
+        console.print(zh_en(f"已写出 {len(rows)} 行到 {out}", f"wrote {len(rows)} rows to {out}"))

@@ -18,7 +18,17 @@ import typer
 from rich.table import Table as RichTable
 
 from rmperf import i18n
-from rmperf.cli import State, _backend, _zh_en, app, console, err_console, print_note, print_scheme_error
+from rmperf.cli_base import (
+    State,
+    app,
+    console,
+    err_console,
+    open_backend,
+    org_tree,
+    print_note,
+    print_scheme_error,
+    zh_en,
+)
 
 KIND_LABELS = {
     "earned": ("应发", "earned"),
@@ -44,8 +54,8 @@ def _kind(kind: str, pool: str = "") -> str:
     zh, en = KIND_LABELS.get(kind, (kind, kind))
     if pool and kind not in ("held",):
         pzh, pen = POOL_LABELS.get(pool, (pool, pool))
-        return _zh_en(f"{zh}({pzh})", f"{en} ({pen})")
-    return _zh_en(zh, en)
+        return zh_en(f"{zh}({pzh})", f"{en} ({pen})")
+    return zh_en(zh, en)
 
 
 @contextmanager
@@ -89,14 +99,14 @@ def _money(value: Decimal) -> str:
 def _totals_table(title: str, b: Any) -> RichTable:
     table = RichTable(title=title, show_header=False)
     rows = [
-        (_zh_en("应发合计", "earned"), b.earned),
-        (_zh_en("风险金计提", "held back (reserve)"), b.held),
-        (_zh_en("递延发放", "deferred"), b.deferred),
-        (_zh_en("  其中:年末冲高延迟", "  of which year-end spikes"), b.deferred_spike),
-        (_zh_en("释放", "released"), b.released),
-        (_zh_en("追回扣款", "clawed back from pay"), b.recovered),
-        (_zh_en("实发合计", "paid"), b.paid),
-        (_zh_en("从风险金/递延扣回", "clawed back from reserve/deferral"), b.forfeited),
+        (zh_en("应发合计", "earned"), b.earned),
+        (zh_en("风险金计提", "held back (reserve)"), b.held),
+        (zh_en("递延发放", "deferred"), b.deferred),
+        (zh_en("  其中:年末冲高延迟", "  of which year-end spikes"), b.deferred_spike),
+        (zh_en("释放", "released"), b.released),
+        (zh_en("追回扣款", "clawed back from pay"), b.recovered),
+        (zh_en("实发合计", "paid"), b.paid),
+        (zh_en("从风险金/递延扣回", "clawed back from reserve/deferral"), b.forfeited),
     ]
     for label, value in rows:
         table.add_row(label, _money(value))
@@ -130,7 +140,7 @@ def pay_cmd(
     """计算薪酬并记账 / compute a run's pay and post it to the pay ledger (once)."""
     from rmperf.pay.service import engine_spikes, pay_run, read_spikes, read_statuses
 
-    _backend()
+    open_backend()
     with _refusals():
         measured = None
         given = read_statuses(statuses) if statuses is not None else None
@@ -148,7 +158,7 @@ def pay_cmd(
     if outcome.created:
         corrections = sum(1 for e in outcome.entries if e.reason == "correction")
         console.print(
-            _zh_en(
+            zh_en(
                 f"批次 {run} 的薪酬已记账({outcome.posting}):{len(outcome.lines)} 名客户经理,"
                 f"{len(outcome.entries)} 条台账分录(其中更正 {corrections} 条)",
                 f"run {run}'s pay posted ({outcome.posting}): {len(outcome.lines)} RMs, "
@@ -157,13 +167,13 @@ def pay_cmd(
         )
     else:
         console.print(
-            _zh_en(
+            zh_en(
                 f"批次 {run} 的薪酬已按相同数据记账({outcome.posting}),台账未变化",
                 f"run {run}'s pay is already posted with the same figures ({outcome.posting}); the ledger is unchanged",
             )
         )
     console.print(
-        _totals_table(_zh_en(f"{outcome.cycle} 薪酬台账合计", f"{outcome.cycle} ledger totals"), outcome.balances.total)
+        _totals_table(zh_en(f"{outcome.cycle} 薪酬台账合计", f"{outcome.cycle} ledger totals"), outcome.balances.total)
     )
 
 
@@ -184,7 +194,7 @@ def adjust_cmd(
     """支行调整维护绩效 / record the sub-branch's adjustment of an RM's maintenance pay (±50 % at most)."""
     from rmperf.pay.service import LedgerError, parse_decimal, record_adjustment
 
-    _backend()
+    open_backend()
     who = by or getpass.getuser()
     with _refusals():
         if withdraw and (amount is not None or share is not None):
@@ -203,7 +213,7 @@ def adjust_cmd(
     given = f"{amount}" if amount is not None else f"{share} ×"
     if withdraw:
         console.print(
-            _zh_en(
+            zh_en(
                 f"已撤回支行调整:批次 {run},客户经理 {rm},理由:{reason.strip()}(撤回人 {who})",
                 f"adjustment withdrawn: run {run}, RM {rm}, reason: {reason.strip()} (by {who})",
             ),
@@ -212,7 +222,7 @@ def adjust_cmd(
         )
     else:
         console.print(
-            _zh_en(
+            zh_en(
                 f"已记录支行调整:批次 {run},客户经理 {rm},{given},理由:{reason.strip()}(调整人 {who})",
                 f"adjustment recorded: run {run}, RM {rm}, {given}, reason: {reason.strip()} (by {who})",
             ),
@@ -221,14 +231,14 @@ def adjust_cmd(
         )
     if reposted is not None and reposted.created:
         console.print(
-            _zh_en(
+            zh_en(
                 f"已重新记账:{len(reposted.entries)} 条更正分录",
                 f"re-posted: {len(reposted.entries)} correction entries",
             )
         )
     elif reposted is None:
         console.print(
-            _zh_en("该批次尚未记账;记账时按此调整计算", "the run is not posted yet; posting will use this adjustment"),
+            zh_en("该批次尚未记账;记账时按此调整计算", "the run is not posted yet; posting will use this adjustment"),
             style="dim",
         )
 
@@ -266,7 +276,7 @@ def clawback_cmd(
     """追索扣回 / claw back pay: from future pay, unreleased deferrals, or the risk reserve (in instalments)."""
     from rmperf.pay.service import LedgerError, parse_decimal, record_clawback
 
-    _backend()
+    open_backend()
     with _refusals():
         if source not in ("pay", "deferral", "reserve"):
             raise LedgerError("ledger.bad_source", {"value": source})
@@ -292,7 +302,7 @@ def clawback_cmd(
         )
     total = sum((e.amount for e in new), Decimal("0.00"))
     console.print(
-        _zh_en(
+        zh_en(
             f"已记录追索:客户经理 {rm},合计 {_money(total)} 元,分 {len(new)} 期,批准人 {approved_by}",
             f"clawback recorded: RM {rm}, {_money(total)} in {len(new)} instalment(s), approved by {approved_by}",
         ),
@@ -314,13 +324,13 @@ def release_cmd(
     """提前释放风险金 / release an RM's reserve (or deferral) early, beyond any pending clawback."""
     from rmperf.pay.service import record_release
 
-    _backend()
+    open_backend()
     with _refusals():
         new = record_release(
             State.home, rm, reason=reason, approved_by=approved_by, pool=pool, user=user or getpass.getuser()
         )
     paid = sum((e.amount for e in new if e.kind == "paid"), Decimal("0.00"))
-    console.print(_zh_en(f"已释放并发放 {_money(paid)} 元", f"released and paid {_money(paid)}"))
+    console.print(zh_en(f"已释放并发放 {_money(paid)} 元", f"released and paid {_money(paid)}"))
 
 
 @app.command("ledger")
@@ -332,9 +342,9 @@ def ledger_cmd(
     """薪酬台账 / an RM's ledger history and balances, or a posted run's balances."""
     from rmperf.pay.service import balance_json, posting_balances, rm_ledger
 
-    _backend()
+    open_backend()
     if (rm is None) == (run is None):
-        raise typer.BadParameter(_zh_en("请指定 --rm 或 --run 之一", "give one of --rm and --run"))
+        raise typer.BadParameter(zh_en("请指定 --rm 或 --run 之一", "give one of --rm and --run"))
     if run is not None:
         with _refusals():
             sums = posting_balances(State.home, run)
@@ -346,7 +356,7 @@ def ledger_cmd(
             }
             print(json.dumps(data, ensure_ascii=False, indent=1))
             return
-        console.print(_totals_table(_zh_en(f"批次 {run} 记账合计", f"run {run}: posting totals"), sums.total))
+        console.print(_totals_table(zh_en(f"批次 {run} 记账合计", f"run {run}: posting totals"), sums.total))
         return
     assert rm is not None
     entries, balance = rm_ledger(State.home, rm)
@@ -373,18 +383,18 @@ def ledger_cmd(
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return
     if not entries:
-        console.print(_zh_en(f"客户经理 {rm} 没有台账分录", f"RM {rm} has no ledger entries"))
+        console.print(zh_en(f"客户经理 {rm} 没有台账分录", f"RM {rm} has no ledger entries"))
         return
     table = RichTable(
-        _zh_en("期间", "cycle"),
-        _zh_en("类型", "kind"),
-        _zh_en("金额", "amount"),
-        _zh_en("记账日", "on"),
-        _zh_en("到期日", "due"),
-        _zh_en("事由", "reason"),
-        _zh_en("关联", "ref"),
-        _zh_en("批准人", "approved by"),
-        title=_zh_en(f"客户经理 {rm} 薪酬台账", f"pay ledger of RM {rm}"),
+        zh_en("期间", "cycle"),
+        zh_en("类型", "kind"),
+        zh_en("金额", "amount"),
+        zh_en("记账日", "on"),
+        zh_en("到期日", "due"),
+        zh_en("事由", "reason"),
+        zh_en("关联", "ref"),
+        zh_en("批准人", "approved by"),
+        title=zh_en(f"客户经理 {rm} 薪酬台账", f"pay ledger of RM {rm}"),
     )
     for e in entries:
         table.add_row(
@@ -398,10 +408,10 @@ def ledger_cmd(
             e.approval or "",
         )
     console.print(table)
-    summary = _totals_table(_zh_en("余额", "balances"), balance)
-    summary.add_row(_zh_en("风险金余额", "reserve outstanding"), _money(balance.outstanding_reserve))
-    summary.add_row(_zh_en("递延余额", "deferral outstanding"), _money(balance.outstanding_deferral))
-    summary.add_row(_zh_en("待追回", "clawback pending"), _money(balance.pending_clawback))
+    summary = _totals_table(zh_en("余额", "balances"), balance)
+    summary.add_row(zh_en("风险金余额", "reserve outstanding"), _money(balance.outstanding_reserve))
+    summary.add_row(zh_en("递延余额", "deferral outstanding"), _money(balance.outstanding_deferral))
+    summary.add_row(zh_en("待追回", "clawback pending"), _money(balance.pending_clawback))
     console.print(summary)
 
 
@@ -420,7 +430,7 @@ def _reason(reason: str) -> str:
     pair = REASONS.get(reason)
     if pair is None:
         return reason
-    return _zh_en(*pair)
+    return zh_en(*pair)
 
 
 @app.command("paysheet")
@@ -430,14 +440,13 @@ def paysheet_cmd(
     out: Annotated[Path | None, typer.Option("--out", help="file to write (default paysheet-<run>.<format>)")] = None,
 ) -> None:
     """薪酬发放表 / the pay sheet of a posted run, with sub-branch and bank totals that reconcile to the ledger."""
-    from rmperf.cli_runs import _orgs
     from rmperf.pay import paysheet
 
     if fmt not in ("xlsx", "csv"):
-        raise typer.BadParameter(_zh_en("--format 只能是 xlsx 或 csv", "--format is xlsx or csv"))
-    backend = _backend()
+        raise typer.BadParameter(zh_en("--format 只能是 xlsx 或 csv", "--format is xlsx or csv"))
+    backend = open_backend()
     with _refusals():
-        sheet = paysheet.build(State.home, run, _orgs(backend))
+        sheet = paysheet.build(State.home, run, org_tree(backend))
     target = out or Path(f"paysheet-{run}.{fmt}")
     lang = i18n.get_language()
     if fmt == "xlsx":
@@ -447,10 +456,10 @@ def paysheet_cmd(
     if not sheet.reconciles():
         for problem in sheet.tampered:
             err_console.print(problem.message(), style="red")
-        err_console.print(_zh_en("发放表与台账不一致!", "the pay sheet does not reconcile to the ledger!"), style="red")
+        err_console.print(zh_en("发放表与台账不一致!", "the pay sheet does not reconcile to the ledger!"), style="red")
         raise typer.Exit(1)
     console.print(
-        _zh_en(
+        zh_en(
             f"已写出 {len(sheet.rows)} 名客户经理的薪酬发放表到 {target};"
             f"实发合计 {_money(sheet.total['paid'])} 元,与台账一致",
             f"wrote the pay sheet of {len(sheet.rows)} RMs to {target}; net payable {_money(sheet.total['paid'])}, "

@@ -16,14 +16,17 @@ import typer
 from rich.table import Table as RichTable
 
 from rmperf import i18n
-from rmperf.cli import State, _backend, _zh_en, app, console, err_console, print_note, print_scheme_error
-
-
-def _orgs(backend: Any) -> dict[str, dict[str, Any]]:
-    return {
-        o: {"name": n, "level": lv, "parent_id": p}
-        for o, n, lv, p in backend.query("SELECT org_id, name, level, parent_id FROM orgs")
-    }
+from rmperf.cli_base import (
+    State,
+    app,
+    console,
+    err_console,
+    open_backend,
+    org_tree,
+    print_note,
+    print_scheme_error,
+    zh_en,
+)
 
 
 @app.command("run")
@@ -44,10 +47,10 @@ def run_cmd(
     from rmperf.runs.report import top as top_of
     from rmperf.runs.service import run_scheme
 
-    backend = _backend(engine, master)
+    backend = open_backend(engine, master)
     started = time.monotonic()
     try:
-        with console.status(_zh_en("计算中…", "computing…")) as status:
+        with console.status(zh_en("计算中…", "computing…")) as status:
 
             def progress(step: str) -> None:
                 labels = {
@@ -56,7 +59,7 @@ def run_cmd(
                     "scoring": ("计分", "scoring"),
                 }
                 zh, en = labels.get(step, (step, step))
-                status.update(_zh_en(zh, en) + "…")
+                status.update(zh_en(zh, en) + "…")
 
             outcome = run_scheme(
                 State.home,
@@ -75,7 +78,7 @@ def run_cmd(
     seconds = time.monotonic() - started
     ev = outcome.evaluation
     console.print(
-        _zh_en(
+        zh_en(
             f"计算批次 {outcome.run_id}:{ev.scheme_id} v{ev.scheme_version} {ev.period},"
             f"{len(ev.results)} 名客户经理,用时 {seconds:.1f} 秒"
             f"(指标 {outcome.timings.get('indicators', 0):.1f} 秒,计分 {outcome.timings.get('scoring', 0):.2f} 秒)",
@@ -88,7 +91,7 @@ def run_cmd(
     for note in outcome.notes:
         print_note(note)
     if top:
-        _print_top(top_of([r.to_dict() for r in ev.results], top), ev.period, _total_unit(scheme))
+        print_top(top_of([r.to_dict() for r in ev.results], top), ev.period, _total_unit(scheme))
     # the run id alone on the last line, for scripts
     print(outcome.run_id, file=sys.stdout)
 
@@ -101,12 +104,12 @@ def _total_unit(ref: str) -> str:
     return load_file(scheme_file(ref)).header.total_unit
 
 
-def _print_top(payloads: list[Any], period: str, unit: str = "points") -> None:
-    table = RichTable(title=_zh_en(f"{period} 排名前列", f"{period}: the top of each rank group"))
-    total = _zh_en("总绩效(元)", "total pay (yuan)") if unit == "yuan" else _zh_en("总分(分)", "total (points)")
-    table.add_column(_zh_en("排名组", "group"))
-    table.add_column(_zh_en("名次", "rank"), no_wrap=True)
-    table.add_column(_zh_en("客户经理", "RM"), no_wrap=True)
+def print_top(payloads: list[Any], period: str, unit: str = "points") -> None:
+    table = RichTable(title=zh_en(f"{period} 排名前列", f"{period}: the top of each rank group"))
+    total = zh_en("总绩效(元)", "total pay (yuan)") if unit == "yuan" else zh_en("总分(分)", "total (points)")
+    table.add_column(zh_en("排名组", "group"))
+    table.add_column(zh_en("名次", "rank"), no_wrap=True)
+    table.add_column(zh_en("客户经理", "RM"), no_wrap=True)
     table.add_column(total, justify="right", no_wrap=True)
     for p in payloads:
         value = p["total"]
@@ -119,16 +122,16 @@ def _print_top(payloads: list[Any], period: str, unit: str = "points") -> None:
 @app.command("runs")
 def runs_cmd(limit: Annotated[int, typer.Option("--limit")] = 20) -> None:
     """计算批次列表 / the latest runs."""
-    _backend()
+    open_backend()
     from rmperf.db.models import Run
 
     table = RichTable(
         "id",
-        _zh_en("方案", "scheme"),
-        _zh_en("期间", "period"),
-        _zh_en("人数", "RMs"),
-        _zh_en("时间", "when"),
-        _zh_en("结果哈希", "result hash"),
+        zh_en("方案", "scheme"),
+        zh_en("期间", "period"),
+        zh_en("人数", "RMs"),
+        zh_en("时间", "when"),
+        zh_en("结果哈希", "result hash"),
     )
     for r in Run.objects.filter(store=State.home.store_id()).order_by("-id")[:limit]:
         table.add_row(
@@ -166,7 +169,7 @@ def _get_run(run_id: int) -> tuple[Any, list[dict[str, Any]]]:
     try:
         return load_results(run_id)
     except Run.DoesNotExist:
-        err_console.print(_zh_en(f"没有计算批次 {run_id}", f"no run {run_id}"), style="red")
+        err_console.print(zh_en(f"没有计算批次 {run_id}", f"no run {run_id}"), style="red")
         raise typer.Exit(1) from None
 
 
@@ -192,7 +195,7 @@ def write_xlsx(target: Path, the_run: Any, payloads: list[dict[str, Any]], backe
         target,
         meta,
         payloads,
-        _orgs(backend),
+        org_tree(backend),
         lang=i18n.get_language(),
         units=units_of_scheme(scheme),
         pay=pay,
@@ -208,10 +211,10 @@ def results_cmd(
     """考核结果导出 / a run's results per RM as JSON, CSV or XLSX."""
     from rmperf.runs import report
 
-    backend = _backend()
+    backend = open_backend()
     the_run, payloads = _get_run(run)
     if fmt not in ("json", "csv", "xlsx"):
-        raise typer.BadParameter(_zh_en("--format 只能是 json、csv 或 xlsx", "--format is json, csv or xlsx"))
+        raise typer.BadParameter(zh_en("--format 只能是 json、csv 或 xlsx", "--format is json, csv or xlsx"))
     units, places = _units(the_run)
     if fmt == "xlsx":
         target = out or Path(f"run-{run}.xlsx")
@@ -235,7 +238,7 @@ def results_cmd(
         else:
             report.write_csv(target, payloads, units, places=places)
     console.print(
-        _zh_en(f"已写出 {len(payloads)} 名客户经理的结果到 {target}", f"wrote {len(payloads)} RMs to {target}")
+        zh_en(f"已写出 {len(payloads)} 名客户经理的结果到 {target}", f"wrote {len(payloads)} RMs to {target}")
     )
 
 
@@ -251,7 +254,7 @@ def diff_cmd(
     from rmperf.runs.service import stored_result_hash
     from rmperf.store import FactStore
 
-    _backend()
+    open_backend()
     a, pa = _get_run(run_a)
     b, pb = _get_run(run_b)
     d = diff_runs(a, b, pa, pb)
@@ -272,38 +275,38 @@ def diff_cmd(
     for line in d["tampered"]:
         err_console.print(line, style="red", highlight=False, markup=False)
     if d["same_result"] and pay_same:
-        console.print(_zh_en("两次计算结果完全相同(结果哈希一致)。", "identical results (same result hash)."))
+        console.print(zh_en("两次计算结果完全相同(结果哈希一致)。", "identical results (same result hash)."))
     elif d["same_result"]:
         console.print(
-            _zh_en("两次计算的得分与排名相同,但薪酬不同(见下)。", "the same scores and ranks, different pay (below).")
+            zh_en("两次计算的得分与排名相同,但薪酬不同(见下)。", "the same scores and ranks, different pay (below).")
         )
     why = d["why"]
     if not why and not d["tampered"]:
-        console.print(_zh_en("输入、方案和代码均未变化。", "inputs, scheme and code are the same."))
+        console.print(zh_en("输入、方案和代码均未变化。", "inputs, scheme and code are the same."))
     if "inputs" in why:
         i = why["inputs"]
         console.print(
-            _zh_en("输入数据变化:", "inputs changed: ")
+            zh_en("输入数据变化:", "inputs changed: ")
             + f"store v{i['store_version'][0]} → v{i['store_version'][1]}, "
             + f"{i['input_hash'][0][:12]} → {i['input_hash'][1][:12]}"
         )
     if "scheme" in why:
         s = why["scheme"]
         console.print(
-            _zh_en("考核方案变化:", "scheme changed: ")
+            zh_en("考核方案变化:", "scheme changed: ")
             + f"{s['id'][0]} v{s['version'][0]} → {s['id'][1]} v{s['version'][1]}"
         )
         for line in s["diff"][:80]:
             console.print("  " + line, highlight=False, markup=False)
     if "code" in why:
-        console.print(_zh_en("程序版本变化:", "code changed: ") + f"{why['code'][0]} → {why['code'][1]}")
+        console.print(zh_en("程序版本变化:", "code changed: ") + f"{why['code'][0]} → {why['code'][1]}")
     if "period" in why:
-        console.print(_zh_en("期间不同:", "different periods: ") + f"{why['period'][0]} / {why['period'][1]}")
+        console.print(zh_en("期间不同:", "different periods: ") + f"{why['period'][0]} / {why['period'][1]}")
     changed = d["changed_rms"]
-    console.print(_zh_en(f"{len(changed)} 名客户经理的结果有变化", f"{len(changed)} RMs changed"))
+    console.print(zh_en(f"{len(changed)} 名客户经理的结果有变化", f"{len(changed)} RMs changed"))
     for c in changed[:50]:
         if "only_in" in c:
-            console.print(f"  {c['rm_id']}: " + _zh_en(f"仅在批次 {c['only_in']}", f"only in run {c['only_in']}"))
+            console.print(f"  {c['rm_id']}: " + zh_en(f"仅在批次 {c['only_in']}", f"only in run {c['only_in']}"))
             continue
         items = ", ".join(f"{k} {v.get('score', v)}" for k, v in c["items"].items())
         console.print(
@@ -313,7 +316,7 @@ def diff_cmd(
         english = i18n.get_language() == "en"
         ta, tb = pay["totals"]
         console.print(
-            _zh_en(
+            zh_en(
                 f"薪酬:{len(pay['changed_rms'])} 名客户经理的薪酬有变化;应发合计 {ta} → {tb}",
                 f"pay: {len(pay['changed_rms'])} RMs' pay changed; gross total {ta} → {tb}",
             )
@@ -326,7 +329,7 @@ def diff_cmd(
             console.print(f"  {c['rm_id']}: {parts}", highlight=False, markup=False)
     else:
         reasons = "; ".join(r for r in pay["why"] if r)
-        console.print(_zh_en(f"薪酬未比较:{reasons}", f"pay not compared: {reasons}"), style="dim", markup=False)
+        console.print(zh_en(f"薪酬未比较:{reasons}", f"pay not compared: {reasons}"), style="dim", markup=False)
 
 
 def explain_run(run_id: int, rm: str, accounts: int) -> None:
@@ -335,14 +338,14 @@ def explain_run(run_id: int, rm: str, accounts: int) -> None:
     from rmperf.engine.explain import explain, explainable
     from rmperf.runs.report import explain_lines
 
-    backend = _backend()
+    backend = open_backend()
     the_run, payloads = _get_run(run_id)
     payload = next((p for p in payloads if p["rm_id"] == rm), None)
     if payload is None:
-        err_console.print(_zh_en(f"批次 {run_id} 中没有客户经理 {rm}", f"run {run_id} has no RM {rm}"), style="red")
+        err_console.print(zh_en(f"批次 {run_id} 中没有客户经理 {rm}", f"run {run_id} has no RM {rm}"), style="red")
         raise typer.Exit(1)
     console.print(
-        _zh_en(
+        zh_en(
             f"批次 {run_id} · {the_run.scheme_id} v{the_run.scheme_version} · {the_run.period}",
             f"run {run_id} · {the_run.scheme_id} v{the_run.scheme_version} · {the_run.period}",
         ),
@@ -369,18 +372,16 @@ def explain_run(run_id: int, rm: str, accounts: int) -> None:
         try:
             e = explain(backend, period, ("rm", rm), code, category, cache=cache)
         except LookupError:
-            console.print(
-                _zh_en(f"  {v['name']}: 本期没有此值", f"  {v['name']}: no value in this period"), style="dim"
-            )
+            console.print(zh_en(f"  {v['name']}: 本期没有此值", f"  {v['name']}: no value in this period"), style="dim")
             continue
         except (ValueError, KeyError) as error:
             console.print(f"  {v['name']}: {error}", style="dim")
             continue
         console.print("")
         console.print(
-            _zh_en(f"{v['name']} = {e.value:,} 的账户明细:", f"{v['name']} = {e.value:,}, by account:"), style="bold"
+            zh_en(f"{v['name']} = {e.value:,} 的账户明细:", f"{v['name']} = {e.value:,}, by account:"), style="bold"
         )
-        labels = {"numerator": _zh_en("分子", "numerator"), "denominator": _zh_en("分母", "denominator")}
+        labels = {"numerator": zh_en("分子", "numerator"), "denominator": zh_en("分母", "denominator")}
         sides = [(f"{labels[k]} = {p.value:,}", p.accounts) for k, p in e.parts.items()] or [("", e.accounts)]
         for label, rows in sides:
             if label:
@@ -390,7 +391,7 @@ def explain_run(run_id: int, rm: str, accounts: int) -> None:
             if len(rows) > accounts:
                 rest = sum((c.value for c in rows[accounts:]), start=type(e.value)(0))
                 console.print(
-                    _zh_en(
+                    zh_en(
                         f"  其余 {len(rows) - accounts} 项合计 {rest:,}",
                         f"  {len(rows) - accounts} more, together {rest:,}",
                     )
