@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -84,3 +85,23 @@ def cli_bank(tmp_path_factory: pytest.TempPathFactory, tiny_package: Path) -> Ca
         return home
 
     return make
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test (make test starts the server)."""
+    url = os.environ.get("RMPERF_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("RMPERF_TEST_PG_URL is not set: make test starts PostgreSQL and sets it")
+        pytest.skip("PostgreSQL not started (run through make test)")
+    import psycopg
+
+    name = f"rmperf_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -79,37 +78,24 @@ def test_home_option_moves_the_data(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_postgresql_application_database(tmp_path: Path) -> None:
+def test_postgresql_application_database(tmp_path: Path, pg_database: str) -> None:
     """The same import on PostgreSQL (started by `make test`)."""
-    url = os.environ.get("RMPERF_TEST_PG_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("RMPERF_TEST_PG_URL is not set: make test starts PostgreSQL and sets it")
-        pytest.skip("PostgreSQL not started (run through make test)")
     import psycopg
 
-    name = f"rmperf_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        db_url = url.rsplit("/", 1)[0] + "/" + name
-        pkg = write_package(tmp_path / "pkg", minimal_tables())
-        env = {"RMPERF_DATABASE_URL": db_url}
-        first = rmperf("import", str(pkg), home=tmp_path / "home", env=env)
-        assert first.returncode == 0, first.stderr
-        again = rmperf("import", str(pkg), home=tmp_path / "home", env=env)
-        assert again.returncode == 0
-        assert "未做任何改动" in again.stderr
-        assert not (tmp_path / "home" / "rmperf.sqlite3").exists()
-        with psycopg.connect(db_url) as conn:
-            statuses = [r[0] for r in conn.execute("SELECT status FROM rmperf_dataimport ORDER BY id")]
-            files = conn.execute("SELECT count(*) FROM rmperf_storedfile").fetchone()
-        assert statuses == ["committed", "unchanged"]
-        assert files is not None
-        assert files[0] == 10  # 7 reference tables, balances in two files (CNY, USD accounts), the filing (D139)
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    pkg = write_package(tmp_path / "pkg", minimal_tables())
+    env = {"RMPERF_DATABASE_URL": pg_database}
+    first = rmperf("import", str(pkg), home=tmp_path / "home", env=env)
+    assert first.returncode == 0, first.stderr
+    again = rmperf("import", str(pkg), home=tmp_path / "home", env=env)
+    assert again.returncode == 0
+    assert "未做任何改动" in again.stderr
+    assert not (tmp_path / "home" / "rmperf.sqlite3").exists()
+    with psycopg.connect(pg_database) as conn:
+        statuses = [r[0] for r in conn.execute("SELECT status FROM rmperf_dataimport ORDER BY id")]
+        files = conn.execute("SELECT count(*) FROM rmperf_storedfile").fetchone()
+    assert statuses == ["committed", "unchanged"]
+    assert files is not None
+    assert files[0] == 10  # 7 reference tables, balances in two files (CNY, USD accounts), the filing (D139)
 
 
 def test_indicators_and_explain_commands(tmp_path: Path) -> None:

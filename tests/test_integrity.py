@@ -9,11 +9,9 @@ rewritten store file is refused when a run reads it, and `diff` says so.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import stat
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -161,26 +159,6 @@ def test_the_homes_files_are_readable_by_their_owner_only(officer_home: Path) ->
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def pg_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test (make test starts the server)."""
-    url = os.environ.get("RMPERF_TEST_PG_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("RMPERF_TEST_PG_URL is not set: make test starts PostgreSQL and sets it")
-        pytest.skip("PostgreSQL not started (run through make test)")
-    import psycopg
-
-    name = f"rmperf_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.postgres

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from tests.test_cli import rmperf
-from tests.test_integrity import pg_database  # noqa: F401 - the fixture
 from tests.test_pay_cli import MINI_PAY
 
 ROUNDS = 6
@@ -78,7 +77,7 @@ def test_two_postings_at_once_post_once_on_sqlite(cli_bank: Callable[[str], Path
 def test_two_postings_at_once_post_once_on_postgresql(
     tmp_path: Path,
     tiny_package: Path,
-    pg_database: str,  # noqa: F811
+    pg_database: str,
 ) -> None:
     import psycopg
 

@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from rmperf.contract import STORED_TYPE, TABLES
 from rmperf.engine.attribution import attribute_period
+from rmperf.engine.backend import DuckDBTables, literal_rows
 
 EXAMPLES = int(os.environ.get("RMPERF_PROPERTY_EXAMPLES", "1000"))
 START = date(2025, 1, 1)
@@ -39,13 +40,9 @@ ORGS = ("S1", "S2")
 RMS = ("R1", "R2", "R3", "R4")
 
 
-class MemoryBackend:
-    """The engine's backend protocol over an in-memory DuckDB holding the drawn tables (made once, emptied
-    for each example)."""
-
-    dialect = "duckdb"
-    split_balances = False
-    DRAWN = ("customers", "accounts", "balances", "fx_rates", "ftp_rates", "assignments")
+class MemoryBackend(DuckDBTables):
+    """The engine's own DuckDB backend over an in-memory connection holding the drawn tables (every
+    contract table, made once, empty unless drawn; the drawn ones refilled for each example)."""
 
     def __init__(self) -> None:
         self.con = duckdb.connect()
@@ -54,41 +51,11 @@ class MemoryBackend:
             cols = ", ".join(f"{c.name} {STORED_TYPE[c.type]}" for c in table.columns)
             self.con.execute(f"CREATE TABLE {table.name} ({cols})")
 
-    def reset(self) -> MemoryBackend:
-        for table in self.DRAWN:
-            self.con.execute(f"DELETE FROM {table}")
-        return self
-
     def insert(self, table: str, rows: list[tuple[Any, ...]]) -> None:
-        """One statement of text literals, cast by the table's types (exact for decimals and dates)."""
+        """``table`` (a contract table, made once) holding exactly ``rows``, cast by its types."""
+        self.con.execute(f"DELETE FROM {table}")
         if rows:
-
-            def text(v: Any) -> str:
-                return "NULL" if v is None else "'" + str(v).replace("'", "''") + "'"
-
-            self.con.execute(
-                f"INSERT INTO {table} VALUES " + ", ".join("(" + ", ".join(map(text, r)) + ")" for r in rows)
-            )
-
-    def execute(self, sql: str) -> None:
-        self.con.execute(sql)
-
-    def query(self, sql: str) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql).fetchall()
-
-    def create_table(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
-
-    def create_view(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
-
-    def append(self, name: str, sql: str) -> None:
-        self.con.execute(f"INSERT INTO {name} {sql}")
-
-    def register_rows(self, name: str, columns: Any, rows: Any) -> None:
-        cols = ", ".join(f"{n} {t}" for n, t in columns)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({cols})")
-        self.insert(name, [tuple(r) for r in rows])
+            self.con.execute(f"INSERT INTO {table} VALUES {literal_rows(rows)}")
 
     def has_rows(self, table: str) -> bool:
         return bool(self.query(f"SELECT count(*) FROM {table}")[0][0])
@@ -170,7 +137,7 @@ _BACKEND: list[MemoryBackend] = []
 def load(bank: dict[str, Any]) -> MemoryBackend:
     if not _BACKEND:
         _BACKEND.append(MemoryBackend())
-    b = _BACKEND[0].reset()
+    b = _BACKEND[0]
     b.insert("customers", [(c, "personal", org, None, None, None, None, None) for c, org in bank["customers"].items()])
     b.insert(
         "accounts",

@@ -49,10 +49,56 @@ class Backend(Protocol):
     def has_rows(self, table: str) -> bool: ...
 
 
-class DuckDBBackend:
-    """The embedded default: DuckDB over the store's Parquet files."""
+def literal_rows(rows: Sequence[Sequence[Any]]) -> str:
+    """``rows`` as one SQL ``VALUES`` list of text literals, for a statement that casts them to its columns'
+    types (exact for decimals and dates). Not executemany (a statement per row), and no parameters:
+    DuckDB's first bound parameter imports numpy and pandas, a third of a second."""
+
+    def text(v: Any) -> str:
+        return "NULL" if v is None else "'" + str(v).replace("'", "''") + "'"
+
+    return ", ".join("(" + ", ".join(text(v) for v in r) + ")" for r in rows)
+
+
+class DuckDBTables:
+    """The backend protocol over one DuckDB connection (``con``); what binds the tables is the subclass's."""
 
     dialect = "duckdb"
+    split_balances = False
+    con: duckdb.DuckDBPyConnection
+
+    def execute(self, sql: str) -> None:
+        self.con.execute(sql)
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql).fetchall()
+
+    def create_table(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def create_view(self, name: str, sql: str) -> None:
+        """A name for ``sql``, computed where it is read (for a result read once, not worth storing)."""
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+
+    def append(self, name: str, sql: str) -> None:
+        """Add the rows of ``sql`` to the table ``name`` made by :meth:`create_table`."""
+        self.con.execute(f"INSERT INTO {name} {sql}")
+
+    def register_rows(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> None:
+        cols = ", ".join(f"{n} {t}" for n, t in columns)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({cols})")
+        if rows:
+            values = literal_rows(rows)
+            names = ", ".join(f"c{i}" for i in range(len(columns)))
+            picks = ", ".join(f"CAST(c{i} AS {t})" for i, (_, t) in enumerate(columns))
+            self.con.execute(f"INSERT INTO {name} SELECT {picks} FROM (VALUES {values}) v({names})")
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class DuckDBBackend(DuckDBTables):
+    """The embedded default: DuckDB over the store's Parquet files."""
 
     def __init__(self, store: FactStore, version: int | None = None) -> None:
         self.store = store
@@ -76,40 +122,5 @@ class DuckDBBackend:
                 scan = store.scan_sql("balances", self.version, subset)
                 self.con.execute(f"CREATE OR REPLACE VIEW balances_{subset} AS SELECT * FROM {scan}")
 
-    def execute(self, sql: str) -> None:
-        self.con.execute(sql)
-
-    def query(self, sql: str) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql).fetchall()
-
-    def create_table(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
-
-    def create_view(self, name: str, sql: str) -> None:
-        """A name for ``sql``, computed where it is read (for a result read once, not worth storing)."""
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
-
-    def append(self, name: str, sql: str) -> None:
-        """Add the rows of ``sql`` to the table ``name`` made by :meth:`create_table`."""
-        self.con.execute(f"INSERT INTO {name} {sql}")
-
-    def register_rows(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> None:
-        cols = ", ".join(f"{n} {t}" for n, t in columns)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({cols})")
-        if rows:
-            # one statement of text literals cast to the columns' types (exact for decimals and
-            # dates). Not executemany (a statement per row), and no parameters: DuckDB's first
-            # bound parameter imports numpy and pandas, a third of a second
-            def text(v: Any) -> str:
-                return "NULL" if v is None else "'" + str(v).replace("'", "''") + "'"
-
-            values = ", ".join("(" + ", ".join(text(v) for v in r) + ")" for r in rows)
-            names = ", ".join(f"c{i}" for i in range(len(columns)))
-            picks = ", ".join(f"CAST(c{i} AS {t})" for i, (_, t) in enumerate(columns))
-            self.con.execute(f"INSERT INTO {name} SELECT {picks} FROM (VALUES {values}) v({names})")
-
     def has_rows(self, table: str) -> bool:
         return table in self.present
-
-    def close(self) -> None:
-        self.con.close()
