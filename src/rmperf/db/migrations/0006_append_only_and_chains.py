@@ -4,8 +4,19 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations, models
 
-
-from rmperf.db.roles import APPEND_ONLY_TABLES, RUN_FIXED_COLUMNS as RUN_COLUMNS  # never changed or deleted
+# frozen here as they were when this migration was written (rmperf.db.roles has today's lists)
+APPEND_ONLY_TABLES = (
+    "rmperf_auditevent",
+    "rmperf_ledgerentry",
+    "rmperf_payadjustment",
+    "rmperf_payposting",
+    "rmperf_runresult",
+)
+RUN_COLUMNS = (
+    "store", "created_at", "user", "scheme_id", "scheme_version", "scheme_source", "scheme_text", "scheme_hash",
+    "period", "engine", "store_version", "input_hash", "uploads", "code_version", "result_hash", "rm_count",
+    "skipped", "notes",
+)
 
 
 def chain_existing_rows(apps, schema_editor):  # type: ignore[no-untyped-def]
