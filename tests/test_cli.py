@@ -159,7 +159,8 @@ def test_close_then_indicators_from_accumulators(tmp_path: Path) -> None:
     # January has 31 days, only two are closed: auto falls back to a scan, close refuses
     refused = rmperf("indicators", "--period", "2025-01", "--source", "close", home=home)
     assert refused.returncode != 0
-    assert "not closed" in refused.stderr
+    assert "尚未日终" in refused.stderr
+    assert "rmperf close" in refused.stderr
     scanned = rmperf("indicators", "--period", "2025-01", "--rm", "0001", home=home)
     assert "1,320.06" in scanned.stdout
 

@@ -96,7 +96,7 @@ def test_unclosed_days_are_refused(tmp_path: Path) -> None:
     home = Home(tmp_path / "home")
     assert import_package(write_package(tmp_path / "pkg", two_months()), home).status == "committed"
     close = close_through(home, date(2025, 1, 10))
-    with pytest.raises(StaleAccumulators, match="not closed"):
+    with pytest.raises(StaleAccumulators, match="尚未日终"):
         compute_balance_indicators(close.backend, Period.parse("2025-01"), source=AccumulatorSource(close))
 
 
@@ -124,7 +124,7 @@ def test_a_closed_month_keeps_only_its_point_days_and_whole_month_periods(tmp_pa
     folded = compute_balance_indicators(close.backend, period, source=AccumulatorSource(close))
     assert values(folded) == values(full)
     # a period that ends inside a folded month cannot come from whole-month segments: refused, not wrong
-    with pytest.raises(StaleAccumulators, match="whole month"):
+    with pytest.raises(StaleAccumulators, match="只按整月保存"):
         compute_balance_indicators(
             close.backend, Period.parse("2025-01").to_date(date(2025, 1, 15)), source=AccumulatorSource(close)
         )

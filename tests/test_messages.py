@@ -194,7 +194,7 @@ def test_an_unexpected_error_is_logged_not_shown(tmp_path: Path, monkeypatch: py
     try:
         raise RuntimeError("boom")
     except RuntimeError as error:
-        code = cli._internal_error(error)
+        code = cli.internal_error(error)
     assert code == 2
     logs = list((tmp_path / "home" / "logs").glob("error-*.txt"))
     assert len(logs) == 1

@@ -99,7 +99,7 @@ def test_explain_prints_the_whole_trace_of_one_rm(bank: Path) -> None:
     assert f"总分 {rm['total_score']}" in text
     # the accounts behind the deposit daily average
     assert "的账户明细" in text
-    assert "checks: 本期没有此值" in text  # a wealth RM has no post-loan checks
+    assert "checks:本期没有此值" in text  # a wealth RM has no post-loan checks
     # an RM with checks due sees the check rate by its parts
     lender = next(r for r in data["results"] if r["post"] in ("corporate", "inclusive"))
     text = rmperf("explain", "--run", str(rid), "--rm", lender["rm_id"], "--accounts", "3", home=bank).stdout

@@ -149,6 +149,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot parse period “{value}”: expected 2025, 2025-H1, 2025-Q2 or 2025-06",
     ),
     "value.amount": ("金额 “{value}” 无法解析", "cannot parse amount “{value}”"),
+    "value.results_format": (
+        "--format 只能是 json、csv 或 xlsx,不是 “{value}”",
+        "--format is json, csv or xlsx, not “{value}”",
+    ),
     "value.amount_scale": (
         "金额 “{value}” 超过 2 位小数",
         "amount “{value}” has more than 2 fraction digits",
@@ -1482,6 +1486,87 @@ MESSAGES.update(
     {
         "upload.unreadable": ("无法读取文件 {file}:{detail}", "cannot read the file {file}: {detail}"),
         "upload.not_found": ("文件不存在:{file}", "no such file: {file}"),
+        "value.source": (
+            "--source 只能是 auto、scan 或 close,不是 “{value}”",
+            "--source is auto, scan or close, not “{value}”",
+        ),
+        "value.group": (
+            "--group 只能是 balances、flows、quality 或 all,不是 “{value}”",
+            "--group is balances, flows, quality or all, not “{value}”",
+        ),
+        "value.basis": ("计息基础只能是 365 或 360,不是 {value}", "the day-count basis is 365 or 360, not {value}"),
+        "value.indicators_format": (
+            "指标只能写出为 .csv、.parquet 或 .xlsx,不是 “{value}”",
+            "indicators are written as .csv, .parquet or .xlsx, not “{value}”",
+        ),
+        "close.no_balances": ("存储中没有余额", "the store holds no balances"),
+        "close.restated": (
+            "{day} 的日终数据已被更正或补录,累计数与存储不一致:请运行 rmperf close --rebuild",
+            "{day} was closed from other data (restated or back-dated change); run rmperf close --rebuild",
+        ),
+        "close.whole_month": (
+            "{day} 在 {month} 月内,日终累计数只按整月保存",
+            "{day} is inside {month}, which the daily close keeps only as a whole month",
+        ),
+        "close.days_missing": (
+            "有 {count} 天尚未日终,最早为 {first}:请运行 rmperf close",
+            "{count} days not closed, first {first}: run rmperf close",
+        ),
+        "close.changed": (
+            "{day} 日终后数据有变化:请运行 rmperf close --rebuild",
+            "{day} changed since it was closed: run rmperf close --rebuild",
+        ),
+        "close.no_day": (
+            "{day} 没有日终余额:请运行 rmperf close --date {day}",
+            "no closed balances for {day}: run rmperf close --date {day}",
+        ),
+        "value.paysheet_format": (
+            "--format 只能是 xlsx 或 csv,不是 “{value}”",
+            "--format is xlsx or csv, not “{value}”",
+        ),
+        "value.proposals_format": (
+            "建议表只能写出为 .csv 或 .xlsx,不是 “{value}”",
+            "proposals are written as .csv or .xlsx, not “{value}”",
+        ),
+        "value.engine": ("引擎只能是 duckdb 或 spark,不是 “{value}”", "the engine is duckdb or spark, not “{value}”"),
+        "permission.denied": ("{user} 无权执行此操作({action})", "{user} may not do this ({action})"),
+        "run.not_found": ("没有计算批次 {run}", "no run {run}"),
+        "run.no_rm": ("批次 {run} 中没有客户经理 {rm}", "run {run} has no RM {rm}"),
+        "explain.mismatch": (
+            "{name}:明细算得 {opened},与批次 {run} 存储的 {stored} 不一致;不显示明细,请联系系统管理员核查",
+            "{name}: the explanation opens {opened}, not the {stored} run {run} stored; "
+            "no breakdown is shown: ask the administrator to check",
+        ),
+        "explain.upload_gone": (
+            "{name}:批次 {run} 使用的上传文件 {file} 已不在数据目录中,无法展开",
+            "{name}: the file {file} run {run} read is no longer in the home; it cannot be opened",
+        ),
+        "explain.no_value": ("{name}:本期没有此值", "{name}: no value in this period"),
+        "explain.share": (
+            "{name}:是团队合计中的占比,不是账户之和,请展开其基数指标",
+            "{name}: a share of the team's total, not a sum of accounts; open its base figure",
+        ),
+        "explain.no_breakdown": (
+            "{name}:{indicator} 没有账户级明细",
+            "{name}: {indicator} has no account-level breakdown",
+        ),
+        "explain.spike_window": (
+            "{name}:时点冲高回落按薪酬规则的观察期展开:rmperf explain --indicator spike_reversal --window N",
+            "{name}: the spike reversal opens over the pay policy's window: "
+            "rmperf explain --indicator spike_reversal --window N",
+        ),
+        "explain.not_explainable": (
+            "{indicator} 没有账户级明细;可展开:{explainable}",
+            "{indicator} has no account-level explanation; explainable: {explainable}",
+        ),
+        "explain.needs_window": (
+            "时点冲高回落需用 --window 指定观察天数",
+            "spike_reversal needs --window (days after the period)",
+        ),
+        "explain.no_figure": (
+            "{owner} 在 {period} 没有 {indicator}({category})的值,或其数据尚未入库",
+            "{owner} has no {indicator} ({category}) in {period}, or its data is not stored yet",
+        ),
         "upload.not_a_file": ("{file} 不是普通文件", "{file} is not a regular file"),
         "upload.empty": (
             "文件 {file} 没有数据行(只有表头或为空)",

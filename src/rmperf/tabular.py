@@ -86,6 +86,12 @@ def _replacing(path: Path, *, encoding: str | None = None, binary: bool = False)
         raise
 
 
+def save(path: Path, data: bytes) -> None:
+    """Write a document (a service's bytes) to ``path`` whole or not at all."""
+    with _replacing(path, binary=True) as fh:
+        fh.write(data)
+
+
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = True) -> int:
     """Write ``header`` and ``rows`` to ``path`` as CSV; the rows written.
 

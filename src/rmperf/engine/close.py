@@ -37,6 +37,7 @@ from rmperf.engine.attribution import (
     point_balances,
 )
 from rmperf.engine.backend import Backend, DuckDBBackend
+from rmperf.errors import UserError
 from rmperf.home import Home
 
 SCHEMA = f"""
@@ -48,8 +49,8 @@ CREATE TABLE IF NOT EXISTS acc.folded (month DATE PRIMARY KEY);
 """
 
 
-class StaleAccumulators(RuntimeError):
-    """The accumulators no longer match the store: ``rmperf close --rebuild``."""
+class StaleAccumulators(UserError):
+    """The accumulators no longer match the store: ``rmperf close --rebuild`` (a message of ``close.*``)."""
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,7 @@ class DailyClose:
         if done:
             if done[0] == (fingerprint, key):
                 return CloseResult(day, 0, "unchanged")
-            raise StaleAccumulators(
-                f"{day} was closed from other data (restated or back-dated change); run rmperf close --rebuild"
-            )
+            raise StaleAccumulators("close.restated", {"day": day})
         con = self.backend.con
         point_balances(self.backend, day, "close_day")
         self.days_dir.mkdir(parents=True, exist_ok=True)
@@ -202,7 +201,7 @@ class DailyClose:
     def check_fresh(self, first: date, last: date) -> None:
         """Every day from ``first`` to ``last`` is closed, from the data the store now holds."""
         if last != _month_end(last) and self.folded(last):
-            raise StaleAccumulators(f"{last} is inside {last:%Y-%m}, which the daily close keeps only as a whole month")
+            raise StaleAccumulators("close.whole_month", {"day": last, "month": f"{last:%Y-%m}"})
         closed = {
             r[0]: (r[1], r[2])
             for r in self.backend.query(
@@ -212,7 +211,7 @@ class DailyClose:
         missing = [first + timedelta(days=i) for i in range((last - first).days + 1)]
         missing = [d for d in missing if d not in closed]
         if missing:
-            raise StaleAccumulators(f"{len(missing)} days not closed, first {missing[0]}: run rmperf close")
+            raise StaleAccumulators("close.days_missing", {"count": len(missing), "first": missing[0]})
         from rmperf.db.models import PeriodStamp
 
         stamps = dict(
@@ -227,7 +226,7 @@ class DailyClose:
         breaks = self._breaks(last)
         for day, (fingerprint, key) in sorted(closed.items()):
             if key != self._breaks_key(breaks, day) or fingerprint != stamps.get(day.isoformat(), ""):
-                raise StaleAccumulators(f"{day} changed since it was closed: run rmperf close --rebuild")
+                raise StaleAccumulators("close.changed", {"day": day})
 
 
 class AccumulatorSource:
@@ -246,9 +245,7 @@ class AccumulatorSource:
         for first, last in _month_spans(start, end):
             if self.close.folded(first):
                 if last != _month_end(first):
-                    raise StaleAccumulators(
-                        f"{last} is inside {first:%Y-%m}, which the daily close keeps only as a whole month"
-                    )
+                    raise StaleAccumulators("close.whole_month", {"day": last, "month": f"{first:%Y-%m}"})
                 parts.append(
                     f"SELECT account_id, bucket, jishu, days FROM acc.segments "
                     f"WHERE bucket BETWEEN {_d(first)} AND {_d(last)}"
@@ -274,7 +271,7 @@ class AccumulatorSource:
 
     def point(self, backend: Backend, day: date, name: str) -> None:
         if not self.has_day(backend, day):
-            raise StaleAccumulators(f"no closed balances for {day}: run rmperf close --date {day}")
+            raise StaleAccumulators("close.no_day", {"day": day})
         backend.create_table(name, f"SELECT account_id, balance FROM read_parquet('{self.close.day_file(day)}')")
 
     def has_day(self, backend: Backend, day: date) -> bool:

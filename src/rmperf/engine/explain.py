@@ -25,6 +25,7 @@ from rmperf.engine.indicators import (
     OwnerKey,
     compute_balance_indicators,
 )
+from rmperf.engine.params import EngineParams
 from rmperf.engine.quality import BORROWERS_SQL
 
 
@@ -407,7 +408,12 @@ def explainable() -> tuple[str, ...]:
 
 
 def _explain_risk(
-    backend: Backend, period: Period, owner: OwnerKey, indicator: str, rounding: str, cache: dict[Any, Any] | None
+    backend: Backend,
+    period: Period,
+    owner: OwnerKey,
+    indicator: str,
+    params: EngineParams,
+    cache: dict[Any, Any] | None,
 ) -> Explanation:
     """The accounts behind a risk-adjusted figure: each one's term of the owner's sum (``quality._risk``).
 
@@ -417,17 +423,17 @@ def _explain_risk(
     economic capital = j x capital factor ÷ days (loans); EVA = profit −
     capital x hurdle x days ÷ basis.
     """
-    from rmperf.engine.quality import QualityParams, _months
+    from rmperf.engine.quality import months_of
 
-    params = QualityParams(rounding=rounding)
-    result, _ = _computed(backend, period, "quality", rounding, None, cache)
+    quality = params.quality
+    result, _ = _computed(backend, period, "quality", params, None, cache)
     value = result.get(owner, indicator, "all")
     if value is None:
         raise LookupError(f"{owner[0]} {owner[1]} has no {indicator} in {period}")
     owners = _underlying_owners(backend, owner)
     months = " UNION ALL ".join(
         f"SELECT owner_kind, owner_id, account_id, jishu, spread_jishu FROM qm{i}_attr"
-        for i in range(len(_months(period)))
+        for i in range(len(months_of(period)))
     )
     rows = backend.query(
         f"""
@@ -447,23 +453,23 @@ def _explain_risk(
             if (kind, owner_id) not in owners:
                 continue
             j = Decimal(jishu or 0) if category == "loan" else Decimal(0)
-            el = j * params.expected_loss_rate(product) / params.basis
-            ec = j * params.capital_factor(product) / period.days
-            rap = Decimal(spread or 0) / params.basis - el
+            el = j * quality.expected_loss_rate(product) / quality.basis
+            ec = j * quality.capital_factor(product) / period.days
+            rap = Decimal(spread or 0) / quality.basis - el
             part = {
                 "expected_loss": el,
                 "risk_adjusted_profit": rap,
                 "economic_capital": ec,
-                "eva": rap - ec * params.hurdle_rate * period.days / params.basis,
+                "eva": rap - ec * quality.hurdle_rate * period.days / quality.basis,
             }[indicator]
             exact[account_id] = exact.get(account_id, Decimal(0)) + part
             meta[account_id] = (customer_id, category)
-            income += Decimal(spread or 0) / params.basis
+            income += Decimal(spread or 0) / quality.basis
         if indicator in ("risk_adjusted_profit", "eva"):
             # 000: the fee income in, the costs out (their own rows), then the taxes on the income
             for other, sign, tag in (("fee_income", 1, "fee"), ("expenses", -1, "cost")):
                 try:
-                    opened = explain(backend, period, owner, other, "all", rounding=rounding, cache=cache)
+                    opened = explain(backend, period, owner, other, "all", params=params, cache=cache)
                 except (LookupError, MissingInput):
                     continue
                 for c in opened.accounts:
@@ -472,7 +478,7 @@ def _explain_risk(
                     meta[key] = (c.customer_id, c.category)
                     if tag == "fee":
                         income += c.exact
-            taxes = params.tax_rate * max(income, Decimal(0))
+            taxes = quality.tax_rate * max(income, Decimal(0))
             if taxes:
                 exact["tax"] = -taxes
                 meta["tax"] = ("", "tax")
@@ -495,7 +501,7 @@ def _computed(
     backend: Backend,
     period: Period,
     group: str,
-    rounding: str,
+    params: EngineParams,
     spike_window: int | None,
     cache: dict[Any, Any] | None = None,
 ) -> tuple[Any, dict[str, str]]:
@@ -505,7 +511,7 @@ def _computed(
     indicators of one period), a group is computed once: its working tables
     stay in the backend, and no other group writes them.
     """
-    key = (group, period.label, rounding, spike_window)
+    key = (group, period.label, repr(params), spike_window)
     if cache is not None and key in cache:
         return cache[key]  # type: ignore[no-any-return]
     fills = {
@@ -519,19 +525,18 @@ def _computed(
 
         if spike_window is None:
             raise ValueError("spike_reversal is measured over a window: give its days (--window)")
-        result: Any = compute_spikes(backend, period, spike_window, rounding)
+        result: Any = compute_spikes(backend, period, spike_window, params.rounding)
         if not result.complete:
             raise LookupError(f"the {spike_window}-day window after {period} is not in the store yet")
     elif group == "flows":
-        from rmperf.engine.flows import FlowParams, compute_flow_indicators
+        from rmperf.engine.flows import compute_flow_indicators
 
-        params = FlowParams()
-        result = compute_flow_indicators(backend, period, params)
-        fills["{weight}"] = f"CAST('{Decimal(params.card_quality_weight)}' AS DECIMAL(9,4))"
+        result = compute_flow_indicators(backend, period, params.flows)
+        fills["{weight}"] = f"CAST('{Decimal(params.flows.card_quality_weight)}' AS DECIMAL(9,4))"
     else:
-        from rmperf.engine.quality import QualityParams, compute_quality_indicators
+        from rmperf.engine.quality import compute_quality_indicators
 
-        result = compute_quality_indicators(backend, period, QualityParams(rounding=rounding))
+        result = compute_quality_indicators(backend, period, params.quality)
     if cache is not None:
         cache[key] = (result, fills)
     return result, fills
@@ -561,13 +566,13 @@ def _explain_items(
     owner: OwnerKey,
     indicator: str,
     category: str,
-    rounding: str,
+    params: EngineParams,
     spike_window: int | None = None,
     cache: dict[Any, Any] | None = None,
 ) -> Explanation:
     """The rows behind a flow or loan indicator (accounts; a fee without an account by its customer)."""
     group, sql = _ITEMS[indicator]
-    result, fills = _computed(backend, period, group, rounding, spike_window, cache)
+    result, fills = _computed(backend, period, group, params, spike_window, cache)
     if group == "spikes" and category == "all":
         category = "deposit"  # deposits are all it has
     value = result.get(owner, indicator, category)
@@ -578,7 +583,12 @@ def _explain_items(
 
 
 def _explain_ratio(
-    backend: Backend, period: Period, owner: OwnerKey, indicator: str, rounding: str, cache: dict[Any, Any] | None
+    backend: Backend,
+    period: Period,
+    owner: OwnerKey,
+    indicator: str,
+    params: EngineParams,
+    cache: dict[Any, Any] | None,
 ) -> Explanation:
     """A ratio, by its parts: the rows behind the numerator and the denominator, each adding up to its part.
 
@@ -587,7 +597,8 @@ def _explain_ratio(
     rounded as the indicator is, gives the value.
     """
     places, top, bottom = _RATIOS[indicator]
-    result, fills = _computed(backend, period, top[0], rounding, None, cache)
+    result, fills = _computed(backend, period, top[0], params, None, cache)
+    rounding = params.rounding
     value = result.get(owner, indicator, "all")
     if value is None:
         raise LookupError(f"{owner[0]} {owner[1]} has no {indicator} in {period}")
@@ -612,8 +623,7 @@ def explain(
     indicator: str,
     category: str = "all",
     *,
-    basis: int = 365,
-    rounding: str = "half_up",
+    params: EngineParams | None = None,
     with_days: bool = False,
     spike_window: int | None = None,
     cache: dict[Any, Any] | None = None,
@@ -632,16 +642,21 @@ def explain(
     accounts; the spike reversal (over ``spike_window`` days) to the
     deposits. A ratio's rows do not add up to it: it is opened by its
     parts (``Explanation.parts``), the numerator and the denominator.
+
+    ``params`` are the settings the figure was computed with (a run's: its
+    scheme's ``parameters``); the seeds' defaults when not given.
     """
+    params = params or EngineParams()
     if indicator in _ITEMS:
-        return _explain_items(backend, period, owner, indicator, category, rounding, spike_window, cache)
+        return _explain_items(backend, period, owner, indicator, category, params, spike_window, cache)
     if indicator in _RISK:
-        return _explain_risk(backend, period, owner, indicator, rounding, cache)
+        return _explain_risk(backend, period, owner, indicator, params, cache)
     if indicator in _RATIOS:
-        return _explain_ratio(backend, period, owner, indicator, rounding, cache)
+        return _explain_ratio(backend, period, owner, indicator, params, cache)
+    basis = params.basis
     if indicator not in _COLUMNS:
         raise ValueError(f"no account-level explanation for {indicator}; use one of {', '.join(explainable())}")
-    result: BalanceResult = compute_balance_indicators(backend, period, basis=basis, rounding=rounding)
+    result: BalanceResult = compute_balance_indicators(backend, period, basis=basis, rounding=params.rounding)
     value = result.get(owner, indicator, category)
     if value is None:
         raise LookupError(f"{owner[0]} {owner[1]} has no {indicator} in {period}")

@@ -456,7 +456,7 @@ BORROWERS_SQL = """
 """
 
 
-def _months(period: Period) -> list[tuple[date, date]]:
+def months_of(period: Period) -> list[tuple[date, date]]:
     """The calendar months of ``period``, clipped to it."""
     out: list[tuple[date, date]] = []
     first = period.start
@@ -475,7 +475,7 @@ def _monthly_components(backend: Backend, period: Period, sums: Sums) -> list[in
     spread here is the balance indicators' ``ftp_profit`` numerator.
     """
     days: list[int] = []
-    for i, (first, last) in enumerate(_months(period)):
+    for i, (first, last) in enumerate(months_of(period)):
         attr.attribute_period(backend, first, last, f"qm{i}")
         days.append((last - first).days + 1)
         for kind, owner, category, product, jishu, spread, missing in backend.query(

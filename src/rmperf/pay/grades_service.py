@@ -43,6 +43,7 @@ from rmperf.core.periods import Period, PeriodKind
 from rmperf.engine.backend import Backend
 from rmperf.home import Home
 from rmperf.i18n import get_language
+from rmperf.runs.service import Upload
 from rmperf.tabular import write_dicts, write_xlsx
 
 #: the scheme whose runs give the simulated profit by default (003 附件4)
@@ -192,7 +193,7 @@ def _trace(payload: Mapping[str, Any]) -> tuple[dict[str, Decimal | None], dict[
     return by_name, by_code
 
 
-def read_facts(path: Path) -> dict[str, dict[str, Any]]:
+def read_facts(path: Path | Upload) -> dict[str, dict[str, Any]]:
     """The optional facts table (CSV or XLSX) of what the data package does not carry.
 
     Columns: rm_id, hired, months_below_lowest, committed_profit,
@@ -249,7 +250,7 @@ def grade_report(
     *,
     run_id: int | None = None,
     on: date | None = None,
-    facts_file: Path | None = None,
+    facts_file: Path | Upload | None = None,
     ladder_ref: str | None = None,
     scheme_id: str = SIMULATED_PROFIT_SCHEME,
 ) -> GradeReport:

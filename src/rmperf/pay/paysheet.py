@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from rmperf.core.pay.ledger import Balance, balances
+from rmperf.core.pay.ledger import BALANCE_WORDS, Balance, balances
 from rmperf.home import Home
 from rmperf.reports.labels import POSTS
 from rmperf.reports.xlsx import sheet_title
@@ -43,13 +43,7 @@ EARNED = (
     ("allowance", ("津贴补贴", "Allowances")),
     ("adjustment", ("支行调整", "Sub-branch adjustment")),
 )
-LEDGER = (
-    ("held", ("风险金计提", "Held back (reserve)")),
-    ("deferred", ("递延发放", "Deferred")),
-    ("deferred_spike", ("其中:年末冲高延迟", "of which year-end spike")),
-    ("released", ("释放", "Released")),
-    ("recovered", ("追回扣款", "Clawed back")),
-)
+LEDGER = tuple((k, BALANCE_WORDS[k]) for k in ("held", "deferred", "deferred_spike", "released", "recovered"))
 NUMBERS = (*(k for k, _ in EARNED), "earned", *(k for k, _ in LEDGER), "paid", "forfeited")
 HEAD = {
     "no": ("序号", "No."),
@@ -57,10 +51,10 @@ HEAD = {
     "name": ("姓名", "Name"),
     "subbranch": ("支行", "Sub-branch"),
     "post": ("岗位", "Post"),
-    "earned": ("应发合计", "Gross"),
+    "earned": BALANCE_WORDS["earned"],
     "adjustment_reason": ("调整理由", "Adjustment reason"),
-    "paid": ("实发金额", "Net payable"),
-    "forfeited": ("从风险金/递延扣回", "Clawed back from reserve/deferral"),
+    "paid": BALANCE_WORDS["paid"],
+    "forfeited": BALANCE_WORDS["forfeited"],
     "group_earned": ("应发薪酬", "Earned"),
     "group_ledger": ("薪酬台账", "Pay ledger"),
     "subtotal": ("{name} 小计", "{name} subtotal"),

@@ -33,6 +33,7 @@ from rmperf.core.periods import Period
 from rmperf.core.scheme.errors import Word
 from rmperf.errors import UserError
 from rmperf.home import Home
+from rmperf.runs.service import Upload
 
 FEN = Decimal("0.01")
 
@@ -327,7 +328,7 @@ def settled_before(rp: RunPay) -> tuple[dict[str, dict[str, Decimal]], str]:
     return out, "、".join(labels) or "—"
 
 
-def read_statuses(path: Path) -> dict[str, str]:
+def read_statuses(path: Path | Upload) -> dict[str, str]:
     """The office's table of pay statuses (CSV/XLSX): ``rm_id, status`` — or a grade proposals table
     (``rmperf grades --out``) whose ``action`` is ``grace`` or ``living_allowance`` once approved."""
     from rmperf.core.pay.rules import STATUSES
@@ -397,7 +398,7 @@ def _canonical(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def read_spikes(path: Path) -> dict[str, Spike]:
+def read_spikes(path: Path | Upload) -> dict[str, Spike]:
     """A spikes table (CSV or XLSX): ``rm_id, increase, reversed[, pay]`` — plain decimals per RM."""
     from rmperf.runs.service import read_table
 

@@ -16,6 +16,7 @@ from rmperf.core.periods import Period
 from rmperf.core.scheme.plan import RmContext
 from rmperf.engine.backend import Backend
 from rmperf.engine.indicators import IndicatorValue, MissingInput
+from rmperf.engine.params import EngineParams
 
 #: per rm_id: ``code:category`` → value
 Values = dict[str, dict[str, Decimal]]
@@ -95,32 +96,6 @@ def _groups(codes: Iterable[str]) -> set[str]:
     return out
 
 
-def engine_params(parameters: Mapping[str, Any]) -> tuple[int, str, Any, Any]:
-    """``(basis, rounding, FlowParams, QualityParams)`` from a plan's engine parameters."""
-    from rmperf.engine.flows import FlowParams
-    from rmperf.engine.quality import QualityParams
-
-    basis = int(parameters.get("basis", 365))
-    rounding = str(parameters.get("rounding", "half_up"))
-    flow: dict[str, Any] = {"rounding": rounding}
-    if "provision_rates" in parameters:
-        flow["provision_rates"] = tuple((g, Decimal(r)) for g, r in dict(parameters["provision_rates"]).items())
-    if "vip_floors" in parameters:
-        flow["vip_floors"] = tuple(Decimal(f) for f in parameters["vip_floors"])
-    if "card_quality_weight" in parameters:
-        flow["card_quality_weight"] = Decimal(parameters["card_quality_weight"])
-    if "active_txn_threshold" in parameters:
-        flow["active_txn_threshold"] = int(parameters["active_txn_threshold"])
-    quality: dict[str, Any] = {"basis": basis, "rounding": rounding}
-    for key in ("pricing_tolerance", "default_expected_loss_rate", "default_capital_factor", "hurdle_rate", "tax_rate"):
-        if key in parameters:
-            quality[key] = Decimal(parameters[key])
-    for key in ("expected_loss_rates", "capital_factors"):
-        if key in parameters:
-            quality[key] = {k: Decimal(v) for k, v in dict(parameters[key]).items()}
-    return basis, rounding, FlowParams(**flow), QualityParams(**quality)
-
-
 def breakdowns_of(inputs: Iterable[tuple[str, str]]) -> list[str]:
     """The balance breakdowns a scheme's categories name: ``deposit/customer_kind=personal`` → ``customer_kind``."""
     out: list[str] = []
@@ -151,23 +126,28 @@ def engine_values(
     from rmperf.engine.indicators import compute_balance_indicators
     from rmperf.engine.quality import compute_quality_indicators
 
-    basis, rounding, flow_params, quality_params = engine_params(parameters)
+    params = EngineParams.of(parameters)
     groups = _groups(codes)
     out = EngineValues(period)
     values: list[IndicatorValue] = []
     try:
         if "balances" in groups:
             result = compute_balance_indicators(
-                backend, period, basis=basis, rounding=rounding, source=source or attr.SCAN, breakdown=list(breakdowns)
+                backend,
+                period,
+                basis=params.basis,
+                rounding=params.rounding,
+                source=source or attr.SCAN,
+                breakdown=list(breakdowns),
             )
             values += result.values
             out.notes += result.notes
         if "flows" in groups:
-            flows = compute_flow_indicators(backend, period, flow_params)
+            flows = compute_flow_indicators(backend, period, params.flows)
             values += flows.values
             out.notes += flows.notes
         if "quality" in groups:
-            quality = compute_quality_indicators(backend, period, quality_params)
+            quality = compute_quality_indicators(backend, period, params.quality)
             values += quality.values
             out.notes += quality.notes
             out.missing.update(getattr(quality, "missing", {}) or {})

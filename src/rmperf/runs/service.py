@@ -65,7 +65,39 @@ def scheme_file(ref: str) -> Path:
     raise SchemeError([Problem("scheme.not_found", {"name": ref}, (), ref)])
 
 
-def read_table(path: Path) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded table (targets, manual values): its name as the user gave it and its bytes.
+
+    A page hands one over from a form, the command line from a path
+    (:meth:`from_path`); a run keeps the bytes in the home by their SHA-256
+    (:func:`keep_upload`) so its explanation reads exactly what it read.
+    """
+
+    name: str
+    data: bytes
+
+    @classmethod
+    def from_path(cls, path: Path) -> Upload:
+        """The file at ``path``; one that does not exist, is no regular file or cannot be read is refused."""
+        from rmperf.errors import UserError
+
+        shown = str(path)
+        if not path.exists():
+            raise UserError("upload.not_found", {"file": shown})
+        if not path.is_file():
+            raise UserError("upload.not_a_file", {"file": shown})
+        try:
+            return cls(shown, path.read_bytes())
+        except OSError as error:
+            raise UserError("upload.unreadable", {"file": shown, "detail": str(error)}) from None
+
+    @property
+    def sha256(self) -> str:
+        return _sha(self.data)
+
+
+def read_table(source: Path | Upload) -> list[dict[str, object]]:
     """Rows of an uploaded CSV (UTF-8, BOM accepted) or XLSX (first sheet) with a header row.
 
     Each row carries its line number as ``_line`` for error messages. A file that
@@ -73,21 +105,20 @@ def read_table(path: Path) -> list[dict[str, object]]:
     row is refused with :class:`rmperf.errors.UserError` naming it (never a traceback,
     never an empty table taken silently).
     """
+    import io
+
     from rmperf.errors import UserError
 
-    shown = str(path)
-    if not path.exists():
-        raise UserError("upload.not_found", {"file": shown})
-    if not path.is_file():
-        raise UserError("upload.not_a_file", {"file": shown})
+    upload = source if isinstance(source, Upload) else Upload.from_path(source)
+    shown = upload.name
     rows: list[dict[str, object]]
-    if path.suffix.lower() == ".xlsx":
+    if upload.name.lower().endswith(".xlsx") or upload.data[:4] == b"PK\x03\x04":
         import zipfile
 
         from openpyxl import load_workbook
 
         try:
-            book = load_workbook(path, read_only=True, data_only=True)
+            book = load_workbook(io.BytesIO(upload.data), read_only=True, data_only=True)
             try:
                 sheet = book.worksheets[0]
                 raw = list(sheet.iter_rows(values_only=True))
@@ -103,15 +134,47 @@ def read_table(path: Path) -> list[dict[str, object]]:
         ]
     else:
         try:
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                rows = [{"_line": i + 2, **row} for i, row in enumerate(csv.DictReader(fh))]
+            text = upload.data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise UserError("upload.encoding", {"file": shown, "byte": error.start}) from None
-        except (OSError, csv.Error) as error:
+        try:
+            rows = [{"_line": i + 2, **row} for i, row in enumerate(csv.DictReader(io.StringIO(text, newline="")))]
+        except csv.Error as error:
             raise UserError("upload.unreadable", {"file": shown, "detail": str(error)}) from None
     if not rows:
         raise UserError("upload.empty", {"file": shown})
     return rows
+
+
+def keep_upload(home: Home, upload: Upload) -> str:
+    """Keep ``upload``'s bytes in the home under their SHA-256 (once; owner-only); return the digest."""
+    import os
+
+    digest = upload.sha256
+    folder = home.root / "uploads"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = folder / digest
+    if not target.exists():
+        tmp = folder / f".{digest}.tmp"
+        tmp.write_bytes(upload.data)
+        tmp.chmod(0o600)
+        os.replace(tmp, target)
+    return digest
+
+
+def kept_upload(home: Home, record: Mapping[str, Any]) -> Upload | None:
+    """The upload a run recorded (``{"file", "sha256"}``), from the home's copy or, failing that, its file
+    if unchanged; None when neither holds those bytes any more."""
+    digest = str(record.get("sha256", ""))
+    name = str(record.get("file", ""))
+    for path in (home.root / "uploads" / digest, Path(name)):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if _sha(data) == digest:
+            return Upload(name, data)
+    return None
 
 
 def _sha(data: bytes) -> str:
@@ -188,6 +251,8 @@ class Inputs:
     veto_reasons: dict[str, str] = field(default_factory=dict)
     uploads: dict[str, dict[str, object]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: the uploaded tables themselves, kept with the run (``keep_upload``)
+    kept: dict[str, Upload] = field(default_factory=dict)
 
 
 def _keyed(values: Mapping[str, Mapping[str, Decimal]]) -> dict[str, dict[tuple[str, str], Decimal | None]]:
@@ -217,8 +282,8 @@ def gather(
     backend: Backend,
     prepared: Prepared,
     *,
-    targets_file: Path | None = None,
-    values_file: Path | None = None,
+    targets_file: Path | Upload | None = None,
+    values_file: Path | Upload | None = None,
     source: Any = None,
     progress: Progress | None = None,
     check_targets: bool = True,
@@ -250,20 +315,24 @@ def gather(
             notes.append(f"input_never_produced:{code}:{category}")
     _previous_and_shares(backend, prepared, current, notes, breakdowns)
     inputs = Inputs(current, previous, notes=notes)
-    if targets_file is not None:
+    targets = Upload.from_path(targets_file) if isinstance(targets_file, Path) else targets_file
+    values = Upload.from_path(values_file) if isinstance(values_file, Path) else values_file
+    if targets is not None:
         from rmperf.core.scheme import parse_targets
 
-        rows = read_table(targets_file)
-        inputs.targets = parse_targets(rows, plan, source=str(targets_file))
-        inputs.uploads["targets"] = {"file": str(targets_file), "sha256": _sha(targets_file.read_bytes())}
+        rows = read_table(targets)
+        inputs.targets = parse_targets(rows, plan, source=targets.name)
+        inputs.uploads["targets"] = {"file": targets.name, "sha256": targets.sha256}
+        inputs.kept["targets"] = targets
     if check_targets:
-        _check_targets(prepared, inputs, targets_file)
-    if values_file is not None:
+        _check_targets(prepared, inputs, targets.name if targets is not None else None)
+    if values is not None:
         from rmperf.core.scheme import parse_values
 
-        rows = read_table(values_file)
-        inputs.manual = parse_values(rows, plan, source=str(values_file))
-        inputs.uploads["values"] = {"file": str(values_file), "sha256": _sha(values_file.read_bytes())}
+        rows = read_table(values)
+        inputs.manual = parse_values(rows, plan, source=values.name)
+        inputs.uploads["values"] = {"file": values.name, "sha256": values.sha256}
+        inputs.kept["values"] = values
     if plan.needs_ratings:
         inputs.ratings = ratings_rows(backend, prepared.period)
     inputs.veto_reasons = veto_reasons(backend, window)
@@ -321,7 +390,7 @@ def _previous_and_shares(
                 current.values[rm][":".join(spec.key)] = current.values[rm][base] / total
 
 
-def _check_targets(prepared: Prepared, inputs: Inputs, targets_file: Path | None) -> None:
+def _check_targets(prepared: Prepared, inputs: Inputs, targets_file: str | None) -> None:
     """Refuse a run whose scheme needs uploaded targets it was not given; note the optional ones.
 
     Without a targets table every RM would score the item by its ``when_missing`` rule
@@ -388,8 +457,8 @@ def run_scheme(
     period_label: str,
     *,
     engine: str = "duckdb",
-    targets_file: Path | None = None,
-    values_file: Path | None = None,
+    targets_file: Path | Upload | None = None,
+    values_file: Path | Upload | None = None,
     user: str = "",
     source: Any = None,
     progress: Progress | None = None,
@@ -421,6 +490,8 @@ def run_scheme(
     store_hash = store_input_hash(home, version)
     # the data a run read (the scheme is recorded apart: its text and hash)
     input_hash = _sha(canonical({"store": store_hash, "uploads": inputs.uploads}).encode())
+    for upload in inputs.kept.values():
+        keep_upload(home, upload)
     with transaction.atomic():
         run = Run.objects.create(
             store=home.store_id(),

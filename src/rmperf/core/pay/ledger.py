@@ -108,6 +108,68 @@ POOLS = ("reserve", "deferral", "spike")
 #: what a clawback order may take from: ``pay`` (future pay), ``reserve`` (the risk
 #: reserve only, 002), ``deferral`` (unreleased tranches and spikes first, then future pay)
 CLAIM_TARGETS = ("pay", "reserve", "deferral")
+
+# --- the ledger's words, defined once (zh, en): the command line, the pay sheet and the pages use these ---
+
+#: what each kind of entry is called
+KIND_WORDS: dict[str, tuple[str, str]] = {
+    "earned": ("应发", "earned"),
+    "held": ("风险金计提", "held back"),
+    "deferred": ("递延", "deferred"),
+    "released": ("释放", "released"),
+    "paid": ("实发", "paid"),
+    "clawback": ("追索令", "clawback order"),
+    "forfeit": ("扣回(风险金/递延)", "forfeited"),
+    "recovered": ("追回扣款", "recovered"),
+}
+#: what each pool of held or deferred pay is called
+POOL_WORDS: dict[str, tuple[str, str]] = {
+    "reserve": ("风险金", "reserve"),
+    "deferral": ("监管递延", "deferral"),
+    "spike": ("年末冲高", "spike"),
+    "pay": ("薪酬", "pay"),
+}
+#: why an entry was made
+REASON_WORDS: dict[str, tuple[str, str]] = {
+    "pay": ("薪酬", "pay"),
+    "reserve": ("风险保证金", "risk reserve"),
+    "deferral": ("监管递延", "regulatory deferral"),
+    "spike": ("年末冲高延迟", "year-end spike"),
+    "due": ("到期释放", "due"),
+    "clawback": ("追索扣回", "clawback"),
+    "correction": ("更正", "correction"),
+}
+#: the balance lines of a posting or an RM, in the order of the net-pay formula
+BALANCE_WORDS: dict[str, tuple[str, str]] = {
+    "earned": ("应发合计", "Gross"),
+    "held": ("风险金计提", "Held back (reserve)"),
+    "deferred": ("递延发放", "Deferred"),
+    "deferred_spike": ("其中:年末冲高延迟", "of which year-end spike"),
+    "released": ("释放", "Released"),
+    "recovered": ("追回扣款", "Clawed back"),
+    "paid": ("实发金额", "Net payable"),
+    "forfeited": ("从风险金/递延扣回", "Clawed back from reserve/deferral"),
+    "outstanding_reserve": ("风险金余额", "Reserve outstanding"),
+    "outstanding_deferral": ("递延余额", "Deferral outstanding"),
+    "pending_clawback": ("待追回", "Clawback pending"),
+}
+
+
+def word(words: dict[str, tuple[str, str]], key: str, lang: str = "zh") -> str:
+    """``key``'s word of ``words`` in ``lang`` (the key itself when it has none)."""
+    zh, en = words.get(key, (key, key))
+    return en if lang == "en" else zh
+
+
+def entry_word(kind: str, pool: str = "", lang: str = "zh") -> str:
+    """An entry's kind, with its pool where that says more (``递延(监管递延)``)."""
+    text = word(KIND_WORDS, kind, lang)
+    if pool and kind != "held":
+        shown = word(POOL_WORDS, pool, lang)
+        return f"{text} ({shown})" if lang == "en" else f"{text}({shown})"
+    return text
+
+
 #: the 2010 guideline's floor for key risk posts
 MIN_DEFERRAL_SHARE = Decimal("0.4")
 MIN_DEFERRAL_YEARS = 3

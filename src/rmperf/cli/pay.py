@@ -1,61 +1,33 @@
 """CLI commands of pay and the pay ledger: ``pay``, ``adjust``, ``clawback``, ``release``, ``ledger``, ``paysheet``.
 
-Registered on the main Typer app by ``rmperf.cli.main()`` (imported there).
+Each parses its options, calls one service of :mod:`rmperf.services.pay`, and renders what it returns
+with the ledger's words (``rmperf.core.pay.ledger``).
 """
 
 from __future__ import annotations
 
-import getpass
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table as RichTable
 
 from rmperf import i18n
-from rmperf.cli_base import (
-    State,
-    app,
-    console,
-    err_console,
-    open_backend,
-    org_tree,
-    print_note,
-    print_scheme_error,
-    zh_en,
-)
+from rmperf.cli.base import app, console, ctx, err_console, print_note, print_scheme_error, zh_en
+from rmperf.core.pay.ledger import BALANCE_WORDS, REASON_WORDS, entry_word, word
 
-KIND_LABELS = {
-    "earned": ("应发", "earned"),
-    "held": ("风险金计提", "held back"),
-    "deferred": ("递延", "deferred"),
-    "released": ("释放", "released"),
-    "paid": ("实发", "paid"),
-    "clawback": ("追索令", "clawback order"),
-    "forfeit": ("扣回(风险金/递延)", "forfeited"),
-    "recovered": ("追回扣款", "recovered"),
-}
+if TYPE_CHECKING:
+    from rmperf.pay.paysheet import PaySheet
+    from rmperf.services.pay import Posted
 
 
-POOL_LABELS = {
-    "reserve": ("风险金", "reserve"),
-    "deferral": ("监管递延", "deferral"),
-    "spike": ("年末冲高", "spike"),
-    "pay": ("薪酬", "pay"),
-}
-
-
-def _kind(kind: str, pool: str = "") -> str:
-    zh, en = KIND_LABELS.get(kind, (kind, kind))
-    if pool and kind not in ("held",):
-        pzh, pen = POOL_LABELS.get(pool, (pool, pool))
-        return zh_en(f"{zh}({pzh})", f"{en} ({pen})")
-    return zh_en(zh, en)
+def _w(key: str) -> str:
+    return word(BALANCE_WORDS, key, i18n.get_language())
 
 
 @contextmanager
@@ -78,38 +50,14 @@ def _refusals() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
-def _pools(values: list[str] | None) -> dict[str, Decimal] | None:
-    from rmperf.pay.service import LedgerError, parse_decimal
-
-    if not values:
-        return None
-    out: dict[str, Decimal] = {}
-    for value in values:
-        org, eq, amount = value.partition("=")
-        if not eq or not org.strip():
-            raise LedgerError("ledger.bad_pool", {"value": value})
-        out[org.strip()] = parse_decimal(amount, f"--pool {org.strip()}")
-    return out
-
-
 def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
 def _totals_table(title: str, b: Any) -> RichTable:
     table = RichTable(title=title, show_header=False)
-    rows = [
-        (zh_en("应发合计", "earned"), b.earned),
-        (zh_en("风险金计提", "held back (reserve)"), b.held),
-        (zh_en("递延发放", "deferred"), b.deferred),
-        (zh_en("  其中:年末冲高延迟", "  of which year-end spikes"), b.deferred_spike),
-        (zh_en("释放", "released"), b.released),
-        (zh_en("追回扣款", "clawed back from pay"), b.recovered),
-        (zh_en("实发合计", "paid"), b.paid),
-        (zh_en("从风险金/递延扣回", "clawed back from reserve/deferral"), b.forfeited),
-    ]
-    for label, value in rows:
-        table.add_row(label, _money(value))
+    for key in ("earned", "held", "deferred", "deferred_spike", "released", "recovered", "paid", "forfeited"):
+        table.add_row(_w(key), _money(getattr(b, key)))
     return table
 
 
@@ -138,22 +86,25 @@ def pay_cmd(
     user: Annotated[str | None, typer.Option("--user")] = None,
 ) -> None:
     """计算薪酬并记账 / compute a run's pay and post it to the pay ledger (once)."""
-    from rmperf.pay.service import engine_spikes, pay_run, read_spikes, read_statuses
+    from rmperf.runs.service import Upload
+    from rmperf.services import pay
 
-    open_backend()
     with _refusals():
-        measured = None
-        given = read_statuses(statuses) if statuses is not None else None
-        if spikes == "auto":
-            measured, spike_notes = engine_spikes(State.home, run, pools=_pools(pool), statuses=given)
-            for note in spike_notes:
-                print_note(note)
-        elif spikes:
-            measured = read_spikes(Path(spikes))
-        outcome = pay_run(
-            State.home, run, pools=_pools(pool), spikes=measured, statuses=given, user=user or getpass.getuser()
+        context = ctx(user)
+        posted = pay.post(
+            context,
+            run,
+            pools=pay.parse_pools(pool),
+            spikes=spikes if spikes in (None, "auto") else Upload.from_path(Path(str(spikes))),
+            statuses=Upload.from_path(statuses) if statuses is not None else None,
         )
-    for note in outcome.notes:
+    print_posted(run, posted)
+
+
+def print_posted(run: int, posted: Posted) -> None:
+    """What a posting did (or that it found the same figures posted), and the cycle's totals."""
+    outcome = posted.outcome
+    for note in (*posted.notes, *outcome.notes):
         print_note(note)
     if outcome.created:
         corrections = sum(1 for e in outcome.entries if e.reason == "correction")
@@ -192,22 +143,19 @@ def adjust_cmd(
     ] = False,
 ) -> None:
     """支行调整维护绩效 / record the sub-branch's adjustment of an RM's maintenance pay (±50 % at most)."""
-    from rmperf.pay.service import LedgerError, parse_decimal, record_adjustment
+    from rmperf.pay.service import parse_decimal
+    from rmperf.services import pay
 
-    open_backend()
-    who = by or getpass.getuser()
+    context = ctx(by)
+    who = context.actor.user_id
     with _refusals():
-        if withdraw and (amount is not None or share is not None):
-            raise LedgerError("ledger.adjust_withdraw_alone", {"rm": rm})
-        reposted = record_adjustment(
-            State.home,
+        reposted = pay.adjust(
+            context,
             run,
             rm,
             amount=parse_decimal(amount, "--amount") if amount is not None else None,
             share=parse_decimal(share, "--share") if share is not None else None,
             reason=reason,
-            by=who,
-            user=who,
             withdraw=withdraw,
         )
     given = f"{amount}" if amount is not None else f"{share} ×"
@@ -274,30 +222,27 @@ def clawback_cmd(
     user: Annotated[str | None, typer.Option("--user", help="who enters it (default: the login name)")] = None,
 ) -> None:
     """追索扣回 / claw back pay: from future pay, unreleased deferrals, or the risk reserve (in instalments)."""
-    from rmperf.pay.service import LedgerError, parse_decimal, record_clawback
+    from rmperf.pay.service import LedgerError, parse_decimal
+    from rmperf.services import pay
 
-    open_backend()
     with _refusals():
-        if source not in ("pay", "deferral", "reserve"):
-            raise LedgerError("ledger.bad_source", {"value": source})
         when = None
         if on:
             try:
                 when = date.fromisoformat(on)
             except ValueError:
                 raise LedgerError("ledger.not_date", {"value": on}) from None
-        new = record_clawback(
-            State.home,
+        new = pay.clawback(
+            ctx(user),
             rm,
             parse_decimal(amount, "--amount") if amount is not None else None,
             reason=reason,
             approved_by=approved_by,
-            target=source,
+            source=source,
             instalments=instalments,
             every_months=every,
             ref=ref,
             on=when,
-            user=user or getpass.getuser(),
             override_approved_by=override_approved_by,
         )
     total = sum((e.amount for e in new), Decimal("0.00"))
@@ -322,13 +267,10 @@ def release_cmd(
     user: Annotated[str | None, typer.Option("--user")] = None,
 ) -> None:
     """提前释放风险金 / release an RM's reserve (or deferral) early, beyond any pending clawback."""
-    from rmperf.pay.service import record_release
+    from rmperf.services import pay
 
-    open_backend()
     with _refusals():
-        new = record_release(
-            State.home, rm, reason=reason, approved_by=approved_by, pool=pool, user=user or getpass.getuser()
-        )
+        new = pay.release(ctx(user), rm, reason=reason, approved_by=approved_by, pool=pool)
     paid = sum((e.amount for e in new if e.kind == "paid"), Decimal("0.00"))
     console.print(zh_en(f"已释放并发放 {_money(paid)} 元", f"released and paid {_money(paid)}"))
 
@@ -340,14 +282,15 @@ def ledger_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """薪酬台账 / an RM's ledger history and balances, or a posted run's balances."""
-    from rmperf.pay.service import balance_json, posting_balances, rm_ledger
+    from rmperf.pay.service import balance_json
+    from rmperf.services import pay
 
-    open_backend()
+    context = ctx()
     if (rm is None) == (run is None):
         raise typer.BadParameter(zh_en("请指定 --rm 或 --run 之一", "give one of --rm and --run"))
     if run is not None:
         with _refusals():
-            sums = posting_balances(State.home, run)
+            sums = pay.posting_balances(context, run)
         if as_json:
             data = {
                 "run": run,
@@ -359,27 +302,9 @@ def ledger_cmd(
         console.print(_totals_table(zh_en(f"批次 {run} 记账合计", f"run {run}: posting totals"), sums.total))
         return
     assert rm is not None
-    entries, balance = rm_ledger(State.home, rm)
+    entries, balance = pay.rm_ledger(context, rm)
     if as_json:
-        data = {
-            "rm_id": rm,
-            "entries": [
-                {
-                    "cycle": e.cycle,
-                    "kind": e.kind,
-                    "amount": format(e.amount, "f"),
-                    "on": e.on.isoformat(),
-                    "due": e.due.isoformat() if e.due else None,
-                    "reason": e.reason,
-                    "ref": e.ref,
-                    "approval": e.approval,
-                    "pool": e.pool,
-                    "posting": e.posting,
-                }
-                for e in entries
-            ],
-            "balances": balance_json(balance),
-        }
+        data = {"rm_id": rm, "entries": [pay.entry_json(e) for e in entries], "balances": balance_json(balance)}
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return
     if not entries:
@@ -399,38 +324,19 @@ def ledger_cmd(
     for e in entries:
         table.add_row(
             e.cycle,
-            _kind(e.kind, e.pool),
+            entry_word(e.kind, e.pool, i18n.get_language()),
             _money(e.amount),
             e.on.isoformat(),
             e.due.isoformat() if e.due else "",
-            _reason(e.reason),
+            word(REASON_WORDS, e.reason, i18n.get_language()),
             e.ref,
             e.approval or "",
         )
     console.print(table)
     summary = _totals_table(zh_en("余额", "balances"), balance)
-    summary.add_row(zh_en("风险金余额", "reserve outstanding"), _money(balance.outstanding_reserve))
-    summary.add_row(zh_en("递延余额", "deferral outstanding"), _money(balance.outstanding_deferral))
-    summary.add_row(zh_en("待追回", "clawback pending"), _money(balance.pending_clawback))
+    for key in ("outstanding_reserve", "outstanding_deferral", "pending_clawback"):
+        summary.add_row(_w(key), _money(getattr(balance, key)))
     console.print(summary)
-
-
-REASONS = {
-    "pay": ("薪酬", "pay"),
-    "reserve": ("风险保证金", "risk reserve"),
-    "deferral": ("监管递延", "regulatory deferral"),
-    "spike": ("年末冲高延迟", "year-end spike"),
-    "due": ("到期释放", "due"),
-    "clawback": ("追索扣回", "clawback"),
-    "correction": ("更正", "correction"),
-}
-
-
-def _reason(reason: str) -> str:
-    pair = REASONS.get(reason)
-    if pair is None:
-        return reason
-    return zh_en(*pair)
 
 
 @app.command("paysheet")
@@ -440,24 +346,28 @@ def paysheet_cmd(
     out: Annotated[Path | None, typer.Option("--out", help="file to write (default paysheet-<run>.<format>)")] = None,
 ) -> None:
     """薪酬发放表 / the pay sheet of a posted run, with sub-branch and bank totals that reconcile to the ledger."""
-    from rmperf.pay import paysheet
+    from rmperf.services import pay
+    from rmperf.tabular import save
 
     if fmt not in ("xlsx", "csv"):
         raise typer.BadParameter(zh_en("--format 只能是 xlsx 或 csv", "--format is xlsx or csv"))
-    backend = open_backend()
+    context = ctx()
     with _refusals():
-        sheet = paysheet.build(State.home, run, org_tree(backend))
-    target = out or Path(f"paysheet-{run}.{fmt}")
-    lang = i18n.get_language()
-    if fmt == "xlsx":
-        paysheet.write_xlsx(target, sheet, lang)
-    else:
-        paysheet.write_csv(target, sheet, lang)
+        sheet = pay.paysheet(context, run)
+    document = pay.paysheet_document(context, sheet, fmt)
+    target = out or Path(document.name)
+    save(target, document.data)
+    if not print_paysheet_written(sheet, target):
+        raise typer.Exit(1)
+
+
+def print_paysheet_written(sheet: PaySheet, target: Path) -> bool:
+    """That the pay sheet was written and reconciles to the ledger, or what does not (False)."""
     if not sheet.reconciles():
         for problem in sheet.tampered:
             err_console.print(problem.message(), style="red")
         err_console.print(zh_en("发放表与台账不一致!", "the pay sheet does not reconcile to the ledger!"), style="red")
-        raise typer.Exit(1)
+        return False
     console.print(
         zh_en(
             f"已写出 {len(sheet.rows)} 名客户经理的薪酬发放表到 {target};"
@@ -466,3 +376,4 @@ def paysheet_cmd(
             "reconciled to the ledger",
         )
     )
+    return True

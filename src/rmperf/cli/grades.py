@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich import box
 from rich.table import Table as RichTable
 
 from rmperf import i18n
-from rmperf.cli_base import State, app, console, err_console, zh_en
+from rmperf.cli.base import app, console, ctx, err_console, zh_en
+
+if TYPE_CHECKING:
+    from rmperf.pay.grades_service import GradeReport
 
 T = TypeVar("T")
 
@@ -79,16 +82,26 @@ def grades_cmd(
     detail: Annotated[bool, typer.Option("--detail", help="print each comparison and note")] = False,
 ) -> None:
     """职级调整建议(003)/ grade proposals with the figures behind each (a person decides)."""
-    from rmperf.core.pay.grades import show_wan
-    from rmperf.pay import grades_service as svc
+    from rmperf.runs.service import Upload
+    from rmperf.services import grades
 
-    lang = i18n.get_language()
+    context = ctx()
+    upload = Upload.from_path(facts) if facts is not None else None
     report = _guarded(
-        lambda: svc.grade_report(
-            State.home, period, run_id=run, on=_day(on, "--on"), facts_file=facts, ladder_ref=ladder
-        )
+        lambda: grades.grade_report(context, period, run_id=run, on=_day(on, "--on"), facts=upload, ladder=ladder)
     )
-    rows = svc.grade_rows(report, lang)
+    print_grades(report, out=out, changes=changes, detail=detail)
+
+
+def print_grades(report: GradeReport, *, out: Path | None = None, changes: bool = False, detail: bool = False) -> None:
+    """The grade proposals per sub-branch (only the changes, or with each rule), and the file written."""
+    from rmperf.core.pay.grades import show_wan
+    from rmperf.services import grades
+    from rmperf.tabular import save
+
+    context = ctx()
+    lang = context.lang
+    rows = grades.grade_rows(context, report)
     by_rm = {p.rm_id: p for p in report.proposals}
     console.print(
         zh_en(
@@ -175,7 +188,8 @@ def grades_cmd(
     for line in report.notes:
         err_console.print(line, style="yellow")
     if out is not None:
-        _guarded(lambda: svc.write_rows(out, rows, "grades"))
+        target = out
+        save(target, _guarded(lambda: grades.rows_document(rows, target.suffix.lower().lstrip("."), "grades")).data)
         console.print(zh_en(f"已写出 {len(rows)} 行到 {out}", f"wrote {len(rows)} rows to {out}"))
 
 
@@ -189,13 +203,13 @@ def consequences_cmd(
     out: Annotated[Path | None, typer.Option("--out", help="also write the proposals to .csv or .xlsx")] = None,
 ) -> None:
     """考核结果应用建议(002)/ what the results lead to, with the evidence (a person decides)."""
-    from rmperf.pay import grades_service as svc
+    from rmperf.services import grades
+    from rmperf.tabular import save
 
-    lang = i18n.get_language()
-    report = _guarded(
-        lambda: svc.consequence_report(State.home, period, scheme_id=scheme, as_of=_day(as_of, "--as-of"))
-    )
-    rows = svc.consequence_rows(report, lang)
+    context = ctx()
+    lang = context.lang
+    report = _guarded(lambda: grades.consequence_report(context, period, scheme=scheme, as_of=_day(as_of, "--as-of")))
+    rows = grades.consequence_rows(context, report)
     used = ", ".join(f"{label} #{run_id}" for label, run_id in sorted(report.runs.items()))
     console.print(
         zh_en(
@@ -242,5 +256,9 @@ def consequences_cmd(
             style="yellow",
         )
     if out is not None:
-        _guarded(lambda: svc.write_rows(out, rows, "consequences"))
+        target = out
+        save(
+            target,
+            _guarded(lambda: grades.rows_document(rows, target.suffix.lower().lstrip("."), "consequences")).data,
+        )
         console.print(zh_en(f"已写出 {len(rows)} 行到 {out}", f"wrote {len(rows)} rows to {out}"))

@@ -1,7 +1,8 @@
 """What every command of the ``rmperf`` command line shares: the Typer app, the consoles, the home
-and language options, and the database and engine set-up. The command modules (``cli``,
-``cli_runs``, ``cli_pay``, ``cli_grades``) import this and not each other's faces, so there is
-no circle between them.
+and language options, and the service context of the invocation. The command modules
+(``data``, ``runs``, ``pay``, ``grades``) import this and not each other, so there is no circle
+between them; each command parses its options, calls one service of :mod:`rmperf.services`
+and renders what it returns.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rmperf.terminal import SafeConsole
 
 if TYPE_CHECKING:
     from rmperf.engine.backend import Backend
+    from rmperf.services.context import Context
 
 app = typer.Typer(
     add_completion=False,
@@ -44,32 +46,20 @@ def main_options(
         i18n.set_language(lang)
 
 
-def setup_db() -> None:
-    from rmperf import db
+def ctx(user: str | None = None) -> Context:
+    """The service context of this invocation: the home, the local operator (``--user``), the language."""
+    from rmperf.services.context import Actor, Context
 
-    db.setup(State.home)
+    context = Context(State.home, Actor.local_operator(user), i18n.get_language())
+    context.setup()
+    return context
 
 
 def open_backend(engine: str = "duckdb", master: str | None = None) -> Backend:
-    from rmperf.engine.backend import DuckDBBackend
-    from rmperf.store import FactStore
-
-    setup_db()
-    if engine == "spark":
-        from rmperf.engine.spark import SparkBackend, spark_session
-
-        return SparkBackend(FactStore(State.home), session=spark_session(master))
-    if engine != "duckdb":
+    """The engine over the newest store version (``--engine``); an unknown engine is a bad option."""
+    if engine not in ("duckdb", "spark"):
         raise typer.BadParameter(zh_en("引擎只能是 duckdb 或 spark", "engine is duckdb or spark"))
-    return DuckDBBackend(FactStore(State.home))
-
-
-def org_tree(backend: Any) -> dict[str, dict[str, Any]]:
-    """org_id → name, level and parent, for the workbooks' headings and subtotals."""
-    return {
-        o: {"name": n, "level": lv, "parent_id": p}
-        for o, n, lv, p in backend.query("SELECT org_id, name, level, parent_id FROM orgs")
-    }
+    return ctx().backend(engine, master)
 
 
 def print_scheme_error(error: Any) -> None:
@@ -84,3 +74,9 @@ def print_note(note: str) -> None:
     """An engine or run note, as a sentence in the user's language."""
     text = i18n.t("cli.note", {"text": i18n.note_text(note)})
     err_console.print(text, style="yellow", highlight=False, markup=False)
+
+
+def print_error(message: Any) -> None:
+    """A refusal (a :class:`rmperf.messages.Message`, an error with ``message()``) in red, on stderr."""
+    text = message.render() if hasattr(message, "render") else message.message()
+    err_console.print(text, style="red", highlight=False, markup=False)

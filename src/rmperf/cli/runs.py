@@ -1,6 +1,7 @@
 """CLI commands of runs: ``run``, ``runs``, ``results``, ``diff`` and ``explain --run``.
 
-Registered on the main Typer app by ``rmperf.cli`` (imported at its end).
+Each parses its options, calls one service of :mod:`rmperf.services.runs` or
+:mod:`rmperf.services.explain`, and renders what it returns.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,13 +18,12 @@ import typer
 from rich.table import Table as RichTable
 
 from rmperf import i18n
-from rmperf.cli_base import (
-    State,
+from rmperf.cli.base import (
     app,
     console,
+    ctx,
     err_console,
-    open_backend,
-    org_tree,
+    print_error,
     print_note,
     print_scheme_error,
     zh_en,
@@ -41,13 +42,11 @@ def run_cmd(
     top: Annotated[int, typer.Option("--top", help="print the first N of each rank group")] = 0,
 ) -> None:
     """考核计算 / run a scheme on a period; prints the run id."""
-    import getpass
-
     from rmperf.core.scheme import SchemeError
-    from rmperf.runs.report import top as top_of
-    from rmperf.runs.service import run_scheme
+    from rmperf.runs.service import Upload
+    from rmperf.services import runs
 
-    backend = open_backend(engine, master)
+    context = ctx(user)
     started = time.monotonic()
     try:
         with console.status(zh_en("计算中…", "computing…")) as status:
@@ -61,15 +60,14 @@ def run_cmd(
                 zh, en = labels.get(step, (step, step))
                 status.update(zh_en(zh, en) + "…")
 
-            outcome = run_scheme(
-                State.home,
-                backend,
+            outcome = runs.run(
+                context,
                 scheme,
                 period,
                 engine=engine,
-                targets_file=targets,
-                values_file=values,
-                user=user or getpass.getuser(),
+                master=master,
+                targets=Upload.from_path(targets) if targets is not None else None,
+                values=Upload.from_path(values) if values is not None else None,
                 progress=progress,
             )
     except SchemeError as error:
@@ -91,20 +89,13 @@ def run_cmd(
     for note in outcome.notes:
         print_note(note)
     if top:
-        print_top(top_of([r.to_dict() for r in ev.results], top), ev.period, _total_unit(scheme))
+        payloads = [r.to_dict() for r in ev.results]
+        print_top(runs.top_of(payloads, top), ev.period, runs.total_unit(scheme))
     # the run id alone on the last line, for scripts
     print(outcome.run_id, file=sys.stdout)
 
 
-def _total_unit(ref: str) -> str:
-    """``points`` or ``yuan``: what a scheme's total is in (its ``total_unit``)."""
-    from rmperf.core.scheme import load_file
-    from rmperf.runs.service import scheme_file
-
-    return load_file(scheme_file(ref)).header.total_unit
-
-
-def print_top(payloads: list[Any], period: str, unit: str = "points") -> None:
+def print_top(payloads: Sequence[Mapping[str, Any]], period: str, unit: str = "points") -> None:
     table = RichTable(title=zh_en(f"{period} 排名前列", f"{period}: the top of each rank group"))
     total = zh_en("总绩效(元)", "total pay (yuan)") if unit == "yuan" else zh_en("总分(分)", "total (points)")
     table.add_column(zh_en("排名组", "group"))
@@ -122,8 +113,7 @@ def print_top(payloads: list[Any], period: str, unit: str = "points") -> None:
 @app.command("runs")
 def runs_cmd(limit: Annotated[int, typer.Option("--limit")] = 20) -> None:
     """计算批次列表 / the latest runs."""
-    open_backend()
-    from rmperf.db.models import Run
+    from rmperf.services import runs
 
     table = RichTable(
         "id",
@@ -133,9 +123,9 @@ def runs_cmd(limit: Annotated[int, typer.Option("--limit")] = 20) -> None:
         zh_en("时间", "when"),
         zh_en("结果哈希", "result hash"),
     )
-    for r in Run.objects.filter(store=State.home.store_id()).order_by("-id")[:limit]:
+    for r in runs.list_runs(ctx(), limit):
         table.add_row(
-            str(r.pk),
+            str(r.run_id),
             f"{r.scheme_id} v{r.scheme_version}",
             r.period,
             str(r.rm_count),
@@ -145,63 +135,6 @@ def runs_cmd(limit: Annotated[int, typer.Option("--limit")] = 20) -> None:
     console.print(table)
 
 
-def _meta(run: Any) -> dict[str, Any]:
-    return {
-        "run_id": run.pk,
-        "scheme_id": run.scheme_id,
-        "scheme_version": run.scheme_version,
-        "period": run.period,
-        "created_at": run.created_at.isoformat(),
-        "user": run.user,
-        "engine": run.engine,
-        "store_version": run.store_version,
-        "input_hash": run.input_hash,
-        "code_version": run.code_version,
-        "result_hash": run.result_hash,
-        "notes": run.notes,
-    }
-
-
-def _get_run(run_id: int) -> tuple[Any, list[dict[str, Any]]]:
-    from rmperf.db.models import Run
-    from rmperf.runs.service import load_results
-
-    try:
-        return load_results(run_id)
-    except Run.DoesNotExist:
-        err_console.print(zh_en(f"没有计算批次 {run_id}", f"no run {run_id}"), style="red")
-        raise typer.Exit(1) from None
-
-
-def _units(the_run: Any) -> tuple[dict[str, str], int]:
-    """The units of the run's inputs and custom indicators, and its score places (from its stored scheme)."""
-    from rmperf.core.scheme import load_scheme
-    from rmperf.reports.units import units_of_scheme
-
-    scheme = load_scheme(the_run.scheme_text, source=the_run.scheme_source)
-    return units_of_scheme(scheme), scheme.header.rounding.places
-
-
-def write_xlsx(target: Path, the_run: Any, payloads: list[dict[str, Any]], backend: Any) -> None:
-    """The run's workbook, with units from the scheme the run used (its stored text)."""
-    from rmperf.core.scheme import load_scheme
-    from rmperf.pay.service import form_figures
-    from rmperf.reports.xlsx import units_of_scheme, write_results
-
-    scheme = load_scheme(the_run.scheme_text, source=the_run.scheme_source)
-    meta = _meta(the_run) | {"scheme_name_zh": scheme.name.zh, "scheme_name_en": scheme.name.en}
-    pay = form_figures(State.home, the_run.pk) if scheme.pay is not None else None
-    write_results(
-        target,
-        meta,
-        payloads,
-        org_tree(backend),
-        lang=i18n.get_language(),
-        units=units_of_scheme(scheme),
-        pay=pay,
-    )
-
-
 @app.command("results")
 def results_cmd(
     run: Annotated[int, typer.Option("--run", help="run id")],
@@ -209,37 +142,19 @@ def results_cmd(
     out: Annotated[Path | None, typer.Option("--out", help="file to write (default: print JSON/CSV)")] = None,
 ) -> None:
     """考核结果导出 / a run's results per RM as JSON, CSV or XLSX."""
-    from rmperf.runs import report
+    from rmperf.services import runs
+    from rmperf.tabular import save
 
-    backend = open_backend()
-    the_run, payloads = _get_run(run)
     if fmt not in ("json", "csv", "xlsx"):
         raise typer.BadParameter(zh_en("--format 只能是 json、csv 或 xlsx", "--format is json, csv or xlsx"))
-    units, places = _units(the_run)
-    if fmt == "xlsx":
-        target = out or Path(f"run-{run}.xlsx")
-        write_xlsx(target, the_run, payloads, backend)
-    elif out is None:
-        if fmt == "json":
-            data = {"run": _meta(the_run), "results": [report.record(p, units, places=places) for p in payloads]}
-            print(json.dumps(data, ensure_ascii=False, indent=1))
-        else:
-            import tempfile
-
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / "r.csv"
-                report.write_csv(path, payloads, units, places=places)
-                print(path.read_text(encoding="utf-8-sig"), end="")
+    document = runs.results_document(ctx(), run, fmt)
+    if out is None and fmt != "xlsx":
+        print(document.data.decode("utf-8-sig"), end="" if fmt == "csv" else "\n")
         return
-    else:
-        target = out
-        if fmt == "json":
-            report.write_json(target, _meta(the_run), payloads, units, places=places)
-        else:
-            report.write_csv(target, payloads, units, places=places)
-    console.print(
-        zh_en(f"已写出 {len(payloads)} 名客户经理的结果到 {target}", f"wrote {len(payloads)} RMs to {target}")
-    )
+    target = out or Path(document.name)
+    save(target, document.data)
+    rows = len(runs.stored_run(ctx(), run)[1])
+    console.print(zh_en(f"已写出 {rows} 名客户经理的结果到 {target}", f"wrote {rows} RMs to {target}"))
 
 
 @app.command("diff")
@@ -249,26 +164,11 @@ def diff_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """两次计算的差异 / what changed between two runs, and why (inputs, scheme, code)."""
-    from rmperf.pay.service import diff_pay
-    from rmperf.runs.report import diff_runs
-    from rmperf.runs.service import stored_result_hash
-    from rmperf.store import FactStore
+    from rmperf.services import runs
 
-    open_backend()
-    a, pa = _get_run(run_a)
-    b, pb = _get_run(run_b)
-    d = diff_runs(a, b, pa, pb)
-    pay = diff_pay(State.home, run_a, run_b)
-    d["pay"] = pay
+    d = runs.diff(ctx(), run_a, run_b)
+    pay = d["pay"]
     pay_same = not pay["changed_rms"]
-    # what the runs read and wrote, as it is on disk and in the database now (D164, D165)
-    store = FactStore(State.home)
-    versions = sorted({v for v in (a.store_version, b.store_version) if v is not None})
-    tampered = [t.message() for v in versions for t in store.verify(v)]
-    tampered += [
-        i18n.t("ledger.run_tampered", {"run": r.pk}) for r in (a, b) if stored_result_hash(r.pk) != r.result_hash
-    ]
-    d["tampered"] = sorted(set(tampered))
     if as_json:
         print(json.dumps(d, ensure_ascii=False, indent=1))
         return
@@ -333,66 +233,60 @@ def diff_cmd(
 
 
 def explain_run(run_id: int, rm: str, accounts: int) -> None:
-    """``rmperf explain --run ID --rm RM``: the whole trace, and the accounts behind each balance input."""
-    from rmperf.core.periods import Period
-    from rmperf.engine.explain import explain, explainable
-    from rmperf.runs.report import explain_lines
+    """``rmperf explain --run ID --rm RM``: the whole trace, and the accounts behind each input, as the run
+    computed them; an input whose opened figure is not the stored one is an error (exit 1)."""
+    from rmperf.services.explain import explain_run as explained
 
-    backend = open_backend()
-    the_run, payloads = _get_run(run_id)
-    payload = next((p for p in payloads if p["rm_id"] == rm), None)
-    if payload is None:
-        err_console.print(zh_en(f"批次 {run_id} 中没有客户经理 {rm}", f"run {run_id} has no RM {rm}"), style="red")
-        raise typer.Exit(1)
+    e = explained(ctx(), run_id, rm, open_inputs=accounts > 0)
     console.print(
         zh_en(
-            f"批次 {run_id} · {the_run.scheme_id} v{the_run.scheme_version} · {the_run.period}",
-            f"run {run_id} · {the_run.scheme_id} v{the_run.scheme_version} · {the_run.period}",
+            f"批次 {e.run_id} · {e.scheme_id} v{e.scheme_version} · {e.period}",
+            f"run {e.run_id} · {e.scheme_id} v{e.scheme_version} · {e.period}",
         ),
         style="bold",
     )
-    from rmperf.core.scheme import load_scheme
-
-    unit = load_scheme(the_run.scheme_text, source=the_run.scheme_source).header.total_unit
-    for line in explain_lines(payload, i18n.get_language(), unit):
+    for line in e.lines:
         console.print(line, highlight=False, markup=False)
-    if accounts <= 0:
-        return
-    from rmperf.core.scheme import load_scheme
-    from rmperf.core.scheme.resolve import window_of
+    for opened in e.inputs:
+        if opened.mismatch is not None:
+            print_error(opened.mismatch)
+            continue
+        if opened.why_not is not None:
+            console.print("  " + opened.why_not.render(), style="dim", highlight=False, markup=False)
+            continue
+        if opened.explanation is not None:
+            print_opened(opened.name, opened.explanation, accounts)
+        elif opened.rows:
+            console.print("")
+            console.print(
+                zh_en(f"{opened.name} 的来源:{opened.source}", f"{opened.name}, from {opened.source}:"),
+                style="bold",
+                highlight=False,
+                markup=False,
+            )
+            for row in opened.rows[: accounts * 5]:
+                shown = "  ".join(str(v) for k, v in row.items() if k != "_line")
+                console.print(f"  {shown}", highlight=False, markup=False)
+    if e.mismatches:
+        raise typer.Exit(1)
 
-    # the days the run read (a year-to-date scheme's quarter reads the year so far)
-    period = window_of(load_scheme(the_run.scheme_text, source=the_run.scheme_source), Period.parse(the_run.period))
-    cache: dict[object, object] = {}  # each group of indicators computed once for all the items
-    for v in payload["values"]:
-        code, category = v.get("indicator"), v.get("category") or "all"
-        # the spike reversal needs the pay policy's window: `rmperf explain --indicator spike_reversal --window N`
-        if v["kind"] != "engine" or code not in explainable() or code == "spike_reversal":
-            continue
-        try:
-            e = explain(backend, period, ("rm", rm), code, category, cache=cache)
-        except LookupError:
-            console.print(zh_en(f"  {v['name']}: 本期没有此值", f"  {v['name']}: no value in this period"), style="dim")
-            continue
-        except (ValueError, KeyError) as error:
-            console.print(f"  {v['name']}: {error}", style="dim")
-            continue
-        console.print("")
-        console.print(
-            zh_en(f"{v['name']} = {e.value:,} 的账户明细:", f"{v['name']} = {e.value:,}, by account:"), style="bold"
-        )
-        labels = {"numerator": zh_en("分子", "numerator"), "denominator": zh_en("分母", "denominator")}
-        sides = [(f"{labels[k]} = {p.value:,}", p.accounts) for k, p in e.parts.items()] or [("", e.accounts)]
-        for label, rows in sides:
-            if label:
-                console.print(f"  {label}", highlight=False)
-            for c in rows[:accounts]:
-                console.print(f"  {c.account_id}  {c.customer_id}  {c.category}  {c.value:,}", highlight=False)
-            if len(rows) > accounts:
-                rest = sum((c.value for c in rows[accounts:]), start=type(e.value)(0))
-                console.print(
-                    zh_en(
-                        f"  其余 {len(rows) - accounts} 项合计 {rest:,}",
-                        f"  {len(rows) - accounts} more, together {rest:,}",
-                    )
+
+def print_opened(name: str, e: Any, accounts: int) -> None:
+    """An engine input's accounts (a ratio's numerator and denominator), the first ``accounts`` of each."""
+    console.print("")
+    console.print(zh_en(f"{name} = {e.value:,} 的账户明细:", f"{name} = {e.value:,}, by account:"), style="bold")
+    labels = {"numerator": zh_en("分子", "numerator"), "denominator": zh_en("分母", "denominator")}
+    sides = [(f"{labels[k]} = {p.value:,}", p.accounts) for k, p in e.parts.items()] or [("", e.accounts)]
+    for label, rows in sides:
+        if label:
+            console.print(f"  {label}", highlight=False)
+        for c in rows[:accounts]:
+            console.print(f"  {c.account_id}  {c.customer_id}  {c.category}  {c.value:,}", highlight=False)
+        if len(rows) > accounts:
+            rest = sum((c.value for c in rows[accounts:]), start=Decimal(0))
+            console.print(
+                zh_en(
+                    f"  其余 {len(rows) - accounts} 项合计 {rest:,}",
+                    f"  {len(rows) - accounts} more, together {rest:,}",
                 )
+            )

@@ -1,0 +1,32 @@
+"""The one type of a sentence shown to a user: a message code and its fields, rendered in their language.
+
+Every layer hands messages up as values — a refusal (:class:`rmperf.errors.UserError`
+carries one), a problem of an import or a scheme (which add where it is), a
+note of the engine or a run, a consequence of a grade — and a presenter (the
+command line, a page, the API, a workbook) renders them with
+:meth:`Message.render` in the reader's language. The code and the fields stay
+language-independent, so the audit log and a stored run keep them as data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Message:
+    """A code of ``rmperf.i18n.MESSAGES`` and its fields (which may themselves be messages)."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str | None = None) -> str:
+        from rmperf.i18n import t
+
+        shown = {k: (v.render(lang) if hasattr(v, "render") else v) for k, v in self.params.items()}
+        return t(self.code, shown, lang)
+
+    def __str__(self) -> str:
+        return self.render()

@@ -1,0 +1,110 @@
+"""The floors of the house do not reach back (issue 13 item 4): read from the source, not from a diagram.
+
+core (rules, scoring, pay) ← engine ← runs / pay / ingest ← services ← cli (and, next, the web app).
+A lower floor imports nothing of a higher one; ``core.scheme`` and ``core.pay`` do not import each other;
+the engine reads no Django model; no module imports another's underscore names; the command line is a
+package whose modules import only its ``base`` and the services at module level.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "rmperf"
+
+
+def modules() -> Iterator[tuple[str, Path]]:
+    for path in sorted(SRC.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        parts = path.relative_to(SRC.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        yield name, path
+
+
+def imports(path: Path, *, top_level_only: bool = False) -> Iterator[tuple[str, list[str], int]]:
+    """(module imported, names imported from it, line) of every import in ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, [], node.lineno
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module, [a.name for a in node.names], node.lineno
+
+
+def reaches(importer: str, forbidden: tuple[str, ...]) -> list[str]:
+    found = []
+    for name, path in modules():
+        if name != importer and not name.startswith(importer + "."):
+            continue
+        for module, _, line in imports(path):
+            if any(module == f or module.startswith(f + ".") for f in forbidden):
+                found.append(f"{path.relative_to(SRC)}:{line} imports {module}")
+    return found
+
+
+HIGHER_THAN_CORE = (
+    "rmperf.db",
+    "rmperf.engine",
+    "rmperf.ingest",
+    "rmperf.runs",
+    "rmperf.pay",
+    "rmperf.store",
+    "rmperf.reports",
+    "rmperf.services",
+    "rmperf.cli",
+    "django",
+    "duckdb",
+    "pyspark",
+    "typer",
+    "rich",
+)
+
+
+@pytest.mark.parametrize(
+    ("floor", "forbidden"),
+    [
+        ("rmperf.core", HIGHER_THAN_CORE),
+        ("rmperf.engine", ("rmperf.db", "django", "rmperf.runs", "rmperf.pay", "rmperf.services", "rmperf.cli")),
+        ("rmperf.runs", ("rmperf.services", "rmperf.cli")),
+        ("rmperf.pay", ("rmperf.services", "rmperf.cli")),
+        ("rmperf.ingest", ("rmperf.services", "rmperf.cli", "rmperf.runs", "rmperf.pay")),
+        ("rmperf.services", ("rmperf.cli", "typer", "rich")),
+        ("rmperf.core.scheme", ("rmperf.core.pay",)),
+    ],
+)
+def test_a_floor_imports_nothing_above_it(floor: str, forbidden: tuple[str, ...]) -> None:
+    assert reaches(floor, forbidden) == []
+
+
+def test_no_module_imports_another_modules_underscore_names() -> None:
+    found = []
+    for _, path in modules():
+        for module, names, line in imports(path):
+            if module.startswith("rmperf"):
+                found += [f"{path.relative_to(SRC)}:{line} {module}.{n}" for n in names if n.startswith("_")]
+    assert found == []
+
+
+def test_the_command_line_is_a_package_without_a_circle() -> None:
+    cli = SRC / "cli"
+    assert (cli / "__init__.py").exists()
+    assert not list(SRC.glob("cli_*.py"))
+    for path in sorted(cli.glob("*.py")):
+        for module, _, line in imports(path, top_level_only=True):
+            if module.startswith("rmperf.cli") and path.name != "__init__.py":
+                assert module == "rmperf.cli.base", f"{path.name}:{line} imports {module} at module level"
+    outside = [
+        f"{path.relative_to(SRC)}:{line}"
+        for name, path in modules()
+        if not name.startswith("rmperf.cli") and name != "rmperf.__main__"
+        for module, _, line in imports(path)
+        if module.startswith("rmperf.cli")
+    ]
+    assert outside == []
