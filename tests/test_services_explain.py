@@ -110,9 +110,12 @@ def test_a_run_on_a_360_day_basis_opens_its_own_ftp_profit(tiny: Home, tmp_path:
     # the same figure on the default 365 days is another number: the explanation did not open that one
     default = explain_figure(office, Period.parse("2025-Q1"), ("rm", "R00001"), "ftp_profit")
     assert default.value != ftp.value
-    assert default.value == explain_figure(
-        office, Period.parse("2025-Q1"), ("rm", "R00001"), "ftp_profit", params=EngineParams.default(365)
-    ).value
+    assert (
+        default.value
+        == explain_figure(
+            office, Period.parse("2025-Q1"), ("rm", "R00001"), "ftp_profit", params=EngineParams.default(365)
+        ).value
+    )
 
 
 def test_a_run_is_explained_on_the_store_version_it_read(

@@ -67,7 +67,7 @@ def bucket_spans(backend: Backend, start: date, end: date, *, months: bool) -> l
     )
     found: set[date] = {r[0] for r in rows} | {start}
     if months:
-        found |= {first for first, _ in _month_spans(start, end)}
+        found |= {first for first, _ in month_spans(start, end)}
     cuts = sorted(found)
     return [(a, (cuts[i + 1] - timedelta(days=1)) if i + 1 < len(cuts) else end) for i, a in enumerate(cuts)]
 
@@ -102,7 +102,7 @@ def build_fx_days(backend: Backend, start: date, end: date, prefix: str) -> list
     return codes
 
 
-def _month_spans(start: date, end: date) -> list[tuple[date, date]]:
+def month_spans(start: date, end: date) -> list[tuple[date, date]]:
     """``[start, end]`` cut at month boundaries."""
     spans = []
     first = start
@@ -114,7 +114,7 @@ def _month_spans(start: date, end: date) -> list[tuple[date, date]]:
     return spans
 
 
-def _moving_sql(start: date, end: date) -> str:
+def moving_sql(start: date, end: date) -> str:
     """The accounts whose owners may change inside ``[start, end]``, with each change day in ``(start, end]``."""
     inside = f"d > {_d(start)} AND d <= {_d(end)}"
     return f"""
@@ -292,7 +292,7 @@ def reduce_balances(backend: Backend, start: date, end: date, prefix: str) -> No
     same on all its days.
     """
     currencies = build_fx_days(backend, start, end, prefix)
-    backend.create_table(f"{prefix}_changes", _moving_sql(start, end))
+    backend.create_table(f"{prefix}_changes", moving_sql(start, end))
     if backend.split_balances:
         _reduce_split(backend, start, end, prefix, currencies)
     else:
@@ -615,7 +615,7 @@ def attribute_period(
     # grain; every other account is attributed once, its buckets summed
     # first (exact: Σ_b j_b·share·spread_b = share·Σ_b j_b·spread_b), with
     # the owners of the last day, who are its owners on every day.
-    backend.create_table(f"{prefix}_moving", f"SELECT DISTINCT account_id FROM ({_moving_sql(start, end)})")
+    backend.create_table(f"{prefix}_moving", f"SELECT DISTINCT account_id FROM ({moving_sql(start, end)})")
     backend.create_table(f"{prefix}_buckets", f"SELECT DISTINCT bucket AS as_of FROM {prefix}_acct")
     ftp_in_force(backend, f"{prefix}_buckets", f"{prefix}_ftp")
     backend.create_table(

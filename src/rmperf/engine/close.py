@@ -32,7 +32,7 @@ from pathlib import Path
 
 from rmperf.engine.attribution import (
     JISHU,
-    _moving_sql,
+    moving_sql,
     period_sums,
     point_balances,
 )
@@ -82,16 +82,7 @@ class DailyClose:
     # -- what the store says ------------------------------------------------------------
     def _fingerprint(self, day: date) -> str:
         """The store's fingerprint of ``day``'s balances (from the import catalog)."""
-        from rmperf.db.models import PeriodStamp
-
-        stamp = (
-            PeriodStamp.objects.filter(
-                store=self.home.store_id(), table="balances", period=day.isoformat(), superseded_in__isnull=True
-            )
-            .values_list("fingerprint", flat=True)
-            .first()
-        )
-        return stamp or ""
+        return self.backend.store.fingerprints("balances", day.isoformat(), day.isoformat()).get(day.isoformat(), "")
 
     def _breaks(self, upto: date) -> list[date]:
         """Every day up to ``upto`` on which an assignment or an FTP rate changes."""
@@ -158,7 +149,7 @@ class DailyClose:
     def _fold(self, first: date, last: date) -> None:
         """Sum a closed month's day files into segments; keep only the point days' files."""
         b = self.backend
-        b.create_table("fold_changes", _moving_sql(first, last))
+        b.create_table("fold_changes", moving_sql(first, last))
         con = b.con
         con.execute("BEGIN TRANSACTION")
         try:
@@ -212,17 +203,7 @@ class DailyClose:
         missing = [d for d in missing if d not in closed]
         if missing:
             raise StaleAccumulators("close.days_missing", {"count": len(missing), "first": missing[0]})
-        from rmperf.db.models import PeriodStamp
-
-        stamps = dict(
-            PeriodStamp.objects.filter(
-                store=self.home.store_id(),
-                table="balances",
-                superseded_in__isnull=True,
-                period__gte=first.isoformat(),
-                period__lte=last.isoformat(),
-            ).values_list("period", "fingerprint")
-        )
+        stamps = self.backend.store.fingerprints("balances", first.isoformat(), last.isoformat())
         breaks = self._breaks(last)
         for day, (fingerprint, key) in sorted(closed.items()):
             if key != self._breaks_key(breaks, day) or fingerprint != stamps.get(day.isoformat(), ""):
@@ -237,12 +218,12 @@ class AccumulatorSource:
 
     def reduce(self, backend: Backend, start: date, end: date, prefix: str) -> None:
         """``{prefix}_acct`` from the folded months' segments and the open month's day files."""
-        from rmperf.engine.attribution import _month_spans
+        from rmperf.engine.attribution import month_spans
 
         self.close.check_fresh(start, end)
-        backend.create_table(f"{prefix}_changes", _moving_sql(start, end))
+        backend.create_table(f"{prefix}_changes", moving_sql(start, end))
         parts = []
-        for first, last in _month_spans(start, end):
+        for first, last in month_spans(start, end):
             if self.close.folded(first):
                 if last != _month_end(first):
                     raise StaleAccumulators("close.whole_month", {"day": last, "month": f"{first:%Y-%m}"})

@@ -43,7 +43,7 @@ from rmperf.faults import fault
 from rmperf.home import Home
 from rmperf.ingest.problems import Place, Problem, Severity, error
 from rmperf.ingest.repair import check_staging_name, repaired_warning
-from rmperf.ingest.sources import LoadedPackage, Loader, Source, _qi, _ql, locate_corrupt
+from rmperf.ingest.sources import LoadedPackage, Loader, Source, locate_corrupt, quote_ident, quote_literal
 from rmperf.ingest.validate import resolve_region, validate
 from rmperf.store import file_sha256
 
@@ -97,8 +97,8 @@ def import_lock(home: Home) -> Iterator[None]:
 def connect_work_db(path: Path, home: Home) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection that spills to ``home/tmp`` and never downloads."""
     con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
-    con.execute(f"SET temp_directory = {_ql(str(home.tmp))}")
-    con.execute(f"SET memory_limit = {_ql(os.environ.get('RMPERF_MEMORY_LIMIT', '4GB'))}")
+    con.execute(f"SET temp_directory = {quote_literal(str(home.tmp))}")
+    con.execute(f"SET memory_limit = {quote_literal(os.environ.get('RMPERF_MEMORY_LIMIT', '4GB'))}")
     con.execute(f"SET threads = {int(os.environ.get('RMPERF_THREADS', os.cpu_count() or 2))}")
     con.execute("SET enable_progress_bar = false")  # the CLI draws its own (Rich)
     return con
@@ -108,7 +108,7 @@ def period_expr(table: Table) -> str:
     """SQL for the value that identifies a row's period (its restatement unit)."""
     assert table.period_column is not None
     col = table.column(table.period_column)
-    name = _qi(col.name)
+    name = quote_ident(col.name)
     return f"strftime({name}, '%Y-%m-%d')" if col.type is ColType.DATE else name
 
 
@@ -116,7 +116,7 @@ def partition_expr(table: Table) -> str:
     """SQL for the partition value of a row: its month, or its appraisal period."""
     assert table.period_column is not None
     col = table.column(table.period_column)
-    name = _qi(col.name)
+    name = quote_ident(col.name)
     return f"strftime({name}, '%Y-%m')" if col.type is ColType.DATE else name
 
 
@@ -132,7 +132,7 @@ def stored_columns(source: Source) -> list[str]:
 def fingerprint_sql(source: Source, group: str | None) -> str:
     """Row count and an order-independent digest of the rows, per ``group``."""
     cols = stored_columns(source)
-    text = " || chr(31) || ".join(f"coalesce(CAST({_qi(c)} AS VARCHAR), chr(0))" for c in cols)
+    text = " || chr(31) || ".join(f"coalesce(CAST({quote_ident(c)} AS VARCHAR), chr(0))" for c in cols)
     # one MD5 per row; its two 64-bit halves are summed separately (exact in HUGEINT)
     hashed = f"SELECT {group or repr('*')} AS period, md5_number({text}) AS h FROM typed_{source.table.name}"
     return (
@@ -293,9 +293,8 @@ class Importer:
                 target = out / name / f"v{import_id}"
                 target.mkdir(parents=True)
                 select = self._select(source)
-                con.execute(
-                    f"COPY ({select}) TO {_ql(str(target / 'part-0.parquet'))} (FORMAT parquet, COMPRESSION zstd)"
-                )
+                part = quote_literal(str(target / "part-0.parquet"))
+                con.execute(f"COPY ({select}) TO {part} (FORMAT parquet, COMPRESSION zstd)")
                 new_files.append((name, "", "", target / "part-0.parquet"))
                 removed += list(
                     StoredFile.objects.filter(store=self.store_id, table=name, removed_in__isnull=True).values_list(
@@ -311,7 +310,8 @@ class Importer:
                 _temp_values(con, "wanted", periods)
                 target = out / name
                 select = (
-                    f"SELECT {', '.join(_qi(c) for c in stored_columns(source))}, {partition_expr(table)} AS _part"
+                    f"SELECT {', '.join(quote_ident(c) for c in stored_columns(source))}, "
+                    f"{partition_expr(table)} AS _part"
                     f"{SUBSET_COLUMN if split else ''} "
                     f"FROM typed_{name} WHERE {period_expr(table)} IN (SELECT period FROM wanted)"
                 )
@@ -347,7 +347,7 @@ class Importer:
                 )
                 final_dir.mkdir(parents=True, exist_ok=True)
                 final = final_dir / f"i{import_id}-{subset + '-' if subset else ''}{staged.stem}.parquet"
-                counted = con.execute(f"SELECT count(*) FROM read_parquet({_ql(str(staged))})").fetchone()
+                counted = con.execute(f"SELECT count(*) FROM read_parquet({quote_literal(str(staged))})").fetchone()
                 rows_for[final] = int(counted[0]) if counted else 0
                 if rows_for[final] == 0:
                     continue  # a rewritten partition whose periods were all restated
@@ -395,7 +395,7 @@ class Importer:
             )
 
     def _select(self, source: Source) -> str:
-        cols = [f"t.{_qi(c)}" for c in stored_columns(source)]
+        cols = [f"t.{quote_ident(c)}" for c in stored_columns(source)]
         if source.table.name == "orgs":
             cols = [
                 c if c != 't."region_type"' else 'coalesce(r.region, t."region_type") AS "region_type"' for c in cols
@@ -441,13 +441,14 @@ class Importer:
         live = StoredFile.objects.filter(store=self.store_id, removed_in__isnull=True)
         filing = list(live.filter(table=FILING).values_list("id", "path"))
         if filing:
-            old = f"SELECT account_id, foreign_ FROM read_parquet({_ql(str(self.home.store / filing[0][1]))})"
+            old = f"SELECT account_id, foreign_ FROM read_parquet({quote_literal(str(self.home.store / filing[0][1]))})"
         else:  # the first import, or a store from before the filing: every accounts table it ever held
             listed = list(
                 StoredFile.objects.filter(store=self.store_id, table="accounts").values_list("path", "added_in_id")
             )
             union = " UNION ALL ".join(
-                f"SELECT account_id, currency, {int(v)} AS v FROM read_parquet({_ql(str(self.home.store / p))})"
+                f"SELECT account_id, currency, {int(v)} AS v "
+                f"FROM read_parquet({quote_literal(str(self.home.store / p))})"
                 for p, v in listed
             )
             old = (
@@ -475,7 +476,7 @@ class Importer:
             target.mkdir(parents=True)
             con.execute(
                 f"COPY (SELECT account_id, foreign_ FROM filing_now ORDER BY account_id) "
-                f"TO {_ql(str(target / 'part-0.parquet'))} (FORMAT parquet, COMPRESSION zstd)"
+                f"TO {quote_literal(str(target / 'part-0.parquet'))} (FORMAT parquet, COMPRESSION zstd)"
             )
             new_files.append((FILING, "", "", target / "part-0.parquet"))
             removed += [i for i, _ in filing]
@@ -483,7 +484,7 @@ class Importer:
         table = TABLE_INDEX["balances"]
         rewrite = {partition for _, subset, partition in stored if not subset}  # written before the split
         if refiled and stored:
-            files = ", ".join(_ql(str(self.home.store / path)) for path, _, _ in stored)
+            files = ", ".join(quote_literal(str(self.home.store / path)) for path, _, _ in stored)
             rewrite |= {
                 partition_name(table, r[0])
                 for r in con.execute(
@@ -528,10 +529,11 @@ class Importer:
             )
             if not old:
                 continue
-            listing = ", ".join(_ql(str(self.home.store / f.path)) for f in old)
-            columns = ", ".join(_qi(c) for c in stored_columns(source))
+            listing = ", ".join(quote_literal(str(self.home.store / f.path)) for f in old)
+            columns = ", ".join(quote_ident(c) for c in stored_columns(source))
             select = (
-                f"SELECT {columns}, {_ql(partition.split('=', 1)[1])} AS _part{SUBSET_COLUMN if split else ''} "
+                f"SELECT {columns}, {quote_literal(partition.split('=', 1)[1])} AS _part"
+                f"{SUBSET_COLUMN if split else ''} "
                 f"FROM read_parquet([{listing}], union_by_name=true) "
                 f"WHERE {period_expr(table)} NOT IN (SELECT period FROM restated)"
             )
@@ -558,7 +560,7 @@ def _copy_partitioned(
     keys = "_part, _subset" if split else "_part"
     target.parent.mkdir(parents=True, exist_ok=True)
     con.execute(
-        f"COPY ({select}) TO {_ql(str(target))} "
+        f"COPY ({select}) TO {quote_literal(str(target))} "
         f"(FORMAT parquet, COMPRESSION zstd, PARTITION_BY ({keys}), FILENAME_PATTERN '{stem}-{{i}}')"
     )
     written = []

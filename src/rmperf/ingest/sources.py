@@ -186,12 +186,12 @@ def walk_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     return sorted(files), special
 
 
-def _qi(name: str) -> str:
+def quote_ident(name: str) -> str:
     """Quote a DuckDB identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
-def _ql(text: str) -> str:
+def quote_literal(text: str) -> str:
     """Quote a DuckDB string literal."""
     return "'" + text.replace("'", "''") + "'"
 
@@ -284,12 +284,12 @@ class Loader:
         cols = []
         for col in source.table.columns:
             if col.name in source.native:
-                cols.append(_qi(col.name))
+                cols.append(quote_ident(col.name))
             elif col.name in source.header:
-                cols.append(f"CAST({_qi(col.name)} AS VARCHAR) AS {_qi(col.name)}")
+                cols.append(f"CAST({quote_ident(col.name)} AS VARCHAR) AS {quote_ident(col.name)}")
             else:
-                cols.append(f"CAST(NULL AS VARCHAR) AS {_qi(col.name)}")
-        extras = [f"CAST({_qi(h)} AS VARCHAR) AS {_qi(h)}" for h in source.extra_columns]
+                cols.append(f"CAST(NULL AS VARCHAR) AS {quote_ident(col.name)}")
+        extras = [f"CAST({quote_ident(h)} AS VARCHAR) AS {quote_ident(h)}" for h in source.extra_columns]
         source.relation = f"raw_{source.table.name}"
         select = ", ".join([*cols, *extras, f"{file_expr} AS _file", f"{line_expr} AS _line"])
         self.con.execute(f"CREATE OR REPLACE VIEW {source.relation} AS SELECT {select} FROM {base}")
@@ -309,7 +309,7 @@ class Loader:
         fast = True
         try:
             self.con.execute(
-                f"CREATE OR REPLACE TABLE {base} AS SELECT * FROM read_csv({_ql(str(utf8_path))}, "
+                f"CREATE OR REPLACE TABLE {base} AS SELECT * FROM read_csv({quote_literal(str(utf8_path))}, "
                 "header=true, all_varchar=true, delim=',', quote='\"', escape='\"', "
                 f"strict_mode=true, auto_detect=true, store_rejects=true, max_line_size={self.limits.line_bytes}, "
                 f"rejects_table='rej_{source.table.name}', rejects_scan='rejscan_{source.table.name}')"
@@ -323,7 +323,7 @@ class Loader:
             # DuckDB's message may quote a line cut inside a character: the slow path says what is wrong
             fast = False
         if fast:
-            self._make_view(source, base, "rowid + 2", _ql(source.display))
+            self._make_view(source, base, "rowid + 2", quote_literal(source.display))
             return True
         return self._load_csv_slow(source, utf8_path, base)
 
@@ -400,9 +400,8 @@ class Loader:
         """Read a CSV with Python's csv module, which knows every record's line."""
         width = len(source.header)
         names = [*source.header, "_line"]
-        self.con.execute(
-            f"CREATE OR REPLACE TABLE {base} ({', '.join(f'{_qi(n)} VARCHAR' for n in source.header)}, _line BIGINT)"
-        )
+        typed = ", ".join(f"{quote_ident(n)} VARCHAR" for n in source.header)
+        self.con.execute(f"CREATE OR REPLACE TABLE {base} ({typed}, _line BIGINT)")
         ok = True
         rows = 0
         csv.field_size_limit(self.limits.line_bytes)
@@ -444,7 +443,7 @@ class Loader:
             if batch:
                 self._insert(base, names, batch)
         source.rows = rows
-        self._make_view(source, base, "_line", _ql(source.display))
+        self._make_view(source, base, "_line", quote_literal(source.display))
         return ok
 
     def _insert(self, base: str, names: list[str], batch: list[list[Any]]) -> None:
@@ -523,7 +522,7 @@ class Loader:
             names = [*source.header, "_line"]
             self.con.execute(
                 f"CREATE OR REPLACE TABLE {base} "
-                f"({', '.join(f'{_qi(n)} VARCHAR' for n in source.header)}, _line BIGINT)"
+                f"({', '.join(f'{quote_ident(n)} VARCHAR' for n in source.header)}, _line BIGINT)"
             )
             batch: list[list[Any]] = []
             count = 0
@@ -563,7 +562,7 @@ class Loader:
         finally:
             workbook.close()
             formulas.close()
-        self._make_view(source, base, "_line", _ql(source.display))
+        self._make_view(source, base, "_line", quote_literal(source.display))
         return ok
 
     # -- Parquet ---------------------------------------------------------------
@@ -597,7 +596,7 @@ class Loader:
                 acc += meta.row_group(i).num_rows
             source.row_group_starts[str(f.relative_to(self.package))] = starts
             source.rows += acc
-        listing = "[" + ", ".join(_ql(str(f)) for f in files) + "]"
+        listing = "[" + ", ".join(quote_literal(str(f)) for f in files) + "]"
         scan = (
             f"read_parquet({listing}, file_row_number=true, filename=true, "
             f"hive_partitioning={'true' if path.is_dir() else 'false'}, union_by_name=true)"
@@ -625,14 +624,14 @@ class Loader:
         }
         decimal_cols = [n for n, k in types.items() if k.startswith("DECIMAL") and n not in source.native]
         replace = ", ".join(
-            f"CASE WHEN contains(CAST({_qi(n)} AS VARCHAR), '.') "
-            f"THEN rtrim(rtrim(CAST({_qi(n)} AS VARCHAR), '0'), '.') "
-            f"ELSE CAST({_qi(n)} AS VARCHAR) END AS {_qi(n)}"
+            f"CASE WHEN contains(CAST({quote_ident(n)} AS VARCHAR), '.') "
+            f"THEN rtrim(rtrim(CAST({quote_ident(n)} AS VARCHAR), '0'), '.') "
+            f"ELSE CAST({quote_ident(n)} AS VARCHAR) END AS {quote_ident(n)}"
             for n in decimal_cols
         )
         star = f"* REPLACE ({replace})" if replace else "*"
         self.con.execute(f"CREATE OR REPLACE VIEW {base} AS SELECT {star} FROM {scan}")
-        prefix = _ql(str(self.package) + "/")
+        prefix = quote_literal(str(self.package) + "/")
         file_expr = f"replace(filename, {prefix}, '')"
         self._make_view(source, base, "file_row_number + 1", file_expr)
         return True

@@ -22,7 +22,7 @@ import duckdb
 from rmperf.contract import DATE_RANGE, NON_PERFORMING_GRADES, STORED_TYPE, ColType, Column, Table
 from rmperf.ingest.limits import CONTROL, CONTROL_IN_TEXT, ImportLimits
 from rmperf.ingest.problems import Problem, error, warning
-from rmperf.ingest.sources import Source, _qi
+from rmperf.ingest.sources import Source, quote_ident
 
 LIST_LIMIT = 20
 Row = dict[str, Any]
@@ -39,8 +39,8 @@ def _words(words: tuple[str, ...]) -> str:
 def _clean(col: Column) -> str:
     """The column's text with surrounding blanks removed and '' as NULL."""
     if col.type is ColType.TEXT:
-        return f"NULLIF({_qi(col.name)}, '')"
-    return f"NULLIF(trim({_qi(col.name)}), '')"
+        return f"NULLIF({quote_ident(col.name)}, '')"
+    return f"NULLIF(trim({quote_ident(col.name)}), '')"
 
 
 def check_expr(col: Column, v: str) -> str | None:
@@ -211,7 +211,7 @@ class Validator:
         for col in (*table.columns, *extras):
             if col.name not in source.header:
                 continue
-            v = _qi("v_" + col.name)
+            v = quote_ident("v_" + col.name)
             parts = []
             if col.required:
                 parts.append(f"WHEN {v} IS NULL THEN 'value.required'")
@@ -223,7 +223,7 @@ class Validator:
                 both = checks[0] if len(checks) == 1 else f"coalesce({checks[0]}, {checks[1]})"
                 parts.append(f"WHEN {v} IS NOT NULL THEN ({both})")
             if parts:
-                value = _qi(col.name) if native else _clean(col)
+                value = quote_ident(col.name) if native else _clean(col)
                 projections.append(f"{value} AS {v}")
                 cases.append((col, f"CASE {' '.join(parts)} END"))
         if not cases:
@@ -231,15 +231,15 @@ class Validator:
         # One scan finds every bad row; each column's problems are then read
         # from that (normally tiny) table.
         bad = f"bad_{table.name}"
-        errs = ", ".join(f"{expr} AS {_qi('e_' + col.name)}" for col, expr in cases)
-        any_bad = " OR ".join(f"{_qi('e_' + col.name)} IS NOT NULL" for col, _ in cases)
+        errs = ", ".join(f"{expr} AS {quote_ident('e_' + col.name)}" for col, expr in cases)
+        any_bad = " OR ".join(f"{quote_ident('e_' + col.name)} IS NOT NULL" for col, _ in cases)
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {bad} AS SELECT * FROM ("
             f"SELECT *, {errs} FROM (SELECT _file, _line, {', '.join(projections)} FROM {source.relation})) "
             f"WHERE {any_bad}"
         )
         for col, _ in cases:
-            e, v = _qi("e_" + col.name), _qi("v_" + col.name)
+            e, v = quote_ident("e_" + col.name), quote_ident("v_" + col.name)
             self._report(
                 f"SELECT _file, _line, {e} AS code, {v} AS value FROM {bad} WHERE {e} IS NOT NULL "
                 "ORDER BY _file, _line",
@@ -255,13 +255,13 @@ class Validator:
         cols = []
         for col in table.columns:
             if col.name in source.native:
-                expr = f"CAST({_qi(col.name)} AS {STORED_TYPE[col.type]})"
+                expr = f"CAST({quote_ident(col.name)} AS {STORED_TYPE[col.type]})"
             else:
                 expr = typed_expr(col, _clean(col))
             if table.name == "assignments" and col.name == "kind":
                 expr = f"coalesce({expr}, 'manage')"
-            cols.append(f"{expr} AS {_qi(col.name)}")
-        cols += [_qi(h) for h in source.extra_columns]
+            cols.append(f"{expr} AS {quote_ident(col.name)}")
+        cols += [quote_ident(h) for h in source.extra_columns]
         # a key value that does not read (a malformed date) is reported as such, never as a duplicate of
         # another row's malformed value
         unreadable = []
@@ -281,16 +281,18 @@ class Validator:
         if not key:
             return
         typed = f"typed_{source.table.name}"
-        cols = ", ".join(_qi(k) for k in key)
-        on = " AND ".join(f"t.{_qi(k)} IS NOT DISTINCT FROM d.{_qi(k)}" for k in key)
-        not_null = " AND ".join(f"{_qi(k)} IS NOT NULL" for k in key if source.table.column(k).required) or "true"
+        cols = ", ".join(quote_ident(k) for k in key)
+        on = " AND ".join(f"t.{quote_ident(k)} IS NOT DISTINCT FROM d.{quote_ident(k)}" for k in key)
+        not_null = (
+            " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in key if source.table.column(k).required) or "true"
+        )
         sql = (
             f"WITH k AS (SELECT * FROM {typed} WHERE NOT _bad_key AND {not_null}), "
             f"d AS (SELECT {cols} FROM k GROUP BY ALL HAVING count(*) > 1), "
             "r AS (SELECT t.*, first_value(t._file) OVER w AS first_file, "
             "first_value(t._line) OVER w AS first_line, row_number() OVER w AS n "
             f"FROM k t JOIN d ON {on} "
-            f"WINDOW w AS (PARTITION BY {', '.join('t.' + _qi(k) for k in key)} ORDER BY t._file, t._line)) "
+            f"WINDOW w AS (PARTITION BY {', '.join('t.' + quote_ident(k) for k in key)} ORDER BY t._file, t._line)) "
             "SELECT * FROM r WHERE n > 1 ORDER BY _file, _line"
         )
         self._report(
@@ -315,7 +317,7 @@ class Validator:
             if ref_table not in self.sources:
                 if ref_table != source.table.name:
                     has_values = self.con.execute(
-                        f"SELECT count(*) FROM {typed} WHERE {_qi(col.name)} IS NOT NULL"
+                        f"SELECT count(*) FROM {typed} WHERE {quote_ident(col.name)} IS NOT NULL"
                     ).fetchone()
                     if has_values and has_values[0]:
                         self.problems.append(
@@ -326,11 +328,11 @@ class Validator:
                 continue
             # Distinct values first (a small aggregate even on the big table);
             # the rows behind a dangling value are read only when there is one.
-            c = _qi(col.name)
+            c = quote_ident(col.name)
             dangling = self.con.execute(
                 f"CREATE OR REPLACE TEMP TABLE dangling AS SELECT v FROM "
                 f"(SELECT {c} AS v FROM {typed} WHERE {c} IS NOT NULL GROUP BY {c}) "
-                f"WHERE NOT EXISTS (SELECT 1 FROM typed_{ref_table} b WHERE b.{_qi(ref_col)} = v); "
+                f"WHERE NOT EXISTS (SELECT 1 FROM typed_{ref_table} b WHERE b.{quote_ident(ref_col)} = v); "
                 "SELECT count(*) FROM dangling"
             ).fetchone()
             if not dangling or not dangling[0]:

@@ -104,6 +104,21 @@ class FactStore:
             return query.filter(removed_in__isnull=True)
         return query.filter(added_in_id__lte=version).filter(Q(removed_in__isnull=True) | Q(removed_in_id__gt=version))
 
+    def fingerprints(self, table: str, first: str, last: str) -> dict[str, str]:
+        """The content fingerprint of each period of ``table`` from ``first`` to ``last`` (ISO text) as the
+        store holds it now (the import catalog's ``PeriodStamp``): how the daily close knows a day changed."""
+        from rmperf.db.models import PeriodStamp
+
+        return dict(
+            PeriodStamp.objects.filter(
+                store=self.home.store_id(),
+                table=table,
+                superseded_in__isnull=True,
+                period__gte=first,
+                period__lte=last,
+            ).values_list("period", "fingerprint")
+        )
+
     def files(self, table: str, version: int | None = None, subset: str | None = None) -> list[Path]:
         """The files of ``table`` in ``version`` (default: the latest); with ``subset``, only those of that subset."""
         query = self._query(table, version)

@@ -56,7 +56,7 @@ from rmperf.core.scheme import dated
 from rmperf.core.scheme.errors import Path, Problem, Word
 
 # the scheme loader's one mapping of pydantic errors to messages; the ladder's errors read the same
-from rmperf.core.scheme.load import _translate as translate_pydantic_error
+from rmperf.core.scheme.load import translate_error as translate_pydantic_error
 from rmperf.core.scheme.model import DatedDecimal, DatedEntry, DatedInt, Grade, Name
 from rmperf.core.scheme.source import parse
 from rmperf.i18n import get_language, t

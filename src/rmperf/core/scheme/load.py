@@ -7,14 +7,13 @@ of its neighbours. Cross-field rules follow: known indicator codes and names,
 formulas (allow-list, unknown names, cycles), dated entries, method
 parameters, and weights summing to 100 for the scheme and each variant on
 every day a weight changes. The ``pay:`` section (薪酬规则) is checked key by
-key the same way (``check_pay``). Any problem raises one :class:`SchemeError`
+key the same way (by ``rmperf.core.pay.section``, through ``sections``). Any problem raises one :class:`SchemeError`
 listing them all.
 """
 
 from __future__ import annotations
 
 import copy
-import itertools
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from rmperf.contract import LOAN_GRADES
-from rmperf.core.scheme import dated
+from rmperf.core.scheme import dated, sections
 from rmperf.core.scheme.catalog import ENGINE_CODES
 from rmperf.core.scheme.errors import Path, PathElem, Problem, SchemeError, Word, format_path
 from rmperf.core.scheme.formula import FUNCTIONS, Formula, compile_formula
@@ -49,7 +48,6 @@ from rmperf.core.scheme.model import (
     InputSpec,
     Item,
     ItemCommon,
-    PaySection,
     PlusMinusItem,
     RatingItem,
     Text,
@@ -164,7 +162,7 @@ class Scheme:
     variants: tuple[Variant, ...] = ()
     text: str = field(default="", repr=False)
     #: the ``pay:`` section (薪酬规则), checked; None when the scheme has none
-    pay: PaySection | None = None
+    pay: Any = None
     #: period kind → its dimensions and variants when the scheme's ``cycles`` change them (002 四(二):
     #: the monthly appraisal focuses on basic duties, the quarterly and annual ones add their own items)
     cycles: Mapping[str, tuple[tuple[Dimension, ...], tuple[Variant, ...]]] = field(default_factory=dict)
@@ -236,7 +234,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def _translate(error: Mapping[str, Any]) -> tuple[str, dict[str, Any], tuple[PathElem, ...]]:
+def translate_error(error: Mapping[str, Any]) -> tuple[str, dict[str, Any], tuple[PathElem, ...]]:
     """(code, params, extra path) for one pydantic error."""
     kind = str(error["type"])
     ctx = error.get("ctx") or {}
@@ -317,7 +315,7 @@ class _Checker:
             return adapter.model_validate(data)
         except ValidationError as error:
             for e in error.errors():
-                code, params, extra = _translate(e)
+                code, params, extra = translate_error(e)
                 path = self.doc.resolve_path((*prefix, *e["loc"], *extra))
                 self.problems.append(Problem(code, params, path, self.doc.source, self.doc.line_of(path)))
             return None
@@ -366,7 +364,7 @@ class _Checker:
         adjustments = self.check_adjustments(raw.get("adjustments"), dims)
         variants = self.check_variants(raw.get("variants"), raw_dims, dims)
         cycles = self.check_cycles(raw.get("cycles"), raw.get("variants"), raw_dims, dims, header)
-        pay = self.check_pay(raw.get("pay"), raw, header) if "pay" in raw else None
+        pay = sections.get("pay").check(self, raw.get("pay"), raw, header) if "pay" in raw else None
         if header is None or dims is None or adjustments is None or variants is None or self.problems:
             return None
         order = self.custom_order()
@@ -682,7 +680,7 @@ class _Checker:
             if reporter is None:
                 return None
             for e in error.errors():
-                code, params, extra = _translate(e)
+                code, params, extra = translate_error(e)
                 loc = (*e["loc"], *extra)
                 path = reporter(loc)
                 if path is None:
@@ -716,7 +714,7 @@ class _Checker:
             add("scheme.needs_target", at("target"), method=method)
         if isinstance(item.target, DifferentialTarget) and not self.implicit_input(item.target.baseline):
             add("scheme.unknown_input", at("target", "baseline"), name=item.target.baseline)
-        for sub, entries in _dated_fields(item):
+        for sub, entries in dated_fields(item):
             where = at(*sub)
             if where is not None:
                 self.check_dated(entries, where)
@@ -730,7 +728,7 @@ class _Checker:
                 self.add(msg, where, **params)
 
         method = item.method
-        days = dated.change_days([e for _, e in _dated_fields(item)])
+        days = dated.change_days([e for _, e in dated_fields(item)])
         if method in ("achievement", "plus_minus") and item.floor is not None and item.cap is not None:
             for day in days:
                 floor, cap = dated.in_force(item.floor, day), dated.in_force(item.cap, day)
@@ -903,14 +901,14 @@ class _Checker:
                         dimension=row.key,
                         total=items_total,
                         weight=dim_entry.value,
-                        when=_when(when),
+                        when=when_word(when),
                     )
             if not all_readable or any(v is None for v in dim_totals):
                 continue
             total = sum((v for v in dim_totals if v is not None), ZERO)
             if total != HUNDRED and ("", total) not in reported:
                 reported.add(("", total))
-                self.add("scheme.weights_sum", path, total=total, when=_when(when))
+                self.add("scheme.weights_sum", path, total=total, when=when_word(when))
 
     # adjustments and variants ---------------------------------------------------------------
 
@@ -946,44 +944,6 @@ class _Checker:
                 self.add(
                     "scheme.share_range", path if entry.plain else (*path, i, "value"), what=what, value=entry.value
                 )
-
-    # pay (薪酬规则) -----------------------------------------------------------------------------------
-
-    def check_pay(self, raw: Any, doc: Mapping[str, Any], header: Header | None) -> PaySection | None:
-        """The ``pay:`` section: each key on its own, then references, ranges and the model's parts."""
-        base: Path = ("pay",)
-        if raw is None:
-            return None
-        if not isinstance(raw, dict):
-            self.add("scheme.not_mapping_value", base)
-            return None
-        if not raw:
-            self.add("scheme.pay_empty", base)
-            return None
-        fields = PaySection.model_fields
-        good: dict[str, Any] = {}
-        broken: set[str] = set()
-        for key, value in raw.items():
-            name = str(key)
-            if name not in fields:
-                self.add("scheme.unknown_key", (*base, name), key=name)
-                continue
-            if self.validate(PaySection, {name: value}, base) is None:
-                broken.add(name)
-                continue
-            good[name] = value
-        pay: PaySection = PaySection.model_validate(good)
-        # shorthands (``below_60_cut: 0.2``, ``budget: 60000``) are reported where the file has them
-        short: dict[Path, Path] = {}
-        if not isinstance(raw.get("below_60_cut"), dict):
-            short[(*base, "below_60_cut", "share")] = (*base, "below_60_cut")
-        shares = raw.get("cycle_shares")
-        if isinstance(shares, dict) and not isinstance(shares.get("budget"), dict):
-            short[(*base, "cycle_shares", "budget", "amount")] = (*base, "cycle_shares", "budget")
-        for sub, entries in _dated_fields(pay, base):
-            self.check_dated(entries, short.get(sub, sub))
-        _PayCheck(self, pay, raw, doc, header, broken).run()
-        return None if broken else pay
 
     def check_cycles(
         self, raw: Any, raw_variants: Any, raw_dims: Any, dims: tuple[Dimension, ...] | None, header: Header | None
@@ -1094,292 +1054,7 @@ class _Checker:
         return tuple(out) if ok else None
 
 
-class _PayCheck:
-    """The cross-field rules of a ``pay:`` section (its shape is already valid)."""
-
-    def __init__(
-        self,
-        checker: _Checker,
-        pay: PaySection,
-        raw: Mapping[str, Any],
-        doc: Mapping[str, Any],
-        header: Header | None,
-        broken: set[str],
-    ) -> None:
-        self.c = checker
-        self.pay = pay
-        self.raw = raw
-        self.header = header
-        self.broken = broken
-        self.dims, self.items, self.targets = _keys_of(doc)
-        raw_measures = raw.get("measures")
-        self.measures = set(map(str, raw_measures)) if isinstance(raw_measures, dict) else set()
-        #: inputs and custom indicators (``input.<name>``); None when either section cannot be read
-        named = [doc.get("inputs") or {}, doc.get("custom") or {}]
-        self.names = set().union(*(map(str, n) for n in named)) if all(isinstance(n, dict) for n in named) else None
-
-    def add(self, msg: str, path: Path, /, **params: Any) -> None:
-        self.c.add(msg, path, **params)
-
-    # values ----------------------------------------------------------------------------------------
-
-    @staticmethod
-    def entries(entries: Sequence[DatedEntry[Any]] | None, path: Path) -> Iterator[tuple[Any, Path]]:
-        for i, entry in enumerate(entries or ()):
-            yield entry.value, (path if entry.plain else (*path, i, "value"))
-
-    def range(self, entries: Sequence[DatedEntry[Any]] | None, path: Path, low: Any, high: Any) -> None:
-        what = str(path[-1])
-        for value, at in self.entries(entries, path):
-            if (low is not None and value < low) or (high is not None and value > high):
-                if high is None:
-                    self.add("scheme.pay_at_least", at, what=what, low=low, value=value)
-                else:
-                    self.add("scheme.pay_range", at, what=what, low=low, high=high, value=value)
-
-    def not_negative(self, entries: Sequence[DatedEntry[Any]] | None, path: Path) -> None:
-        for value, at in self.entries(entries, path):
-            if value < 0:
-                self.add("scheme.negative", at, what=str(path[-1]), value=value)
-
-    def bands(self, entries: Sequence[DatedEntry[Any]] | None, path: Path, *, shares: bool = False) -> None:
-        for value, at in self.entries(entries, path):
-            bounds = [b for b, _ in value]
-            if not bounds:
-                self.add("scheme.too_short", at, min=1)
-                continue
-            for i in range(1, len(bounds)):
-                if bounds[i] <= bounds[i - 1]:
-                    self.add("scheme.pay_bands_order", (*at, i, 0), bound=bounds[i])
-                    break
-            for i, (_, out) in enumerate(value):
-                if out < 0 or (shares and out > ONE):
-                    if shares:
-                        self.add("scheme.pay_range", (*at, i, 1), what=str(path[-1]), low=0, high=1, value=out)
-                    else:
-                        self.add("scheme.negative", (*at, i, 1), what=str(path[-1]), value=out)
-
-    def ref(self, ref: str | None, path: Path, *, measures: bool = True) -> None:
-        if ref is None:
-            return
-        if measures and ref in self.measures:
-            return
-        if ref in ("total", "subtotal"):
-            return
-        form, dot, key = ref.partition(".")
-        if dot and form in ("dimension", "points") and (self.dims is None or key in self.dims):
-            return
-        if dot and form in ("item", "value", "target") and (self.items is None or key in self.items):
-            return
-        if dot and form == "input" and (self.names is None or key in self.names):
-            return
-        if "measures" in self.broken and "." not in ref:
-            return  # a broken measures section is reported where it is
-        self.add("scheme.pay_unknown_ref", path, ref=ref)
-
-    def amount_table(self, table: Any, path: Path, *, shorthand: bool = False) -> None:
-        if table.amount is None and not table.by_grade and not table.by_post:
-            self.add("scheme.pay_amount_table", path)
-        self.not_negative(table.amount, path if shorthand else (*path, "amount"))
-        for grade, entries in table.by_grade.items():
-            self.not_negative(entries, (*path, "by_grade", grade))
-        for post, entries in table.by_post.items():
-            self.not_negative(entries, (*path, "by_post", post))
-
-    def target(self, spec: Any, path: Path, *, needed: bool) -> None:
-        if spec.target is not None and spec.target_amount is not None:
-            self.add("scheme.pay_target_both", (*path, "target_amount"))
-        elif needed and spec.target is None and spec.target_amount is None:
-            self.add("scheme.pay_target_needed", path)
-        self.ref(spec.target, (*path, "target"))
-        for value, at in self.entries(spec.target_amount, (*path, "target_amount")):
-            if value <= 0:
-                self.add("scheme.pay_at_least", at, what="target_amount", low="0.01", value=value)
-
-    def cycles(self, kinds: Sequence[str] | None, path: Path) -> None:
-        if kinds is None or self.header is None:
-            return
-        allowed = self.header.periods
-        for i, kind in enumerate(kinds):
-            if kind not in allowed:
-                self.add("scheme.pay_cycle_kind", (*path, i), kind=kind, allowed=", ".join(allowed))
-
-    # the section -------------------------------------------------------------------------------------
-
-    def run(self) -> None:
-        pay, base = self.pay, ("pay",)
-        self.cycles(pay.cycles, (*base, "cycles"))
-        for name, measure in pay.measures.items():
-            at: Path = (*base, "measures", name)
-            if not NAME.match(name) or name in ("total", "subtotal"):
-                self.add("scheme.pay_measure_name", at, name=name)
-            for j, ref in enumerate(measure.sum):
-                where = at if isinstance(self.raw["measures"][name], str) else (*at, "sum", j)
-                self.ref(ref, where, measures=False)
-        self.ref(pay.score, (*base, "score"))
-        rules = [k for k in ("unit_price", "weighted_base", "grade_bands", "cycle_shares") if getattr(pay, k)]
-        if len(rules) > 1:
-            self.add("scheme.pay_one_score_rule", (*base, rules[1]), rules=", ".join(rules))
-        self.not_negative(pay.unit_price, (*base, "unit_price"))
-        if pay.weighted_base is not None:
-            self.not_negative(pay.weighted_base.base, (*base, "weighted_base", "base"))
-            self.range(pay.weighted_base.full, (*base, "weighted_base", "full"), Decimal("0.01"), None)
-        if pay.grade_bands is not None:
-            self.bands(pay.grade_bands.bands, (*base, "grade_bands", "bands"))
-            self.not_negative(pay.grade_bands.base, (*base, "grade_bands", "base"))
-        if pay.cycle_shares is not None:
-            self.cycle_shares(pay.cycle_shares, (*base, "cycle_shares"))
-        if pay.pool is not None:
-            at = (*base, "pool")
-            if (pay.pool.amount is None) == (not pay.pool.from_table):
-                self.add("scheme.pay_pool_source", at)
-            self.not_negative(pay.pool.amount, (*at, "amount"))
-            self.ref(pay.pool.points, (*at, "points"))
-        keys: dict[str, Path] = {}
-        for i, part in enumerate(pay.performance):
-            at = (*base, "performance", i)
-            self.c.check_key(part.key, (*at, "key"), "item", keys)
-            self.ref(part.of, (*at, "of"))
-            self.range(part.rate, (*at, "rate"), 0, 1)
-        self.model(pay, base)
-        if pay.base_salary is not None:
-            self.amount_table(pay.base_salary, (*base, "base_salary"))
-        if pay.car_allowance is not None:
-            at = (*base, "car_allowance")
-            self.ref(pay.car_allowance.of, (*at, "of"))
-            if pay.car_allowance.unit <= 0:
-                self.add("scheme.pay_at_least", (*at, "unit"), what="unit", low="0.01", value=pay.car_allowance.unit)
-            self.bands(pay.car_allowance.bands, (*at, "bands"))
-        if pay.commission is not None:
-            self.commission(pay, (*base, "commission"))
-        if pay.bonus is not None:
-            at = (*base, "bonus")
-            self.bands(pay.bonus.tiers, (*at, "tiers"), shares=True)
-            borrowed = pay.commission is not None and (
-                pay.commission.target is not None or pay.commission.target_amount is not None
-            )
-            self.target(pay.bonus, at, needed=not borrowed)
-            self.ref(pay.bonus.of, (*at, "of"))
-            self.cycles(pay.bonus.cycles, (*at, "cycles"))
-            if pay.commission is None and pay.bonus.of is None and "commission" not in self.broken:
-                self.add("scheme.pay_bonus_needs_commission", at)
-        if pay.below_60_cut is not None:
-            at = (*base, "below_60_cut")
-            share_at = at if not isinstance(self.raw.get("below_60_cut"), dict) else (*at, "share")
-            self.range(pay.below_60_cut.share, share_at, 0, 1)
-            self.range(pay.below_60_cut.below, (*at, "below"), 0, 100)
-        if pay.over_target_reward is not None:
-            at = (*base, "over_target_reward")
-            self.range(pay.over_target_reward.rate, (*at, "rate"), Decimal("0.0005"), Decimal("0.001"))
-            for j, key in enumerate(pay.over_target_reward.items):
-                if self.items is not None and key not in self.items:
-                    self.add("scheme.pay_unknown_item", (*at, "items", j), name=key)
-                elif self.targets is not None and key not in self.targets:
-                    self.add("scheme.pay_item_no_target", (*at, "items", j), item=key)
-        if pay.settlement == "year_to_date" and self.header is not None and self.header.window != "year_to_date":
-            self.add("scheme.pay_settlement_window", (*base, "settlement"))
-        st = pay.statuses
-        self.not_negative(st.living_allowance, (*base, "statuses", "living_allowance"))
-        if st.probation is not None:
-            self.not_negative(st.probation.base_salary, (*base, "statuses", "probation", "base_salary"))
-            self.not_negative(st.probation.bonus, (*base, "statuses", "probation", "bonus"))
-        award_keys: dict[str, Path] = {}
-        for i, award in enumerate(pay.awards):
-            at = (*base, "awards", i)
-            self.c.check_key(award.key, (*at, "key"), "item", award_keys)
-            self.ref(award.of, (*at, "of"))
-            self.not_negative(award.rate, (*at, "rate"))
-            self.not_negative(award.cap, (*at, "cap"))
-            if award.base == "performance":
-                self.range(award.rate, (*at, "rate"), 0, 1)
-        if pay.maintenance_adjustment_limit is not None:
-            at = (*base, "maintenance_adjustment_limit")
-            self.range(pay.maintenance_adjustment_limit, at, 0, 1)
-            if not any(p.maintenance for p in pay.performance) and "performance" not in self.broken:
-                self.add("scheme.pay_adjust_needs_maintenance", at)
-        self.ledger((*base, "ledger"))
-
-    def cycle_shares(self, spec: Any, at: Path) -> None:
-        raw = self.raw.get("cycle_shares")
-        shorthand = isinstance(raw, dict) and not isinstance(raw.get("budget"), dict)
-        self.amount_table(spec.budget, (*at, "budget"), shorthand=shorthand)
-        for kind, entries in spec.shares.items():
-            self.range(entries, (*at, "shares", kind), 0, 1)
-        lists = list(spec.shares.values())
-        for day in dated.change_days(lists):
-            values = [dated.in_force(e, day) for e in lists]
-            if any(v is None for v in values):
-                continue
-            total = sum((v.value for v in values if v is not None), ZERO)
-            if total != ONE:
-                when = {} if day == date.min else {"date": day}
-                self.add("scheme.pay_shares_sum", (*at, "shares"), total=total, when=_when(when))
-                break
-
-    def model(self, pay: PaySection, base: Path) -> None:
-        if pay.model is None:
-            return
-        parts = {
-            "salary": ({"base_salary"}, {"commission", "bonus"}),
-            "commission": ({"commission"}, {"base_salary", "bonus"}),
-            "base_commission": ({"base_salary", "commission"}, {"bonus"}),
-            "base_commission_bonus": ({"base_salary", "commission", "bonus"}, set()),
-        }[pay.model]
-        needs, forbids = parts
-        for part in sorted(needs):
-            if getattr(pay, part) is None and part not in self.broken:
-                self.add("scheme.pay_model_needs", (*base, "model"), model=pay.model, part=part)
-        for part in sorted(forbids):
-            if getattr(pay, part) is not None:
-                self.add("scheme.pay_model_forbids", (*base, part), model=pay.model, part=part)
-
-    def commission(self, pay: PaySection, at: Path) -> None:
-        spec = pay.commission
-        assert spec is not None
-        self.ref(spec.of, (*at, "of"))
-        if (spec.rate is None) == (spec.tiers is None):
-            self.add("scheme.pay_commission_rate", at)
-        self.range(spec.rate, (*at, "rate"), 0, 1)
-        if spec.tiers is not None:
-            self.bands(spec.tiers, (*at, "tiers"), shares=True)
-            for value, where in self.entries(spec.tiers, (*at, "tiers")):
-                if value and value[0][0] != 0:
-                    self.add("scheme.pay_tiers_start", (*where, 0, 0), bound=value[0][0])
-        self.target(spec, at, needed=spec.tiers is not None)
-
-    def ledger(self, at: Path) -> None:
-        spec = self.pay.ledger
-        if spec.reserve_rate is not None and spec.reserve_bands is not None:
-            self.add("scheme.pay_reserve_both", (*at, "reserve_bands"))
-        self.range(spec.reserve_rate, (*at, "reserve_rate"), 0, 1)
-        for bands, where in self.entries(spec.reserve_bands, (*at, "reserve_bands")):
-            if not bands:
-                self.add("scheme.too_short", where, min=1)
-            for i, band in enumerate(bands):
-                if (band.rate is None) == (band.flat is None):
-                    self.add("scheme.pay_reserve_band", (*where, i))
-                if band.rate is not None and not ZERO <= band.rate <= ONE:
-                    self.add("scheme.pay_range", (*where, i, "rate"), what="rate", low=0, high=1, value=band.rate)
-                if band.flat is not None and band.flat < 0:
-                    self.add("scheme.negative", (*where, i, "flat"), what="flat", value=band.flat)
-            limits = [b.upto for b in bands]
-            known = [u for u in limits if u is not None]
-            ordered = None not in limits[:-1] and all(a < b for a, b in itertools.pairwise(known))
-            if not ordered:
-                self.add("scheme.pay_reserve_band_order", where)
-        self.range(spec.reserve_release_after_months, (*at, "reserve_release_after_months"), 0, None)
-        self.range(spec.reserve_release_share_per_year, (*at, "reserve_release_share_per_year"), Decimal("0.01"), 1)
-        self.range(spec.clawback_instalments, (*at, "clawback_instalments"), 1, None)
-        self.range(spec.spike_window_days, (*at, "spike_window_days"), 0, None)
-        for value, where in self.entries(spec.deferral_share, (*at, "deferral_share")):
-            if not Decimal("0.4") <= value <= ONE:
-                self.add("scheme.pay_deferral_share", where, value=value)
-        for value, where in self.entries(spec.deferral_years, (*at, "deferral_years")):
-            if value < 3:
-                self.add("scheme.pay_deferral_years", where, value=value)
-
-
-def _keys_of(doc: Mapping[str, Any]) -> tuple[set[str] | None, set[str] | None, set[str] | None]:
+def keys_of(doc: Mapping[str, Any]) -> tuple[set[str] | None, set[str] | None, set[str] | None]:
     """Dimension keys, item keys (variants' added items too) and the keys of items with a target, from the raw file.
 
     ``None`` when the dimensions cannot be read (their problems are reported where they are).
@@ -1663,7 +1338,7 @@ def _raw_weights(raw: list[Any]) -> list[_WeightRow]:
     return rows
 
 
-def _when(params: Mapping[str, Any]) -> Word | str:
+def when_word(params: Mapping[str, Any]) -> Word | str:
     return Word("scheme.when_from", params) if params else ""
 
 
@@ -1679,7 +1354,7 @@ def _what(kind: str) -> Word:
     return Word(code)
 
 
-def _dated_fields(
+def dated_fields(
     model: Any, prefix: tuple[PathElem, ...] = ()
 ) -> Iterator[tuple[tuple[PathElem, ...], tuple[DatedEntry[Any], ...]]]:
     """Every dated field of a model (recursively), with its path."""
@@ -1691,10 +1366,10 @@ def _dated_fields(
         if isinstance(value, tuple) and value and all(isinstance(e, DatedEntry) for e in value):
             yield (*prefix, alias), value
         elif isinstance(value, BaseModel):
-            yield from _dated_fields(value, (*prefix, alias))
+            yield from dated_fields(value, (*prefix, alias))
         elif isinstance(value, tuple):
             for i, v in enumerate(value):
-                yield from _dated_fields(v, (*prefix, alias, i))
+                yield from dated_fields(v, (*prefix, alias, i))
         elif isinstance(value, dict):
             for k, v in value.items():
                 if isinstance(v, tuple) and v and all(isinstance(e, DatedEntry) for e in v):

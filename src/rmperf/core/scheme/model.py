@@ -41,14 +41,14 @@ _STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 _DATED_KEYS = {"value", "from", "to", "ref"}
 
 
-class _Model(BaseModel):
+class StrictModel(BaseModel):
     model_config = _STRICT
 
 
 # --- dated values -------------------------------------------------------------
 
 
-class DatedEntry(_Model, Generic[T]):
+class DatedEntry(StrictModel, Generic[T]):
     """One value in force from ``from_`` to ``to`` (both inclusive), approved by ``ref``."""
 
     value: T
@@ -69,25 +69,25 @@ def is_dated_list(value: Any) -> bool:
     )
 
 
-def _wrap_dated(value: Any) -> Any:
+def wrap_dated(value: Any) -> Any:
     if is_dated_list(value):
         return value
     return [{"value": value, "plain": True}]
 
 
 Band = tuple[Decimal, Decimal]
-DatedDecimal = Annotated[tuple[DatedEntry[Decimal], ...], BeforeValidator(_wrap_dated)]
-DatedInt = Annotated[tuple[DatedEntry[int], ...], BeforeValidator(_wrap_dated)]
-DatedBands = Annotated[tuple[DatedEntry[tuple[Band, ...]], ...], BeforeValidator(_wrap_dated)]
-DatedShares = Annotated[tuple[DatedEntry[tuple[Decimal, ...]], ...], BeforeValidator(_wrap_dated)]
-DatedRates = Annotated[tuple[DatedEntry[dict[str, Decimal]], ...], BeforeValidator(_wrap_dated)]
+DatedDecimal = Annotated[tuple[DatedEntry[Decimal], ...], BeforeValidator(wrap_dated)]
+DatedInt = Annotated[tuple[DatedEntry[int], ...], BeforeValidator(wrap_dated)]
+DatedBands = Annotated[tuple[DatedEntry[tuple[Band, ...]], ...], BeforeValidator(wrap_dated)]
+DatedShares = Annotated[tuple[DatedEntry[tuple[Decimal, ...]], ...], BeforeValidator(wrap_dated)]
+DatedRates = Annotated[tuple[DatedEntry[dict[str, Decimal]], ...], BeforeValidator(wrap_dated)]
 
 
 def _text(value: Any) -> Any:
     return {"zh": value} if isinstance(value, str) else value
 
 
-class Text(_Model):
+class Text(StrictModel):
     """A name in Chinese and, optionally, English."""
 
     zh: str
@@ -103,19 +103,19 @@ Name = Annotated[Text, BeforeValidator(_text)]
 # --- header -----------------------------------------------------------------
 
 
-class AppliesTo(_Model):
+class AppliesTo(StrictModel):
     posts: tuple[Post, ...] = ()
     region_types: tuple[RegionType, ...] = ()
     orgs: tuple[str, ...] = ()
     grades: tuple[Grade, ...] = ()
 
 
-class Rounding(_Model):
+class Rounding(StrictModel):
     places: int = Field(default=2, ge=0, le=8)
     mode: RoundingMode = "half_up"
 
 
-class Parameters(_Model):
+class Parameters(StrictModel):
     """Engine parameters the scheme supplies (FlowParams / QualityParams); omitted = engine default."""
 
     basis: DatedInt | None = None
@@ -133,7 +133,7 @@ class Parameters(_Model):
     tax_rate: DatedDecimal | None = None
 
 
-class Header(_Model):
+class Header(StrictModel):
     """The top level of a scheme file, its collections left for piecewise checking."""
 
     id: str
@@ -161,7 +161,7 @@ class Header(_Model):
     variants: list[Any] = []
     #: per period kind, a change of the dimensions for runs of that kind (checked by ``load.check_cycles``)
     cycles: dict[str, Any] = {}
-    #: checked on its own (``load._Checker.check_pay``)
+    #: checked by the section registered under ``pay`` (:mod:`rmperf.core.pay.section`)
     pay: Any = None
 
 
@@ -175,7 +175,7 @@ def _input(value: Any) -> Any:
     return value
 
 
-class InputSpec(_Model):
+class InputSpec(StrictModel):
     """An engine indicator by code and category, or a manual per-RM value (``manual: true``)."""
 
     indicator: str | None = None
@@ -195,7 +195,7 @@ def _custom(value: Any) -> Any:
     return {"formula": value} if isinstance(value, str) else value
 
 
-class CustomSpec(_Model):
+class CustomSpec(StrictModel):
     formula: str
     name: Name | None = None
     unit: str | None = None
@@ -206,12 +206,12 @@ CustomField = Annotated[CustomSpec, BeforeValidator(_custom)]
 # --- targets --------------------------------------------------------------------------
 
 
-class AbsoluteTarget(_Model):
+class AbsoluteTarget(StrictModel):
     kind: Literal["absolute"]
     value: DatedDecimal
 
 
-class TableTarget(_Model):
+class TableTarget(StrictModel):
     """A per-RM target from the run's uploaded targets table; ``optional``: a run without it only warns."""
 
     kind: Literal["table"]
@@ -219,12 +219,12 @@ class TableTarget(_Model):
     optional: bool = False
 
 
-class GrowthTarget(_Model):
+class GrowthTarget(StrictModel):
     kind: Literal["growth"]
     rate: DatedDecimal
 
 
-class DifferentialTarget(_Model):
+class DifferentialTarget(StrictModel):
     """级差地租 (000): ``base + factor × baseline``, baseline an input such as the RM's inherited book."""
 
     kind: Literal["differential"]
@@ -233,7 +233,7 @@ class DifferentialTarget(_Model):
     baseline: str
 
 
-class GroupMeanTarget(_Model):
+class GroupMeanTarget(StrictModel):
     """004 案例二 人均年模拟利润: the mean of the item's value over the RMs of the group (the item's ``group``,
     else the scheme's ``rank_group``), computed by the run."""
 
@@ -260,7 +260,7 @@ Ties = Literal["min", "average", "dense"]
 Basis = Literal["value", "ratio"]
 
 
-class ItemBase(_Model):
+class ItemBase(StrictModel):
     key: str
     name: Name
     input: str | None = None
@@ -331,7 +331,7 @@ class VetoItem(ItemBase):
     reason: Name | None = None
 
 
-class PlusMinusPart(_Model):
+class PlusMinusPart(StrictModel):
     input: str
     per: DatedDecimal
     label: Name | None = None
@@ -407,7 +407,7 @@ TARGET_KINDS = ("absolute", "table", "growth", "differential", "group_mean")
 register_tags([*METHODS, *TARGET_KINDS])
 
 
-class DimensionShell(_Model):
+class DimensionShell(StrictModel):
     key: str
     name: Name
     weight: DatedDecimal | None = None
@@ -420,27 +420,27 @@ class DimensionShell(_Model):
 # --- adjustments and variants ----------------------------------------------------------------
 
 
-class SplitAdjustment(_Model):
+class SplitAdjustment(StrictModel):
     qualitative: tuple[str, ...] = Field(min_length=1)
     share: DatedDecimal
 
 
-class ExperienceAdjustment(_Model):
+class ExperienceAdjustment(StrictModel):
     input: str
     limit: DatedDecimal | None = None
 
 
-class TeamAdjustment(_Model):
+class TeamAdjustment(StrictModel):
     share: DatedDecimal
 
 
-class Adjustments(_Model):
+class Adjustments(StrictModel):
     split: SplitAdjustment | None = None
     experience: ExperienceAdjustment | None = None
     team: TeamAdjustment | None = None
 
 
-class When(_Model):
+class When(StrictModel):
     posts: tuple[Post, ...] = ()
     region_types: tuple[RegionType, ...] = ()
     orgs: tuple[str, ...] = ()
@@ -448,250 +448,10 @@ class When(_Model):
     period_kinds: tuple[PeriodKindName, ...] = ()
 
 
-class VariantShell(_Model):
+class VariantShell(StrictModel):
     key: str
     name: Name | None = None
     when: When
     set: dict[str, Any] = {}
     remove: tuple[str, ...] = ()
     add: dict[str, list[Any]] = {}
-
-
-# --- pay (薪酬规则) --------------------------------------------------------------------------------
-#
-# Every number is dated like the rest of the file. Cross-field rules (references to dimensions and
-# items, rate ranges, shares summing to 1, the pay model's parts) are checked by ``load``; the
-# values in force for a period are picked by ``resolve`` into ``rmperf.core.pay.rules.ResolvedPay``.
-
-PayPer = Literal["month", "year", "cycle"]
-PoolLevel = Literal["bank", "branch", "subbranch"]
-PayModelName = Literal["salary", "commission", "base_commission", "base_commission_bonus"]
-
-PAY_MODELS: tuple[str, ...] = ("salary", "commission", "base_commission", "base_commission_bonus")
-
-
-def _measure(value: Any) -> Any:
-    if isinstance(value, str):
-        return {"sum": [value]}
-    if isinstance(value, list):
-        return {"sum": value}
-    return value
-
-
-class PayMeasure(_Model):
-    """A named figure of an RM's result: the sum of one or more references (``total``, ``points.<dim>`` …)."""
-
-    name: Name | None = None
-    sum: tuple[str, ...] = Field(min_length=1)
-
-
-PayMeasureField = Annotated[PayMeasure, BeforeValidator(_measure)]
-
-
-class AmountTable(_Model):
-    """An amount per RM: by grade, else by post, else one ``amount`` for all; ``per`` month, year or cycle."""
-
-    amount: DatedDecimal | None = None
-    by_grade: dict[Grade, DatedDecimal] = {}
-    by_post: dict[Post, DatedDecimal] = {}
-    per: PayPer
-    name: Name | None = None
-
-
-class BandTable(_Model):
-    """Bands of a figure (lower bound inclusive, ascending) → an amount, ``per`` month, year or cycle."""
-
-    of: str
-    unit: Decimal = Decimal(1)
-    bands: DatedBands
-    per: PayPer
-    name: Name | None = None
-    #: the bands are of a year's figure (003 附件1 车贴 by the year's simulated profit): a shorter run's
-    #: figure is annualised (× 12 ÷ its months) to pick the band
-    annual: bool = False
-
-
-class WeightedBase(_Model):
-    """000 方案2: ``base × score ÷ full``."""
-
-    base: DatedDecimal
-    full: DatedDecimal | None = None
-
-
-class GradeBands(_Model):
-    """000 方案3: score bands (lower bound inclusive, ascending) → an amount, or a coefficient × ``base``."""
-
-    bands: DatedBands
-    base: DatedDecimal | None = None
-
-
-class PoolSpec(_Model):
-    """001: a bonus pool split by points (unit value = pool ÷ Σ points)."""
-
-    amount: DatedDecimal | None = None
-    from_table: bool = False
-    level: PoolLevel = "bank"
-    points: str = "total"
-
-
-class PerformancePart(_Model):
-    """003: ``rate × figure`` (绩效工资 = 模拟利润 × 3 %); ``maintenance`` marks the part a sub-branch may adjust."""
-
-    key: str
-    name: Name
-    of: str
-    rate: DatedDecimal
-    maintenance: bool = False
-
-
-class CommissionSpec(_Model):
-    """004: ``rate × figure``, or a rate by achievement tier (figure ÷ target)."""
-
-    of: str
-    rate: DatedDecimal | None = None
-    tiers: DatedBands | None = None
-    target: str | None = None
-    target_amount: DatedDecimal | None = None
-    progressive: bool = True
-    name: Name | None = None
-
-
-class BonusSpec(_Model):
-    """004: a share of the commission by achievement tier (0 / 10 / 20 / 30 %)."""
-
-    tiers: DatedBands
-    target: str | None = None
-    target_amount: DatedDecimal | None = None
-    of: str | None = None
-    cycles: tuple[PeriodKindName, ...] | None = None
-    name: Name | None = None
-
-
-class BudgetTable(_Model):
-    """An annual amount per RM: by grade, else by post, else one ``amount``."""
-
-    amount: DatedDecimal | None = None
-    by_grade: dict[Grade, DatedDecimal] = {}
-    by_post: dict[Post, DatedDecimal] = {}
-
-
-def _budget(value: Any) -> Any:
-    return value if isinstance(value, dict) else {"amount": value}
-
-
-class CycleShares(_Model):
-    """002: an annual performance-pay budget paid 30 % monthly, 40 % quarterly, 30 % yearly."""
-
-    budget: Annotated[BudgetTable, BeforeValidator(_budget)]
-    shares: dict[PeriodKindName, DatedDecimal] = Field(min_length=1)
-
-
-def _cut(value: Any) -> Any:
-    return value if isinstance(value, dict) else {"share": value}
-
-
-class CutSpec(_Model):
-    """002: a score below ``below`` loses ``share`` of the base performance pay."""
-
-    share: DatedDecimal
-    below: DatedDecimal | None = None
-
-
-class RewardSpec(_Model):
-    """002: ``rate`` (0.5‰–1‰) of the excess over target of named strategic items."""
-
-    rate: DatedDecimal
-    items: tuple[str, ...] = Field(min_length=1)
-
-
-class AwardSpec(_Model):
-    """001: a signed money component (得奖数) of the pay line: an award (``plus``), a deduction
-    (``minus``) or either (``signed``), ``rate`` yuan per unit of the figure ``of`` — or, with
-    ``base: performance``, ``rate`` × the figure as a share of the line's performance pay (002's
-    不良率超标绩效倒扣). ``cap``: the most, in yuan, it may add or take."""
-
-    key: str
-    name: Name
-    of: str
-    sign: Literal["plus", "minus", "signed"] = "signed"
-    rate: DatedDecimal
-    base: Literal["amount", "performance"] = "amount"
-    cap: DatedDecimal | None = None
-
-
-class GraceSpec(_Model):
-    """003 第二十七条1: 宽限期内执行 ``grade`` (初级一档) 的待遇标准."""
-
-    grade: Grade
-    ref: str | None = None
-
-
-class ProbationSpec(_Model):
-    """003 第十六条: 试用期内基础工资按非理财客户经理标准 (``base_salary`` a month); 奖金按非理财客户经理奖金标准
-    (``bonus`` a month) 与试用期业绩计算的绩效工资孰高."""
-
-    base_salary: DatedDecimal | None = None
-    bonus: DatedDecimal | None = None
-    #: grades whose probation is paid by their own rules (003 第十六条2: 见习 by HR, bonus = actual performance)
-    except_grades: tuple[Grade, ...] = ()
-
-
-class StatusesSpec(_Model):
-    """Pay of RMs in a status other than the ordinary one: grace, living allowance, probation (003)."""
-
-    grace: GraceSpec | None = None
-    #: yuan a month, paid alone (第二十七条1: 只给予800元基本生活费)
-    living_allowance: DatedDecimal | None = None
-    probation: ProbationSpec | None = None
-
-
-class ReserveBandSpec(_Model):
-    upto: Decimal | None = None
-    rate: Decimal | None = None
-    flat: Decimal | None = None
-
-
-DatedReserveBands = Annotated[tuple[DatedEntry[tuple[ReserveBandSpec, ...]], ...], BeforeValidator(_wrap_dated)]
-
-
-class LedgerSpec(_Model):
-    """The pay ledger's policy (``rmperf.core.pay.policy.LedgerPolicy``)."""
-
-    reserve_rate: DatedDecimal | None = None
-    reserve_bands: DatedReserveBands | None = None
-    reserve_release_after_months: DatedInt | None = None
-    reserve_release_share_per_year: DatedDecimal | None = None
-    clawback_instalments: DatedInt | None = None
-    deferral_posts: tuple[Post, ...] = ()
-    deferral_share: DatedDecimal | None = None
-    deferral_years: DatedInt | None = None
-    spike_window_days: DatedInt | None = None
-
-
-class PaySection(_Model):
-    """The ``pay:`` section of a scheme file (docs/scheme-format.md, "Pay rules")."""
-
-    rounding: RoundingMode = "half_up"
-    cycles: tuple[PeriodKindName, ...] | None = None
-    #: ``year_to_date`` (needs the scheme's ``window: year_to_date``): a run pays the year so far less what
-    #: the year's earlier settlements of the scheme paid (003 第三十八条 绩效工资按季清算)
-    settlement: Literal["cycle", "year_to_date"] = "cycle"
-    measures: dict[str, PayMeasureField] = {}
-    score: str = "total"
-    unit_price: DatedDecimal | None = None
-    weighted_base: WeightedBase | None = None
-    grade_bands: GradeBands | None = None
-    cycle_shares: CycleShares | None = None
-    pool: PoolSpec | None = None
-    performance: tuple[PerformancePart, ...] = ()
-    model: PayModelName | None = None
-    base_salary: AmountTable | None = None
-    car_allowance: BandTable | None = None
-    commission: CommissionSpec | None = None
-    bonus: BonusSpec | None = None
-    below_60_cut: Annotated[CutSpec, BeforeValidator(_cut)] | None = None
-    over_target_reward: RewardSpec | None = None
-    awards: tuple[AwardSpec, ...] = ()
-    statuses: StatusesSpec = StatusesSpec()
-    maintenance_adjustment_limit: DatedDecimal | None = None
-    ledger: LedgerSpec = LedgerSpec()

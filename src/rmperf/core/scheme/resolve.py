@@ -3,7 +3,7 @@
 Every dated value is replaced by the entry in force on the period's **last
 day**, with the entry's ``from`` day and ``ref`` kept for the trace. Variants
 whose ``period_kinds`` exclude the period's kind are dropped here. The
-``pay:`` section becomes ``ResolvedScheme.pay`` (``rmperf.core.pay.rules.ResolvedPay``).
+``pay:`` section becomes ``ResolvedScheme.pay`` (``rmperf.core.pay.rules.ResolvedPay``, by ``rmperf.core.pay.section``).
 """
 
 from __future__ import annotations
@@ -16,37 +16,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from rmperf.core.pay.policy import LedgerPolicy, ReserveBand
-from rmperf.core.pay.rules import (
-    AmountRule,
-    AwardRule,
-    BandRule,
-    BonusRule,
-    CommissionRule,
-    CutRule,
-    CycleShareRule,
-    Measure,
-    PerformanceRule,
-    PoolRule,
-    ResolvedPay,
-    RewardRule,
-    StatusRules,
-    Valued,
-    WeightedBaseRule,
-)
 from rmperf.core.periods import Period, PeriodKind
-from rmperf.core.scheme import dated
+from rmperf.core.scheme import dated, sections
 from rmperf.core.scheme.errors import Path, Problem, SchemeError, Word
 from rmperf.core.scheme.load import BUILTINS, Dimension, ItemModel, Scheme
 from rmperf.core.scheme.model import (
     AbsoluteTarget,
-    AmountTable,
-    BudgetTable,
     DatedEntry,
     DifferentialTarget,
     GroupMeanTarget,
     GrowthTarget,
-    PaySection,
     TableTarget,
     Text,
     When,
@@ -147,7 +126,7 @@ class ResolvedScheme:
     variants: tuple[ResolvedVariant, ...]
     adjustments: ResolvedAdjustments
     #: the pay rules in force for this run (薪酬规则); None when the scheme has no ``pay:`` section
-    pay: ResolvedPay | None = None
+    pay: Any = None  # rmperf.core.pay.rules.ResolvedPay, resolved by the pay section
 
     @property
     def kind(self) -> str:
@@ -245,7 +224,7 @@ def resolve(
         ),
         team_share=r.value(adj.team.share, ("adjustments", "team", "share")) if adj.team else None,
     )
-    pay = _PayResolver(r, period).pay(scheme.pay) if scheme.pay is not None else None
+    pay = sections.get("pay").resolve(r, period, scheme.pay) if scheme.pay is not None else None
     if r.problems:
         raise SchemeError(r.problems)
     return ResolvedScheme(
@@ -386,268 +365,3 @@ class _Resolver:
         else:
             out = ResolvedTarget(**{**out.__dict__, "ref": self.memo})
         return out
-
-
-# --- pay (薪酬规则) ----------------------------------------------------------------------------------
-
-_REF_LABELS = {
-    "total": ("总分", "total score"),
-    "subtotal": ("小计", "subtotal"),
-    "dimension": ("维度得分", "dimension score"),
-    "points": ("维度分项合计", "dimension points"),
-    "item": ("指标得分", "item score"),
-    "value": ("指标实际值", "item value"),
-    "target": ("指标目标值", "item target"),
-    "input": ("取数", "input"),
-}
-
-
-class _PayResolver:
-    """The ``pay:`` section with the values in force on the period's last day (``rmperf.core.pay.rules``)."""
-
-    def __init__(self, r: _Resolver, period: Period) -> None:
-        self.r = r
-        self.period = period
-        self.base: Path = ("pay",)
-        self.measures: dict[str, Measure] = {}
-
-    def valued(self, entries: Sequence[DatedEntry[Any]] | None, path: Path) -> Valued | None:
-        if entries is None:
-            return None
-        found = self.r.entry(entries, path)
-        return None if found is None else Valued(found.value, found.ref)
-
-    def plain(self, entries: Sequence[DatedEntry[Any]] | None, path: Path, default: Any) -> Any:
-        if entries is None:
-            return default
-        value = self.r.value(entries, path)
-        return default if value is None else value
-
-    def measure(self, ref: str) -> Measure:
-        if ref in self.measures:
-            return self.measures[ref]
-        form = ref.partition(".")[0]
-        zh, en = _REF_LABELS.get(form, (ref, ref))
-        return Measure(ref, (ref,), f"{zh} {ref}", f"{en} {ref}")
-
-    def amounts(self, table: AmountTable | BudgetTable, path: Path, zh: str, en: str, per: str) -> AmountRule:
-        if isinstance(table, AmountTable) and table.name is not None:
-            zh, en = table.name.zh, table.name.en or en
-        return AmountRule(
-            zh,
-            en,
-            per,
-            self.valued(table.amount, (*path, "amount")),
-            {g: v for g, e in table.by_grade.items() if (v := self.valued(e, (*path, "by_grade", g))) is not None},
-            {p: v for p, e in table.by_post.items() if (v := self.valued(e, (*path, "by_post", p))) is not None},
-        )
-
-    def tiers(
-        self, entries: Sequence[DatedEntry[Any]], path: Path
-    ) -> tuple[tuple[tuple[Decimal, Decimal], ...], str | None]:
-        found = self.r.entry(entries, path)
-        if found is None:
-            return (), None
-        return tuple((Decimal(b), Decimal(v)) for b, v in found.value), found.ref
-
-    def pay(self, spec: PaySection) -> ResolvedPay:
-        base = self.base
-        kind = str(self.period.kind)
-        for name, m in spec.measures.items():
-            zh = m.name.zh if m.name else name
-            en = (m.name.en if m.name else None) or name
-            self.measures[name] = Measure(name, m.sum, zh, en)
-        cycles = spec.cycles
-        grade_bands = None
-        if spec.grade_bands is not None:
-            bands, ref = self.tiers(spec.grade_bands.bands, (*base, "grade_bands", "bands"))
-            gb_base = self.valued(spec.grade_bands.base, (*base, "grade_bands", "base"))
-            grade_bands = BandRule(
-                "分档计酬(按得分档次)",
-                "Pay by score band",
-                self.measure(spec.score),
-                bands,
-                ref,
-                "cycle",
-                Decimal(1),
-                gb_base,
-            )
-        weighted = None
-        if spec.weighted_base is not None:
-            wb_base = self.valued(spec.weighted_base.base, (*base, "weighted_base", "base"))
-            full = self.valued(spec.weighted_base.full, (*base, "weighted_base", "full")) or Valued(Decimal(100))
-            weighted = WeightedBaseRule(wb_base, full) if wb_base is not None else None
-        shares = None
-        if spec.cycle_shares is not None:
-            cs = spec.cycle_shares
-            at = (*base, "cycle_shares")
-            in_force: dict[str, Valued | None] = {
-                str(k): self.valued(e, (*at, "shares", k)) for k, e in cs.shares.items()
-            }
-            shares = CycleShareRule(
-                self.amounts(cs.budget, (*at, "budget"), "年度绩效预算", "Annual performance budget", "year"),
-                in_force.get(kind),
-                {k: v.value for k, v in in_force.items() if v is not None},
-            )
-        pool = None
-        if spec.pool is not None:
-            pool = PoolRule(
-                spec.pool.level,
-                self.valued(spec.pool.amount, (*base, "pool", "amount")),
-                spec.pool.from_table,
-                self.measure(spec.pool.points),
-            )
-        parts: list[PerformanceRule] = []
-        for i, part in enumerate(spec.performance):
-            rate = self.valued(part.rate, (*base, "performance", i, "rate"))
-            if rate is None:
-                continue
-            en = part.name.en or part.key
-            parts.append(PerformanceRule(part.key, part.name.zh, en, self.measure(part.of), rate, part.maintenance))
-        salary = None
-        if spec.base_salary is not None:
-            salary = self.amounts(
-                spec.base_salary, (*base, "base_salary"), "基础工资", "Base salary", spec.base_salary.per
-            )
-        car = None
-        if spec.car_allowance is not None:
-            ca = spec.car_allowance
-            bands, ref = self.tiers(ca.bands, (*base, "car_allowance", "bands"))
-            zh, en = (ca.name.zh, ca.name.en or "Car allowance") if ca.name else ("车贴(交通补贴)", "Car allowance")
-            car = BandRule(zh, en, self.measure(ca.of), bands, ref, ca.per, ca.unit, annual=ca.annual)
-        commission = None
-        if spec.commission is not None:
-            c = spec.commission
-            at = (*base, "commission")
-            tiers, tiers_ref = self.tiers(c.tiers, (*at, "tiers")) if c.tiers is not None else ((), None)
-            commission = CommissionRule(
-                self.measure(c.of),
-                self.valued(c.rate, (*at, "rate")),
-                tiers,
-                tiers_ref,
-                self.measure(c.target) if c.target else None,
-                self.valued(c.target_amount, (*at, "target_amount")),
-                c.progressive,
-                c.name.zh if c.name else "佣金",
-                (c.name.en if c.name else None) or "Commission",
-            )
-        bonus = None
-        if spec.bonus is not None:
-            b = spec.bonus
-            at = (*base, "bonus")
-            tiers, tiers_ref = self.tiers(b.tiers, (*at, "tiers"))
-            bonus = BonusRule(
-                tiers,
-                tiers_ref,
-                self.measure(b.target) if b.target else None,
-                self.valued(b.target_amount, (*at, "target_amount")),
-                self.measure(b.of) if b.of else None,
-                b.cycles is None or kind in b.cycles,
-                b.name.zh if b.name else "奖金",
-                (b.name.en if b.name else None) or "Bonus",
-            )
-        cut = None
-        if spec.below_60_cut is not None:
-            share = self.valued(spec.below_60_cut.share, (*base, "below_60_cut", "share"))
-            below = self.valued(spec.below_60_cut.below, (*base, "below_60_cut", "below")) or Valued(Decimal(60))
-            cut = CutRule(share, below) if share is not None else None
-        reward = None
-        if spec.over_target_reward is not None:
-            rate = self.valued(spec.over_target_reward.rate, (*base, "over_target_reward", "rate"))
-            reward = RewardRule(rate, spec.over_target_reward.items) if rate is not None else None
-        awards: list[AwardRule] = []
-        for i, a in enumerate(spec.awards):
-            at = (*base, "awards", i)
-            rate = self.valued(a.rate, (*at, "rate"))
-            if rate is None:
-                continue
-            awards.append(
-                AwardRule(
-                    a.key,
-                    a.name.zh,
-                    a.name.en or a.key,
-                    self.measure(a.of),
-                    a.sign,
-                    rate,
-                    a.base,
-                    self.valued(a.cap, (*at, "cap")),
-                )
-            )
-        st = spec.statuses
-        at = (*base, "statuses")
-        statuses = StatusRules(
-            grace_grade=st.grace.grade if st.grace else None,
-            grace_ref=(st.grace.ref or self.r.memo) if st.grace else None,
-            living_allowance=self.valued(st.living_allowance, (*at, "living_allowance")),
-            probation_base=self.valued(st.probation.base_salary, (*at, "probation", "base_salary"))
-            if st.probation
-            else None,
-            probation_bonus=self.valued(st.probation.bonus, (*at, "probation", "bonus")) if st.probation else None,
-            probation_except=tuple(st.probation.except_grades) if st.probation else (),
-        )
-        return ResolvedPay(
-            scheme_id=self.r.scheme.id,
-            cycle=self.period.label,
-            kind=kind,
-            rounding=spec.rounding,
-            pays=cycles is None or kind in cycles,
-            paying_kinds=tuple(cycles) if cycles is not None else None,
-            score=self.measure(spec.score),
-            unit_price=self.valued(spec.unit_price, (*base, "unit_price")),
-            weighted_base=weighted,
-            grade_bands=grade_bands,
-            cycle_shares=shares,
-            pool=pool,
-            performance=tuple(parts),
-            model=spec.model,
-            base_salary=salary,
-            car_allowance=car,
-            commission=commission,
-            bonus=bonus,
-            below_60_cut=cut,
-            over_target_reward=reward,
-            awards=tuple(awards),
-            statuses=statuses,
-            settlement=spec.settlement,
-            window_months=self.window_months(),
-            maintenance_adjustment_limit=self.valued(
-                spec.maintenance_adjustment_limit, (*base, "maintenance_adjustment_limit")
-            ),
-            ledger=self.ledger(spec, (*base, "ledger")),
-        )
-
-    def window_months(self) -> int | None:
-        """A year-to-date window's months (January to the period's end month); None for other schemes."""
-        window = window_of(self.r.scheme, self.period)
-        return window.end.month if window != self.period else None
-
-    def ledger(self, spec: PaySection, at: Path) -> LedgerPolicy:
-        ledger = spec.ledger
-        default = LedgerPolicy()
-        bands: tuple[ReserveBand, ...] = ()
-        if ledger.reserve_bands is not None:
-            found = self.r.value(ledger.reserve_bands, (*at, "reserve_bands"))
-            bands = tuple(ReserveBand(b.upto, b.rate, b.flat) for b in found or ())
-        return LedgerPolicy(
-            reserve_rate=self.plain(ledger.reserve_rate, (*at, "reserve_rate"), None),
-            reserve_bands=bands,
-            reserve_release_after_months=self.plain(
-                ledger.reserve_release_after_months,
-                (*at, "reserve_release_after_months"),
-                default.reserve_release_after_months,
-            ),
-            reserve_release_share_per_year=self.plain(
-                ledger.reserve_release_share_per_year,
-                (*at, "reserve_release_share_per_year"),
-                default.reserve_release_share_per_year,
-            ),
-            clawback_instalments=self.plain(
-                ledger.clawback_instalments, (*at, "clawback_instalments"), default.clawback_instalments
-            ),
-            deferral_posts=tuple(ledger.deferral_posts),
-            deferral_share=self.plain(ledger.deferral_share, (*at, "deferral_share"), default.deferral_share),
-            deferral_years=self.plain(ledger.deferral_years, (*at, "deferral_years"), default.deferral_years),
-            spike_window_days=self.plain(
-                ledger.spike_window_days, (*at, "spike_window_days"), default.spike_window_days
-            ),
-        )
