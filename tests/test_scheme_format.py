@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from rmperf import i18n
+from rmperf.core.indicators import SCHEME_CODES
 from rmperf.core.scheme import SchemeError, build_plan, load_file, load_scheme, resolve
-from rmperf.core.scheme.catalog import ENGINE_CODES, ENGINE_INDICATORS
 from rmperf.core.scheme.errors import format_path
 
 HERE = Path(__file__).parent
@@ -363,13 +363,17 @@ def test_variant_problems_are_reported_where_the_variant_says_them() -> None:
     assert not [p for p in found if p[1].startswith("dimensions")]
 
 
-def test_the_catalog_matches_the_engine() -> None:
-    """The pure package keeps a copy of the engine's indicator codes; they must not drift apart."""
-    from rmperf.engine.export import indicator_defs
+def test_the_engine_computes_every_indicator_of_the_catalogue_and_no_other() -> None:
+    """One catalogue (rmperf.core.indicators): each engine group takes its own part of it, the groups do not
+    overlap and together are every code a scheme may name."""
+    from rmperf.engine.flows import FLOW_INDICATORS
+    from rmperf.engine.indicators import INDICATORS
+    from rmperf.engine.quality import INDICATORS as QUALITY
 
-    defs = indicator_defs()
-    assert set(defs) == ENGINE_CODES
-    assert {code: d.unit for code, d in defs.items()} == ENGINE_INDICATORS
+    assert set(INDICATORS) | set(FLOW_INDICATORS) | set(QUALITY) == SCHEME_CODES
+    assert len(INDICATORS) + len(FLOW_INDICATORS) + len(QUALITY) == len(SCHEME_CODES)
+    assert {"daily_average", "fee_income", "npl_balance"} <= SCHEME_CODES
+    assert "spike_reversal" not in SCHEME_CODES
 
 
 def test_a_caller_may_pass_its_own_indicator_codes() -> None:

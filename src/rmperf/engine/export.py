@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from rmperf.engine.indicators import INDICATORS, IndicatorDef, IndicatorValue
+from rmperf.core import indicators as catalogue
+from rmperf.core.indicators import IndicatorDef
+from rmperf.engine.indicators import IndicatorValue
 from rmperf.tabular import Workbook, write_csv
 
 HEADER = ("period", "owner_kind", "owner_id", "indicator", "indicator_zh", "category", "unit", "value")
 
 
 def indicator_defs() -> dict[str, IndicatorDef]:
-    """Every indicator the engine knows: balances, flows and quality."""
-    from rmperf.engine.flows import FLOW_INDICATORS
-    from rmperf.engine.quality import INDICATORS as QUALITY_INDICATORS
-
-    return {**INDICATORS, **FLOW_INDICATORS, **QUALITY_INDICATORS}
+    """Every indicator a scheme may read (the catalogue without its signals)."""
+    return {c: d for c, d in catalogue.CATALOGUE.items() if c in catalogue.SCHEME_CODES}
 
 
 def rows_of(period: str, values: Sequence[IndicatorValue]) -> list[tuple[str, ...]]:

@@ -37,11 +37,13 @@ from datetime import date, timedelta
 from decimal import Decimal, localcontext
 
 from rmperf.contract import LOAN_GRADES
+from rmperf.core import indicators as catalogue
+from rmperf.core.indicators import IndicatorDef
 from rmperf.core.money import round_to, to_fen
 from rmperf.core.periods import Period
 from rmperf.engine import attribution as attr
 from rmperf.engine.backend import Backend
-from rmperf.engine.indicators import IndicatorDef, IndicatorValue, MissingInput, OrgTree, OwnerKey
+from rmperf.engine.indicators import IndicatorValue, MissingInput, OrgTree, OwnerKey
 
 Sums = dict[tuple[str, str, str], Decimal]
 
@@ -53,30 +55,7 @@ ATTRIBUTED_PROVISION = "DECIMAL(38,14)"  # a provision times a share
 #: would unify DECIMAL(38,2) and DECIMAL(38,8) as DOUBLE
 TOTAL = "DECIMAL(38,8)"
 
-FLOW_INDICATORS: dict[str, IndicatorDef] = {
-    d.code: d
-    for d in (
-        IndicatorDef("fee_income", "中间业务收入", "fee and commission income", "yuan"),
-        IndicatorDef("loan_loss_provision", "贷款损失准备", "loan-loss provision", "yuan"),
-        IndicatorDef("unpaid_interest_new", "本期新发生欠息", "new unpaid interest", "yuan"),
-        IndicatorDef("unpaid_interest_recovered", "本期收回欠息", "unpaid interest recovered", "yuan"),
-        IndicatorDef("unpaid_interest_net", "应收欠息净增", "net increase of unpaid interest", "yuan"),
-        IndicatorDef("expenses", "营销费用/分摊成本", "marketing expenses and allocated costs", "yuan"),
-        IndicatorDef("cards_issued", "发卡量", "cards issued", "count"),
-        IndicatorDef("cards_issued_weighted", "折算发卡量", "cards issued, quality-weighted", "count"),
-        IndicatorDef("active_cards", "有效动户(卡)", "newly active cards", "count"),
-        IndicatorDef("active_cards_5plus", "月均交易5次以上动户(卡)", "newly active cards, busy", "count"),
-        IndicatorDef("active_customers", "新增活跃客户", "new active customers", "count"),
-        IndicatorDef("active_customers_5plus", "月均交易5次以上新增活跃客户", "new active customers, busy", "count"),
-        IndicatorDef("new_vip_customers", "新增贵宾户", "new VIP customers", "count"),
-        IndicatorDef("new_customers", "新增客户", "new customers", "count"),
-        IndicatorDef("churned_customers", "流失客户", "churned customers", "count"),
-        IndicatorDef(
-            "wealth_matured_sales", "年内到期理财销售额", "wealth products sold and matured within the year", "yuan"
-        ),
-        IndicatorDef("inclusive_customers", "管户普惠客户数", "inclusive-finance customers served", "count"),
-    )
-}
+FLOW_INDICATORS: dict[str, IndicatorDef] = catalogue.of_group("flows")
 
 ACTIVE_CODES = ("active_cards", "active_cards_5plus", "active_customers", "active_customers_5plus")
 

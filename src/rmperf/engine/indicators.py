@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal, localcontext
 
+from rmperf.core import indicators as catalogue
+from rmperf.core.indicators import IndicatorDef
 from rmperf.core.money import divide, to_fen
 from rmperf.core.periods import Period
 from rmperf.engine import attribution as attr
@@ -42,29 +44,7 @@ CATEGORIES = ("deposit", "loan", "wealth")
 OwnerKey = tuple[str, str]  # (owner_kind, owner_id): ("rm", "R00001"), ("pool", "0101"), ("org", "0100")
 
 
-@dataclass(frozen=True)
-class IndicatorDef:
-    code: str
-    zh: str
-    en: str
-    unit: str
-
-
-INDICATORS: dict[str, IndicatorDef] = {
-    d.code: d
-    for d in (
-        IndicatorDef("accumulated_balance", "积数", "accumulated balance", "yuan·days"),
-        IndicatorDef("daily_average", "日均余额", "daily average", "yuan"),
-        IndicatorDef("point_balance", "时点余额", "point-in-time balance", "yuan"),
-        IndicatorDef("baseline_point", "年初时点", "baseline point balance", "yuan"),
-        IndicatorDef("point_increment", "时点增量", "point-in-time increment", "yuan"),
-        IndicatorDef("baseline_daily_average", "年初日均", "baseline daily average", "yuan"),
-        IndicatorDef("daily_average_increment", "日均增量", "daily-average increment", "yuan"),
-        IndicatorDef("ftp_profit", "FTP利差模拟利润", "FTP spread profit", "yuan"),
-        IndicatorDef("aum", "管理资产", "assets under management", "yuan"),
-        IndicatorDef("aum_increment", "管理资产增量", "AUM increment", "yuan"),
-    )
-}
+INDICATORS: dict[str, IndicatorDef] = catalogue.of_group("balances")
 
 
 @dataclass(frozen=True)

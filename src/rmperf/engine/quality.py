@@ -86,11 +86,13 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from rmperf.contract import NON_PERFORMING_GRADES
+from rmperf.core import indicators as catalogue
+from rmperf.core.indicators import IndicatorDef
 from rmperf.core.money import divide, round_to, to_fen
 from rmperf.core.periods import Period
 from rmperf.engine import attribution as attr
 from rmperf.engine.backend import Backend
-from rmperf.engine.indicators import IndicatorDef, IndicatorValue, MissingInput, OrgTree, OwnerKey
+from rmperf.engine.indicators import IndicatorValue, MissingInput, OrgTree, OwnerKey
 from rmperf.engine.quality_derived import coefficient_of_variation, peer_groups
 
 ATTRIBUTED = attr.ATTRIBUTED
@@ -134,45 +136,7 @@ class QualityParams:
         return Decimal(self.capital_factors.get(product, self.default_capital_factor))
 
 
-INDICATORS: dict[str, IndicatorDef] = {
-    d.code: d
-    for d in (
-        IndicatorDef("new_loans", "新发放贷款", "new loans (amount)", "yuan"),
-        IndicatorDef("new_loan_count", "新发放贷款笔数", "new loans (count)", "count"),
-        IndicatorDef("new_loan_npl_ratio", "新发放贷款不良率", "NPL ratio of new loans", "ratio"),
-        IndicatorDef("npl_balance", "不良贷款余额", "NPL balance", "yuan"),
-        IndicatorDef("npl_reduction", "不良贷款压降", "NPL reduction", "yuan"),
-        IndicatorDef("post_loan_check_rate", "贷后检查完成率", "post-loan check completion", "ratio"),
-        IndicatorDef("post_loan_checks_due", "贷后检查应查笔数", "post-loan checks due", "count"),
-        IndicatorDef("post_loan_checks_on_time", "贷后检查按时完成笔数", "post-loan checks on time", "count"),
-        IndicatorDef("pricing_compliance_rate", "定价偏离合规率", "pricing compliance (count)", "ratio"),
-        IndicatorDef("pricing_compliance_rate_amount", "定价偏离合规率(金额)", "pricing compliance (amount)", "ratio"),
-        IndicatorDef("first_time_borrowers", "首贷户数", "first-time borrowers", "count"),
-        IndicatorDef("first_time_borrower_share", "首贷户占比", "first-time borrower share", "ratio"),
-        IndicatorDef("agri_loan_share", "涉农贷款占比", "agricultural loan share", "ratio"),
-        IndicatorDef("inclusive_loan_share", "普惠小微贷款占比", "inclusive SME loan share", "ratio"),
-        IndicatorDef("agri_loan_increment", "涉农贷款增量", "agricultural loan increment", "yuan"),
-        IndicatorDef("inclusive_loan_increment", "普惠小微贷款增量", "inclusive SME loan increment", "yuan"),
-        IndicatorDef("deposit_stickiness", "存款稳定性(月日均存款波动系数)", "deposit volatility coefficient", "ratio"),
-        IndicatorDef("visits", "走访次数", "visits", "count"),
-        IndicatorDef("village_coverage", "行政村覆盖率", "village coverage", "ratio"),
-        IndicatorDef("satisfaction", "满意度", "satisfaction score", "score"),
-        IndicatorDef("response_hours", "平均响应时长", "average response time", "hours"),
-        IndicatorDef("resolution_rate", "问题解决率", "resolution rate", "ratio"),
-        IndicatorDef("recommendation_rate", "推荐率", "recommendation rate", "ratio"),
-        IndicatorDef("violations", "违规次数", "violations", "count"),
-        IndicatorDef("violation_points", "违规扣分", "violation points", "points"),
-        IndicatorDef("veto", "一票否决", "veto findings", "count"),
-        IndicatorDef("unrectified_violations", "未整改违规", "unrectified violations", "count"),
-        IndicatorDef("attendance_rate", "出勤率", "attendance rate", "ratio"),
-        IndicatorDef("task_completion_rate", "任务完成率", "task completion rate", "ratio"),
-        IndicatorDef("expected_loss", "预期损失", "expected loss", "yuan"),
-        IndicatorDef("risk_adjusted_profit", "风险调整后利润", "risk-adjusted profit", "yuan"),
-        IndicatorDef("economic_capital", "经济资本", "economic capital", "yuan"),
-        IndicatorDef("raroc", "经济资本回报率", "RAROC", "ratio"),
-        IndicatorDef("eva", "经济增加值", "economic value added", "yuan"),
-    )
-}
+INDICATORS: dict[str, IndicatorDef] = catalogue.of_group("quality")
 
 
 @dataclass(frozen=True)

@@ -26,15 +26,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from rmperf.core import indicators as catalogue
+from rmperf.core.indicators import IndicatorDef
 from rmperf.core.money import to_fen
 from rmperf.core.periods import Period
 from rmperf.engine import attribution as attr
 from rmperf.engine.backend import Backend
-from rmperf.engine.indicators import IndicatorDef, IndicatorValue, OrgTree
+from rmperf.engine.indicators import IndicatorValue, OrgTree
 
-SPIKE_INDICATORS = {
-    "spike_reversal": IndicatorDef("spike_reversal", "时点冲高回落", "period-end spike reversed", "yuan"),
-}
+SPIKE_INDICATORS: dict[str, IndicatorDef] = catalogue.of_group("signals")
 
 
 @dataclass

@@ -37,9 +37,9 @@ EXPORT_PLACES: dict[str, int | None] = {"money": 2, "ratio": 6, "count": 2, "sco
 
 @cache
 def engine_units() -> dict[str, str]:
-    from rmperf.engine.export import indicator_defs
+    from rmperf.core.indicators import CATALOGUE, SCHEME_CODES
 
-    return {code: d.unit for code, d in indicator_defs().items()}
+    return {code: d.unit for code, d in CATALOGUE.items() if code in SCHEME_CODES}
 
 
 def kind_of_unit(unit: str | None) -> str | None:

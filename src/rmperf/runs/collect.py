@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from rmperf.core import indicators as catalogue
 from rmperf.core.periods import Period
 from rmperf.core.scheme.plan import RmContext
 from rmperf.engine.backend import Backend
@@ -81,19 +82,8 @@ class EngineValues:
 
 
 def _groups(codes: Iterable[str]) -> set[str]:
-    from rmperf.engine.flows import FLOW_INDICATORS
-    from rmperf.engine.indicators import INDICATORS
-    from rmperf.engine.quality import INDICATORS as QUALITY
-
-    out = set()
-    for code in codes:
-        if code in INDICATORS:
-            out.add("balances")
-        elif code in FLOW_INDICATORS:
-            out.add("flows")
-        elif code in QUALITY:
-            out.add("quality")
-    return out
+    """The engine groups that compute ``codes`` (custom and manual codes belong to none)."""
+    return {d.group for c in codes if (d := catalogue.CATALOGUE.get(c)) is not None and d.group != "signals"}
 
 
 def breakdowns_of(inputs: Iterable[tuple[str, str]]) -> list[str]:

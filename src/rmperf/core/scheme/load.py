@@ -25,8 +25,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from rmperf.contract import LOAN_GRADES
+from rmperf.core.indicators import SCHEME_CODES
 from rmperf.core.scheme import dated, sections
-from rmperf.core.scheme.catalog import ENGINE_CODES
 from rmperf.core.scheme.errors import Path, PathElem, Problem, SchemeError, Word, format_path
 from rmperf.core.scheme.formula import FUNCTIONS, Formula, compile_formula
 from rmperf.core.scheme.model import (
@@ -201,12 +201,12 @@ def load_scheme(text: str, *, source: str = "<scheme>", indicators: Collection[s
     """Check a scheme given as YAML text; raise :class:`SchemeError` with every problem found.
 
     ``indicators`` are the engine indicator codes a scheme may use (default: the
-    catalog copied from the engine, ``rmperf.core.scheme.catalog``).
+    catalogue's, :data:`rmperf.core.indicators.SCHEME_CODES`).
     """
     doc, problems = parse(text, source)
     if doc is None:
         raise SchemeError(problems)
-    checker = _Checker(doc, frozenset(indicators) if indicators is not None else ENGINE_CODES)
+    checker = _Checker(doc, frozenset(indicators) if indicators is not None else SCHEME_CODES)
     checker.problems.extend(problems)
     scheme = checker.run(text)
     if checker.problems or scheme is None:
