@@ -36,7 +36,7 @@ def test_bad_period(bad: str) -> None:
     with pytest.raises(PeriodError) as refused:
         Period.parse(bad)
     assert refused.value.code == "value.period"
-    assert "expected 2025, 2025-H1, 2025-Q2 or 2025-06" in refused.value.message("en")
+    assert "expected 2025, 2025-H1, 2025-Q2 or 2025-06" in refused.value.render("en")
 
 
 def test_rounding_is_half_up_once() -> None:

@@ -28,7 +28,8 @@ def test_the_decisions_index_lists_every_decision_and_what_superseded_it() -> No
     assert _indexer().rebuilt(text) == text, "run: python scripts/decisions_index.py"
     headings = re.findall(r"^### (D\d+)\. ", text, flags=re.M)
     listed = re.findall(r"^- (D\d+) ", text, flags=re.M)
-    assert headings == listed
+    # by subject: every decision once, whatever its order in the log
+    assert sorted(headings) == sorted(listed)
     assert len(set(headings)) == len(headings), "two decisions share a number"
     numbers = [int(d[1:]) for d in headings]
     assert numbers == list(range(1, len(numbers) + 1)), "decisions are numbered 1, 2, 3 … in order"
@@ -45,3 +46,17 @@ def test_a_superseded_decision_is_marked_in_the_index() -> None:
     assert "- D2 New rule\n" in out
     assert "- D3 Amended rule — amended by D2" in out
     assert indexer.rebuilt(out) == out
+    split = indexer.rebuilt("# D\n\n## Part\n\n### D1. Rule\nText.\n\n> **Amended by D2:** more.\n\n### D2. More\nT.\n")
+    assert "- D1 Rule — amended by D2" in split
+
+
+def test_the_index_is_by_subject_and_every_decision_of_the_log_has_one() -> None:
+    indexer = _indexer()
+    text = (ROOT / "docs" / "decisions.md").read_text(encoding="utf-8")
+    index = text.split("<!-- /index -->", 1)[0]
+    subjects = re.findall(r"^\*\*(.+)\*\*$", index, flags=re.M)
+    assert subjects == [s for s in indexer.SUBJECTS if f"**{s}**" in index]
+    assert (
+        "- D46 The scheme package is pure and keeps a checked copy of the indicator codes — *superseded by D176*"
+        in index
+    )

@@ -7,8 +7,6 @@ expected figure has its arithmetic in a comment.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -384,27 +382,3 @@ def test_demo_bank_totals_match_plain_sums(tiny_home: Home, django_db_blocker: A
     rms = {m["rm_id"] for m in _rows(backend, "managers")}
     for code in ("fee_income", "expenses", "cards_issued", "new_customers", "unpaid_interest_net"):
         assert {v.owner_id for v in result.values if v.owner_kind == "rm" and v.indicator == code} == rms
-
-
-# ---- two engines ----------------------------------------------------------------
-
-
-@pytest.mark.skipif(
-    shutil.which("java") is None and not os.environ.get("CI"), reason="Spark needs Java (make test installs it)"
-)
-def test_duckdb_and_spark_agree_on_the_tiny_bank(
-    tiny_home: Home, spark_session_for_tests: Any, django_db_blocker: Any
-) -> None:
-    from rmperf.engine.spark import SparkBackend
-
-    period = Period.parse("2025-Q1")
-    with django_db_blocker.unblock():
-        duck = compute_flow_indicators(DuckDBBackend(FactStore(tiny_home)), period)
-        sparked = compute_flow_indicators(SparkBackend(FactStore(tiny_home), session=spark_session_for_tests), period)
-    d = {(v.owner_kind, v.owner_id, v.indicator, v.category): v.value for v in duck.values}
-    s = {(v.owner_kind, v.owner_id, v.indicator, v.category): v.value for v in sparked.values}
-    assert len(d) > 300
-    assert d.keys() == s.keys()
-    assert {k: (d[k], s[k]) for k in d if d[k] != s[k]} == {}
-    assert all(isinstance(v, Decimal) for v in s.values())
-    assert duck.notes == sparked.notes

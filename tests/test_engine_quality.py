@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -400,28 +398,6 @@ def test_peer_groups_and_planted_veto(tiny_home: Home) -> None:
         totals[g] = totals.get(g, Decimal(0)) + v.value
     assert totals
     assert all(abs(t - 1) <= Decimal("0.00001") for t in totals.values())
-
-
-@pytest.mark.skipif(
-    shutil.which("java") is None and not os.environ.get("CI"), reason="Spark needs Java (make test installs it)"
-)
-def test_duckdb_and_spark_agree(tiny_home: Home, spark_session_for_tests: Any) -> None:
-    from rmperf.engine.spark import SparkBackend
-
-    # one month keeps Spark's job count (and the test) small; February of the tiny bank has new
-    # loans, grades, checks, visits, surveys and its veto finding (14 February)
-    home, feb = tiny_home, Period.parse("2025-02")
-    duck = compute_quality_indicators(DuckDBBackend(FactStore(home)), feb, PARAMS)
-    sparked = compute_quality_indicators(SparkBackend(FactStore(home), session=spark_session_for_tests), feb, PARAMS)
-    d = {(v.owner_kind, v.owner_id, v.indicator, v.category): v.value for v in duck.values}
-    s = {(v.owner_kind, v.owner_id, v.indicator, v.category): v.value for v in sparked.values}
-    assert len(d) > 300
-    assert duck.vetoes
-    assert d.keys() == s.keys()
-    assert {k: (d[k], s[k]) for k in d if d[k] != s[k]} == {}
-    assert all(isinstance(v, Decimal) for v in s.values())
-    assert duck.notes == sparked.notes
-    assert duck.vetoes == sparked.vetoes
 
 
 def test_000_risk_adjusted_profit_takes_fees_in_and_costs_risk_and_taxes_out(tmp_path: Path) -> None:

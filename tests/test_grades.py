@@ -166,7 +166,7 @@ def test_promotion_to_the_highest_grade_whose_two_standards_are_both_met(ladder:
     assert (p.action, p.proposed, p.steps) == (GradeAction.PROMOTE, "senior_3", 2)
     assert "晋升 2 档至高级三档" in p.rule_zh
     assert "promote 2 grade(s) to senior 3" in p.rule_en
-    shown = [c.text("zh") for c in p.checks]
+    shown = [c.render("zh") for c in p.checks]
     assert "高级三档 模拟利润 240.00 ≥ 230.00 ✓" in shown
     assert "高级三档 管理资产新增 3300.00 ≥ 3200.00 ✓" in shown
     assert "高级二档 模拟利润 240.00 < 280.00 ✗" in shown  # why not higher
@@ -183,7 +183,7 @@ def test_promotion_needs_both_standards_exactly_reached_is_enough(ladder: Ladder
     # profit far above, AUM a fen short of mid_2 → stays (junior is kept: 1999.999999 ≥ 1500, 500 ≥ 70)
     p = propose(ladder, "junior", "500", "1999.999999")
     assert (p.action, p.proposed) == (GradeAction.KEEP, "junior")
-    assert "中级二档 管理资产新增 1999.999999 < 2000.00 ✗" in [c.text("zh") for c in p.checks]
+    assert "中级二档 管理资产新增 1999.999999 < 2000.00 ✗" in [c.render("zh") for c in p.checks]
 
 
 # --- keep and demotion ---------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def test_demotion_when_the_profit_is_below_70_percent_of_the_current_standard(la
     # mid_1 is kept: 3300 ≥ 2500 and 160.99 ≥ 70 % × 180 = 126
     assert (p.action, p.proposed, p.steps) == (GradeAction.DEMOTE, "mid_1", -1)
     assert "模拟利润 160.99 万元 < 高级三档标准 230.00 万元的 70%(161.00 万元)" in p.rule_zh
-    assert "高级三档 模拟利润(降级线) 160.99 < 161.00 ✗" in [c.text("zh") for c in p.checks]
+    assert "高级三档 模拟利润(降级线) 160.99 < 161.00 ✗" in [c.render("zh") for c in p.checks]
 
 
 def test_demotion_by_several_grades_to_the_highest_grade_kept(ladder: Ladder) -> None:
@@ -254,7 +254,7 @@ def test_probation_ended_since_the_last_evaluation_is_judged_against_the_commitm
     p = propose(ladder, "mid_2", "300", "4000", aum_balance="1650", **ended)
     assert (p.action, p.proposed, p.steps) == (GradeAction.CONFIRM, "mid_2", 0)
     assert "原则上不晋级" in p.rule_zh
-    assert "中级二档 承诺管理资产余额 1650.00 ≥ 1600.00 ✓" in [c.text("zh") for c in p.checks]
+    assert "中级二档 承诺管理资产余额 1650.00 ≥ 1600.00 ✓" in [c.render("zh") for c in p.checks]
     # mid_1's commitment 70 / 2000 missed (60); mid_2's 50 / 1600 met → demoted to mid_2 by appendix 1
     p = propose(ladder, "mid_1", "60", "0", aum_balance="1700", **ended)
     assert (p.action, p.proposed, p.steps) == (GradeAction.PROBATION_DEMOTE, "mid_2", -1)
@@ -383,7 +383,7 @@ def test_july_judges_the_first_half_against_half_the_annual_standards(ladder: La
     assert (up.action, up.proposed) == (GradeAction.PROMOTE, "mid_1")
     assert "年度标准×50%" in up.rule_zh
     assert any("半年评定" in n.zh for n in up.notes)
-    assert "中级一档 模拟利润 90.00 ≥ 90.00 ✓" in [c.text("zh") for c in up.checks]
+    assert "中级一档 模拟利润 90.00 ≥ 90.00 ✓" in [c.render("zh") for c in up.checks]
     assert propose(ladder, "mid_1", "63", "1250", on=JULY).action is GradeAction.KEEP
     assert propose(ladder, "mid_1", "62.99", "1250", on=JULY).action is GradeAction.DEMOTE
     assert propose(ladder, "mid_1", "90", "1249.99", on=JULY).action is GradeAction.DEMOTE

@@ -112,3 +112,43 @@ def test_the_command_line_is_a_package_without_a_circle() -> None:
         if module.startswith("rmperf.cli")
     ]
     assert outside == []
+
+
+def test_every_sentence_type_renders_one_way() -> None:
+    """One vocabulary (issue 13 item 3): a refusal, a problem, a note of a grade or a consequence is shown with
+    ``render(lang)``; no class of the library keeps a second spelling (``message()``, ``text()``) of it."""
+    found = []
+    for name, path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, ast.FunctionDef) and item.name in {"message", "text"}:
+                        args = [a.arg for a in item.args.args]
+                        if args[:2] == ["self", "lang"]:
+                            found.append(f"{name}.{node.name}.{item.name}")
+    assert found == []
+
+
+def test_the_message_types_share_one_rendering() -> None:
+    from rmperf.core.scheme.errors import Problem, Word
+    from rmperf.core.scoring import ScoringError
+    from rmperf.errors import PeriodError
+    from rmperf.ingest.problems import Place, Severity
+    from rmperf.ingest.problems import Problem as ImportProblem
+    from rmperf.messages import Message
+
+    refused = PeriodError("2025-Q5")
+    assert refused.what == Message("value.period", {"value": "2025-Q5"})
+    assert refused.render("zh") == refused.what.render("zh")
+    assert "2025-Q5" in refused.render("en")
+    assert Word is Message
+    problem = Problem("value.period", {"value": "2025-Q9"}, ("period",), "x.yaml", 3)
+    assert (
+        problem.render("en") == f"x.yaml, line 3, period: {Message('value.period', {'value': '2025-Q9'}).render('en')}"
+    )
+    scoring = ScoringError("value.period", {"value": "X"})
+    assert scoring.render("en") == Message("value.period", {"value": "X"}).render("en")
+    imported = ImportProblem(Severity.ERROR, "value.period", Place(file="a.csv", line=2), {"value": "Y"})
+    assert imported.what("en") == Message("value.period", {"value": "Y"}).render("en")
+    assert "a.csv" in imported.render("en")
+    assert imported.what("en") in imported.render("en")

@@ -452,7 +452,7 @@ def test_floats_are_refused_never_converted() -> None:
     with pytest.raises(PayError) as caught:
         compute_pay(pay, [bad], _facts("R1"))
     assert caught.value.code == "pay.not_decimal"
-    assert "浮点数" in caught.value.message("zh")
+    assert "浮点数" in caught.value.render("zh")
 
 
 def test_unknown_and_duplicate_rms_are_refused_together() -> None:

@@ -35,7 +35,7 @@ def refused(code: str, details: int | None = None) -> Iterator[pytest.ExceptionI
     if details is not None:
         assert len(info.value.details) == details, [d.code for d in info.value.details]
     for lang in ("zh", "en"):
-        assert "{" not in info.value.message(lang)
+        assert "{" not in info.value.render(lang)
 
 
 # --- 量表法 (rating scale) ------------------------------------------------------------
@@ -215,11 +215,11 @@ def test_forced_distribution_refuses_and_says_how() -> None:
     # 10 RMs: two A (1 allowed) and one B (2 needed)
     with refused("ratings.distribution_broken", details=2) as info:
         forced_distribution(_grades("AABCCCCDDE"))
-    assert info.value.message("zh") == (
+    assert info.value.render("zh") == (
         "等级分布不符合强制分配比例 10/20/40/20/10(共 10 人):"
         "等级 A 有 2 人,最多 1 人(多 1 人);等级 B 有 1 人,至少 2 人(少 1 人)"
     )
-    assert info.value.message("en") == (
+    assert info.value.render("en") == (
         "the grades break the forced distribution 10/20/40/20/10 (10 people): "
         "grade A has 2, at most 1 allowed (1 too many); grade B has 1, at least 2 needed (1 too few)"
     )

@@ -158,7 +158,7 @@ def test_a_contradictory_and_incomplete_matrix_is_refused_naming_the_pairs() -> 
         ("ratings.pair_inconsistent", ("王", "赵")),
         ("ratings.pair_inconsistent", ("张", "李")),
     }
-    zh, en = problem.message("zh"), problem.message("en")
+    zh, en = problem.what("zh"), problem.what("en")
     assert "指标 cmp 的定性评价被拒绝(组 post=retail)" in zh
     assert "李 与 钱 没有比较结果" in zh
     assert "王 与 赵 的两次比较结果相互矛盾" in zh
@@ -185,7 +185,7 @@ def test_scores_other_than_one_or_zero_and_pairs_outside_the_group_are_refused()
     assert codes == ["ratings.pair_row_value", "ratings.pair_outside", "ratings.pair_diagonal"]
     # the pair with an unreadable score is not also reported as missing
     assert "ratings.pair_missing" not in codes
-    assert "score “+” must be 1 (A better) or 0 (C better)" in problem.message("en")
+    assert "score “+” must be 1 (A better) or 0 (C better)" in problem.what("en")
 
 
 def test_several_raters_are_blended_on_their_wins() -> None:
@@ -220,7 +220,7 @@ def test_with_a_prefix_a_comparison_with_an_unknown_rm_is_reported() -> None:
     cause = caught.value.problems[0].cause
     assert isinstance(cause, ScoringError)
     assert [d.code for d in cause.details] == ["ratings.pair_outside"]
-    assert "the comparison of A with Z: Z is not in this group" in cause.message("en")
+    assert "the comparison of A with Z: Z is not in this group" in cause.render("en")
 
 
 def test_the_pure_rules_refuse_a_rank_given_twice_and_a_pair_given_twice() -> None:
@@ -352,7 +352,7 @@ def test_a_broken_ranking_is_refused_with_every_problem() -> None:
         "S1",
         ["ratings.rank_value", "ratings.rank_shared", "ratings.rank_missing"],
     )
-    en = problem.message("en")
+    en = problem.what("en")
     assert "R4: position “9” must be a whole number from 1 to 4" in en
     assert "R1, R2 share position 1" in en
     assert "rater X1 appears under several roles: committee, peer" in en
@@ -449,7 +449,7 @@ def test_two_items_may_not_read_the_same_rows() -> None:
         ("scheme.rating_rows_shared", "dimensions[0].items[1]", "b", "a"),
         ("scheme.rating_rows_shared", "dimensions[0].items[3].criterion", "d", "c"),
     ]
-    assert "rows whose criterion is the other RM's id" in caught.value.problems[0].message("en")
+    assert "rows whose criterion is the other RM's id" in caught.value.problems[0].what("en")
     # e (rows x:<id>) and f (rows x) do not collide; neither do scale items sharing criteria among themselves
 
 

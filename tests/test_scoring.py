@@ -45,10 +45,10 @@ def refused(code: str) -> Iterator[None]:
     with pytest.raises(ScoringError) as info:
         yield
     assert info.value.code == code, info.value.code
-    assert info.value.message("zh")
-    assert info.value.message("en")
-    assert "{" not in info.value.message("zh")
-    assert "{" not in info.value.message("en")
+    assert info.value.render("zh")
+    assert info.value.render("en")
+    assert "{" not in info.value.render("zh")
+    assert "{" not in info.value.render("en")
 
 
 # --- achievement (计划完成率) ----------------------------------------------------

@@ -246,4 +246,4 @@ def test_an_unknown_run_or_rm_is_refused_in_the_users_words(tiny: Home) -> None:
     office = Context(tiny, OFFICER, lang="en")
     with pytest.raises(UserError) as no_run:
         explain_run(office, 999_999, "R00001")
-    assert no_run.value.message("en") == "no run 999999"
+    assert no_run.value.render("en") == "no run 999999"

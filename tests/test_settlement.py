@@ -133,7 +133,7 @@ def test_the_quarters_settle_the_year_to_date(bank: tuple[Home, Path]) -> None:
     with pytest.raises(LedgerError) as refused:
         pay_run(home, corrected_q1, user="t")
     assert refused.value.code == "ledger.settlement_order"
-    assert "2025-Q2" in refused.value.message("en")
+    assert "2025-Q2" in refused.value.render("en")
 
 
 def test_a_window_of_the_year_to_date_is_refused_for_a_plain_settlement() -> None:

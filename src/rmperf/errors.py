@@ -4,7 +4,7 @@ A :class:`UserError` is what a library function raises when the *input* is
 wrong (a period label that is not one, a file that cannot be read, an option
 the scheme does not use): it names what is wrong in the user's words, never as
 a traceback. The command line and the web app render it with
-:meth:`UserError.message`; the code and parameters stay language-independent
+:meth:`UserError.render`; the code and parameters stay language-independent
 so a log or the audit trail can keep them as values.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rmperf.i18n import t
+from rmperf.messages import Message
 
 
 class UserError(Exception):
@@ -24,12 +24,16 @@ class UserError(Exception):
         self.params = dict(params or {})
         super().__init__(code)
 
-    def message(self, lang: str | None = None) -> str:
-        shown = {k: (v.render(lang) if hasattr(v, "render") else v) for k, v in self.params.items()}
-        return t(self.code, shown, lang)
+    @property
+    def what(self) -> Message:
+        """The refusal as the one message type."""
+        return Message(self.code, self.params)
+
+    def render(self, lang: str | None = None) -> str:
+        return self.what.render(lang)
 
     def __str__(self) -> str:
-        return self.message()
+        return self.render()
 
 
 class PeriodError(UserError, ValueError):

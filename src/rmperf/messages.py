@@ -10,7 +10,7 @@ language-independent, so the audit log and a stored run keep them as data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,3 +30,19 @@ class Message:
 
     def __str__(self) -> str:
         return self.render()
+
+
+@dataclass(frozen=True)
+class Note(Message):
+    """A note of the engine or of a run (``baseline_daily_average_fallback:no_prior_year``), as the engine wrote
+    it — language-independent, so a stored run keeps it — and rendered as a sentence of ``rmperf.i18n.NOTES``."""
+
+    def render(self, lang: str | None = None) -> str:
+        from rmperf.i18n import note_text
+
+        return note_text(self.code, lang)
+
+
+def notes_of(raw: Iterable[str]) -> tuple[Note, ...]:
+    """The engine's notes as messages, each once, in the order given."""
+    return tuple(Note(code) for code in dict.fromkeys(raw))

@@ -206,10 +206,10 @@ def compare_error(case: Mapping[str, Any], error: ScoringError | None, results: 
     problems: list[str] = []
     if want.get("code") != error.code:
         problems.append(f"code: expected {want.get('code')}, actual {error.code}")
-    if "message" in want and want["message"] != error.message("zh"):
-        problems.append(f"message: expected\n    {want['message']}\n  actual\n    {error.message('zh')}")
-    if "message_en" in want and want["message_en"] != error.message("en"):
-        problems.append(f"message_en: expected\n    {want['message_en']}\n  actual\n    {error.message('en')}")
+    if "message" in want and want["message"] != error.render("zh"):
+        problems.append(f"message: expected\n    {want['message']}\n  actual\n    {error.render('zh')}")
+    if "message_en" in want and want["message_en"] != error.render("en"):
+        problems.append(f"message_en: expected\n    {want['message_en']}\n  actual\n    {error.render('en')}")
     if "details" in want and list(want["details"]) != [d.code for d in error.details]:
         problems.append(f"details: expected {list(want['details'])}, actual {[d.code for d in error.details]}")
     if "params" in want:
@@ -217,7 +217,7 @@ def compare_error(case: Mapping[str, Any], error: ScoringError | None, results: 
             if _text(error.params.get(name)) != _text(value):
                 problems.append(f"params.{name}: expected {_text(value)}, actual {_text(error.params.get(name))}")
     if problems:
-        raise ScenarioMismatch("\n".join([header, "", *problems, "", f"message: {error.message('zh')}"]))
+        raise ScenarioMismatch("\n".join([header, "", *problems, "", f"message: {error.render('zh')}"]))
 
 
 def run_case(doc: dict[str, Any], case: dict[str, Any], path: Path) -> None:
@@ -231,7 +231,7 @@ def run_case(doc: dict[str, Any], case: dict[str, Any], path: Path) -> None:
         results, primary = kind.run(doc, case)
     except ScoringError as error:
         if "error" not in case:
-            raise ScenarioMismatch(f"{header}\n\nrefused unexpectedly: {error.code}: {error.message('zh')}") from None
+            raise ScenarioMismatch(f"{header}\n\nrefused unexpectedly: {error.code}: {error.render('zh')}") from None
         compare_error(case, error, None, header)
         return
     if "error" in case:

@@ -59,13 +59,13 @@ def main() -> None:
     try:
         app()
     except UserError as error:  # a refused input: the message, in the user's language
-        err_console.print(error.message(), style="red", highlight=False, markup=False)
+        err_console.print(error.render(), style="red", highlight=False, markup=False)
         raise SystemExit(1) from None
     except SchemeError as error:
         print_scheme_error(error)
         raise SystemExit(1) from None
     except ScoringError as error:
-        err_console.print(error.message(), style="red", highlight=False, markup=False)
+        err_console.print(error.render(), style="red", highlight=False, markup=False)
         raise SystemExit(1) from None
     except KeyboardInterrupt:
         err_console.print(i18n.t("cli.interrupted"), style="yellow")

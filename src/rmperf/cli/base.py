@@ -13,6 +13,7 @@ import typer
 
 from rmperf import i18n
 from rmperf.home import Home
+from rmperf.messages import Message
 from rmperf.terminal import SafeConsole
 
 if TYPE_CHECKING:
@@ -70,13 +71,13 @@ def print_scheme_error(error: Any) -> None:
         err_console.print("  " + problem.render(lang), style="red", highlight=False, markup=False)
 
 
-def print_note(note: str) -> None:
+def print_note(note: Message) -> None:
     """An engine or run note, as a sentence in the user's language."""
-    text = i18n.t("cli.note", {"text": i18n.note_text(note)})
+    text = i18n.t("cli.note", {"text": note.render()})
     err_console.print(text, style="yellow", highlight=False, markup=False)
 
 
 def print_error(message: Any) -> None:
     """A refusal (a :class:`rmperf.messages.Message`, an error with ``message()``) in red, on stderr."""
-    text = message.render() if hasattr(message, "render") else message.message()
+    text = message.render()
     err_console.print(text, style="red", highlight=False, markup=False)

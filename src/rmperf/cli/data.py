@@ -169,7 +169,7 @@ def verify_cmd() -> None:
         )
         console.print(f"{label}:{count} " + zh_en("条 ", "rows, ") + state, style=None if not problems else "red")
         for problem in problems[:20]:
-            err_console.print("  " + problem.message(), style="red", highlight=False, markup=False)
+            err_console.print("  " + problem.render(), style="red", highlight=False, markup=False)
     if not found.ok:
         raise typer.Exit(1)
 

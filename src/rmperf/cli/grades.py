@@ -164,9 +164,9 @@ def print_grades(report: GradeReport, *, out: Path | None = None, changes: bool 
                 console.print(f"{r['rm_id']} {r['name']}", style="bold", highlight=False)
                 console.print("  " + p.rule_text(lang), highlight=False, markup=False)
                 for check in p.checks:
-                    console.print("  " + check.text(lang), highlight=False, markup=False)
+                    console.print("  " + check.render(lang), highlight=False, markup=False)
                 for note in p.notes:
-                    console.print("  * " + note.text(lang), highlight=False, markup=False)
+                    console.print("  * " + note.render(lang), highlight=False, markup=False)
                 if p.counted is not None and p.counted.aum_balance is not None:
                     console.print(
                         "  "

@@ -20,6 +20,7 @@ from rich.table import Table as RichTable
 from rmperf import i18n
 from rmperf.cli.base import app, console, ctx, err_console, print_note, print_scheme_error, zh_en
 from rmperf.core.pay.ledger import BALANCE_WORDS, REASON_WORDS, entry_word, word
+from rmperf.messages import notes_of
 
 if TYPE_CHECKING:
     from rmperf.pay.paysheet import PaySheet
@@ -40,10 +41,10 @@ def _refusals() -> Iterator[None]:
     try:
         yield
     except UserError as error:
-        err_console.print(error.message(), style="red", highlight=False, markup=False)
+        err_console.print(error.render(), style="red", highlight=False, markup=False)
         raise typer.Exit(1) from None
     except ScoringError as error:  # PayError from the pay rules
-        err_console.print(error.message(), style="red", highlight=False, markup=False)
+        err_console.print(error.render(), style="red", highlight=False, markup=False)
         raise typer.Exit(1) from None
     except SchemeError as error:
         print_scheme_error(error)
@@ -104,7 +105,7 @@ def pay_cmd(
 def print_posted(run: int, posted: Posted) -> None:
     """What a posting did (or that it found the same figures posted), and the cycle's totals."""
     outcome = posted.outcome
-    for note in (*posted.notes, *outcome.notes):
+    for note in (*posted.notes, *notes_of(outcome.notes)):
         print_note(note)
     if outcome.created:
         corrections = sum(1 for e in outcome.entries if e.reason == "correction")
@@ -365,7 +366,7 @@ def print_paysheet_written(sheet: PaySheet, target: Path) -> bool:
     """That the pay sheet was written and reconciles to the ledger, or what does not (False)."""
     if not sheet.reconciles():
         for problem in sheet.tampered:
-            err_console.print(problem.message(), style="red")
+            err_console.print(problem.render(), style="red")
         err_console.print(zh_en("发放表与台账不一致!", "the pay sheet does not reconcile to the ledger!"), style="red")
         return False
     console.print(

@@ -28,6 +28,7 @@ from rmperf.cli.base import (
     print_scheme_error,
     zh_en,
 )
+from rmperf.messages import notes_of
 
 
 @app.command("run")
@@ -86,7 +87,7 @@ def run_cmd(
         )
     )
     console.print(f"result hash {outcome.result_hash[:16]}", style="dim")
-    for note in outcome.notes:
+    for note in notes_of(outcome.notes):
         print_note(note)
     if top:
         payloads = [r.to_dict() for r in ev.results]

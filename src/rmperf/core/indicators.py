@@ -10,7 +10,7 @@ indicator through :func:`name`. A new indicator is added here and computed in th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Group = Literal["balances", "flows", "quality", "signals"]
 
@@ -27,6 +27,15 @@ class IndicatorDef:
 
     def name(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
+
+
+class InputKey(NamedTuple):
+    """The key of a value a run reads: an indicator code and its category (``deposit``,
+    ``deposit/customer_kind=personal``; a value of the period before or a share marked ``…@previous``,
+    ``…@share_of=branch``). A plain tuple to the scheme's evaluator, never a ``"code:category"`` string."""
+
+    code: str
+    category: str = "all"
 
 
 def _group(group: Group, *defs: IndicatorDef) -> tuple[IndicatorDef, ...]:

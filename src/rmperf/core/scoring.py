@@ -59,17 +59,17 @@ class ScoringError(ValueError):
         self.details: tuple[ScoringError, ...] = tuple(details)
         super().__init__(code)
 
-    def message(self, lang: str | None = None) -> str:
+    def render(self, lang: str | None = None) -> str:
         """The message in ``lang`` (default: the current language), sub-problems appended."""
         text = t(self.code, self.params, lang)
         if not self.details:
             return text
         english = (lang or get_language()) == "en"
         sep, join = (": ", "; ") if english else (":", ";")
-        return text + sep + join.join(d.message(lang) for d in self.details)
+        return text + sep + join.join(d.render(lang) for d in self.details)
 
     def __str__(self) -> str:
-        return self.message()
+        return self.render()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.code!r}, {self.params!r})"

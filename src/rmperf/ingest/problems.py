@@ -12,7 +12,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from rmperf.i18n import get_language, t, w
+from rmperf.i18n import get_language, w
+from rmperf.messages import Message
 
 
 class Severity(StrEnum):
@@ -66,16 +67,17 @@ class Problem:
     place: Place = field(default_factory=Place)
     params: dict[str, Any] = field(default_factory=dict)
 
-    def message(self, lang: str | None = None) -> str:
-        return t(self.code, self.params, lang)
+    def what(self, lang: str | None = None) -> str:
+        """The problem without its severity and place."""
+        return Message(self.code, self.params).render(lang)
 
     def render(self, lang: str | None = None) -> str:
         label = w(self.severity.value, lang)
         where = self.place.render(lang)
         sep = ": " if (lang or get_language()) == "en" else ":"
         if not where:
-            return f"{label}{sep}{self.message(lang)}"
-        return f"{label} {where}{sep}{self.message(lang)}"
+            return f"{label}{sep}{self.what(lang)}"
+        return f"{label} {where}{sep}{self.what(lang)}"
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -37,6 +37,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from rmperf.core.indicators import InputKey
 from rmperf.core.pay import consequences as cq
 from rmperf.core.pay import grades as gr
 from rmperf.core.periods import Period, PeriodKind
@@ -352,7 +353,7 @@ def run_figures(
     backend: Backend, period: Period, payloads: Sequence[Mapping[str, Any]], run: RunRef
 ) -> tuple[dict[str, gr.GradeFigures], dict[str, dict[str, str]]]:
     """Each RM's figures (万元) from the run's payload, the engine filling what the trace lacks."""
-    engine: dict[str, dict[str, Decimal]] | None = None
+    engine: dict[str, dict[InputKey, Decimal]] | None = None
 
     def from_engine(rm_id: str, code: str, category: str) -> Decimal:
         nonlocal engine
@@ -360,7 +361,7 @@ def run_figures(
             from rmperf.runs.collect import engine_values
 
             engine = engine_values(backend, period, ENGINE_CODES, {}, breakdowns=["customer_kind"]).values
-        return engine.get(rm_id, {}).get(f"{code}:{category}", Decimal(0))
+        return engine.get(rm_id, {}).get(InputKey(code, category), Decimal(0))
 
     label = f"engine (store v{run.store_version})"
     figures: dict[str, gr.GradeFigures] = {}
@@ -423,7 +424,7 @@ def grade_rows(report: GradeReport, lang: str | None = None) -> list[dict[str, s
 
         def name(grade: str | None) -> str:
             known = report.grade_names.get(grade or "")
-            return known.text(lang) if known else (grade or "")
+            return known.render(lang) if known else (grade or "")
 
         names = {"current_grade_name": name(p.current), "proposed_grade_name": name(p.proposed)}
         rows.append({**head, **{k: v for k, v in record.items() if k != "rm_id"}, **names, "sources": sources})

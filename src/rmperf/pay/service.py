@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from rmperf.core.indicators import InputKey
 from rmperf.core.pay import ledger
 from rmperf.core.pay.ledger import Balance, Balances, Entry, Spike
 from rmperf.core.pay.policy import LedgerPolicy
@@ -475,7 +476,7 @@ def engine_spikes(
     if not result.complete:
         return {}, result.notes
     appraised = {p["rm_id"] for p in rp.payloads}
-    lowered: dict[str, dict[tuple[str, str], Decimal]] = {}
+    lowered: dict[str, dict[InputKey, Decimal]] = {}
     for (kind, owner), cats in result.reversals.items():
         if kind != "rm" or owner not in appraised:
             continue
@@ -483,7 +484,7 @@ def engine_spikes(
         for code, category in keys:
             amount = cats.get("deposit" if category == "all" else category)
             if amount:
-                changes[(code, category)] = amount
+                changes[InputKey(code, category)] = amount
         if changes:
             lowered[owner] = changes
     if not lowered:
@@ -723,7 +724,7 @@ def record_adjustment(
     try:
         compute_lines(rp, pools=pools, adjustments=adjustments, statuses=statuses)
     except PayError as error:
-        raise LedgerError("ledger.adjust_refused", {"detail": error.message()}) from None
+        raise LedgerError("ledger.adjust_refused", {"detail": error.render()}) from None
     with transaction.atomic():
         row = PayAdjustment.objects.create(
             run=rp.run,
@@ -1066,14 +1067,14 @@ def pay_figures(
     try:
         rp = run_pay(home, run_id)
     except LedgerError as error:
-        return None, {}, error.message()
+        return None, {}, error.render()
     last = PayPosting.objects.filter(store=home.store_id(), run_id=run_id).order_by("-id").first()
     pools = {k: Decimal(v) for k, v in (last.inputs.get("pools") or {}).items()} if last is not None else None
     statuses = dict(last.inputs.get("statuses") or {}) if last is not None else None
     try:
         lines = compute_lines(rp, pools=pools, adjustments=adjustments_of(run_id), statuses=statuses)
     except (PayError, LedgerError) as error:
-        return None, {}, error.message()
+        return None, {}, error.render()
     out: dict[str, dict[str, Decimal]] = {}
     labels: dict[str, tuple[str, str]] = {"gross": ("应发合计", "gross pay")}
     for line in lines:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from rmperf.core import indicators as catalogue
+from rmperf.core.indicators import InputKey
 from rmperf.core.periods import Period
 from rmperf.core.scheme.plan import RmContext
 from rmperf.engine.backend import Backend
@@ -20,7 +21,7 @@ from rmperf.engine.indicators import IndicatorValue, MissingInput
 from rmperf.engine.params import EngineParams
 
 #: per rm_id: ``code:category`` → value
-Values = dict[str, dict[str, Decimal]]
+Values = dict[str, dict[InputKey, Decimal]]
 
 
 def same_period_last_year(period: Period) -> Period:
@@ -146,7 +147,7 @@ def engine_values(
         return out
     for v in values:
         if v.owner_kind == "rm":
-            out.values.setdefault(v.owner_id, {})[f"{v.indicator}:{v.category}"] = v.value
+            out.values.setdefault(v.owner_id, {})[InputKey(v.indicator, v.category)] = v.value
     return out
 
 

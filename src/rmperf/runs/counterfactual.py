@@ -15,12 +15,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from rmperf.core.indicators import InputKey
 from rmperf.core.periods import Period
 from rmperf.core.scheme import build_plan, evaluate, load_scheme, resolve
 from rmperf.core.scheme.evaluate import Frozen, TargetTrace
 from rmperf.core.scheme.plan import RmContext
 
-Key = tuple[str, str]
+Key = InputKey
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -65,7 +66,9 @@ def traced_values(
     for p in payloads:
         for v in p.get("values") or ():
             if v.get("kind") == "engine" and v.get("indicator"):
-                engine.setdefault(p["rm_id"], {})[(v["indicator"], v.get("category") or "all")] = _dec(v.get("value"))
+                engine.setdefault(p["rm_id"], {})[InputKey(v["indicator"], v.get("category") or "all")] = _dec(
+                    v.get("value")
+                )
             elif v.get("kind") == "manual":
                 manual.setdefault(p["rm_id"], {})[v["name"]] = _dec(v.get("value"))
     return engine, manual

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from rmperf import __version__
+from rmperf.core.indicators import InputKey
 from rmperf.core.periods import Period
 from rmperf.core.scheme import Evaluation, Plan, Scheme, build_plan, evaluate, load_scheme, resolve
 from rmperf.core.scheme.errors import Problem, SchemeError
@@ -255,17 +256,6 @@ class Inputs:
     kept: dict[str, Upload] = field(default_factory=dict)
 
 
-def _keyed(values: Mapping[str, Mapping[str, Decimal]]) -> dict[str, dict[tuple[str, str], Decimal | None]]:
-    out: dict[str, dict[tuple[str, str], Decimal | None]] = {}
-    for rm_id, by_name in values.items():
-        row: dict[tuple[str, str], Decimal | None] = {}
-        for name, value in by_name.items():
-            code, _, category = name.partition(":")
-            row[(code, category or "all")] = value
-        out[rm_id] = row
-    return out
-
-
 def veto_reasons(backend: Backend, period: Period) -> dict[str, str]:
     """rm_id → the descriptions of the period's vetoing violations (shown with a 一票否决)."""
     if not backend.has_rows("violations"):
@@ -311,7 +301,7 @@ def gather(
             notes.append(f"no_previous_period:{last.label}")
     produced = {key for row in current.values.values() for key in row}
     for code, category in plan.engine_inputs:
-        if current.values and f"{code}:{category}" not in produced and code not in current.missing:
+        if current.values and (code, category) not in produced and code not in current.missing:
             notes.append(f"input_never_produced:{code}:{category}")
     _previous_and_shares(backend, prepared, current, notes, breakdowns)
     inputs = Inputs(current, previous, notes=notes)
@@ -362,9 +352,10 @@ def _previous_and_shares(
             )
             for rm, row in got.values.items():
                 for spec in earlier:
-                    value = row.get(f"{spec.indicator}:{spec.category}")
+                    assert spec.indicator is not None
+                    value = row.get(InputKey(spec.indicator, spec.category))
                     if value is not None:
-                        current.values.setdefault(rm, {})[":".join(spec.key)] = value
+                        current.values.setdefault(rm, {})[spec.key] = value
     shares = [i for i in plan.inputs.values() if i.indicator is not None and i.share_of is not None]
     if not shares:
         return
@@ -372,9 +363,8 @@ def _previous_and_shares(
     appraised = {rm for rm, ctx in contexts.items() if plan.applies_to(ctx)}
     for spec in shares:
         assert spec.share_of is not None
-        base = f"{spec.indicator}:{spec.category}"
-        if spec.period != "current":
-            base += f"@{spec.period}"
+        assert spec.indicator is not None
+        base = InputKey(spec.indicator, spec.category if spec.period == "current" else f"{spec.category}@{spec.period}")
         totals: dict[str, Decimal] = {}
         group_of: dict[str, str] = {}
         for rm in appraised:
@@ -387,7 +377,7 @@ def _previous_and_shares(
         for rm, group in group_of.items():
             total = totals[group]
             if total != 0:
-                current.values[rm][":".join(spec.key)] = current.values[rm][base] / total
+                current.values[rm][spec.key] = current.values[rm][base] / total
 
 
 def _check_targets(prepared: Prepared, inputs: Inputs, targets_file: str | None) -> None:
@@ -432,8 +422,8 @@ def evaluate_inputs(backend: Backend, prepared: Prepared, inputs: Inputs) -> Eva
     return evaluate(
         prepared.plan,
         rms,
-        _keyed(inputs.current.values),
-        previous=_keyed(inputs.previous.values) if inputs.previous else None,
+        inputs.current.values,
+        previous=inputs.previous.values if inputs.previous else None,
         targets=inputs.targets or None,
         ratings=inputs.ratings or None,
         manual=inputs.manual or None,

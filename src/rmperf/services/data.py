@@ -5,7 +5,7 @@ the indicators of a period, verification and repair of the home, and the databas
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rmperf.core.periods import Period
 from rmperf.engine.indicators import IndicatorValue
 from rmperf.errors import UserError
+from rmperf.messages import Note, notes_of
 from rmperf.services.context import Context
 from rmperf.services.permissions import permit
 
@@ -184,7 +185,7 @@ class Indicators:
 
     period: Period
     values: list[IndicatorValue]
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[Note, ...] = ()
     from_close: bool = False
 
 
@@ -244,7 +245,7 @@ def indicators(
         values = [v for v in values if v.indicator == indicator]
     if category:
         values = [v for v in values if v.category == category or v.category.startswith(category + "/")]
-    return Indicators(the_period, values, list(dict.fromkeys(notes)), from_close)
+    return Indicators(the_period, values, notes_of(notes), from_close)
 
 
 def indicators_document(found: Indicators, fmt: str) -> Any:

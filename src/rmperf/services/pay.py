@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rmperf.errors import UserError
+from rmperf.messages import Note, notes_of
 from rmperf.runs.service import Upload
 from rmperf.services.context import Context
 from rmperf.services.permissions import permit
@@ -46,7 +47,7 @@ class Posted:
     """A run's pay posting, and the notes of the spikes measured for it."""
 
     outcome: PostOutcome
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
 
 
 def post(
@@ -72,7 +73,7 @@ def post(
     elif spikes:
         measured = read_spikes(spikes if isinstance(spikes, Upload) else Path(spikes))
     outcome = pay_run(ctx.home, run_id, pools=pools, spikes=measured, statuses=given, user=ctx.actor.user_id)
-    return Posted(outcome, tuple(notes))
+    return Posted(outcome, notes_of(notes))
 
 
 def adjust(

@@ -228,7 +228,7 @@ def diff(ctx: Context, run_a: int, run_b: int) -> dict[str, Any]:
     # what the runs read and wrote, as it is on disk and in the database now (D164, D165)
     store = FactStore(ctx.home)
     versions = sorted({v for v in (a.store_version, b.store_version) if v is not None})
-    tampered = [t.message(ctx.lang) for v in versions for t in store.verify(v)]
+    tampered = [t.render(ctx.lang) for v in versions for t in store.verify(v)]
     tampered += [
         i18n.t("ledger.run_tampered", {"run": r.pk}, ctx.lang)
         for r in (a, b)

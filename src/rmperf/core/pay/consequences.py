@@ -90,7 +90,7 @@ class Evidence:
     score: Decimal | None = None
     violation: Violation | None = None
 
-    def text(self, lang: str | None = None) -> str:
+    def render(self, lang: str | None = None) -> str:
         if self.violation is not None:
             v = self.violation
             params = {"date": v.on.isoformat(), "code": v.code, "description": v.description or ""}
@@ -122,12 +122,12 @@ class Proposal:
     def text_en(self) -> str:
         return self.said.en
 
-    def text(self, lang: str | None = None) -> str:
-        return self.said.text(lang)
+    def render(self, lang: str | None = None) -> str:
+        return self.said.render(lang)
 
     def evidence_text(self, lang: str | None = None) -> str:
         sep = "; " if (lang or get_language()) == "en" else ";"
-        return sep.join(e.text(lang) for e in self.evidence)
+        return sep.join(e.render(lang) for e in self.evidence)
 
 
 def previous_quarter(label: str) -> str:
@@ -190,8 +190,8 @@ def _judge(
     def joined(evidence: list[Evidence]) -> Said:
         return Said(
             "consequences.evidence",
-            ";".join(e.text("zh") for e in evidence),
-            "; ".join(e.text("en") for e in evidence),
+            ";".join(e.render("zh") for e in evidence),
+            "; ".join(e.render("en") for e in evidence),
         )
 
     years = [str(judged.year - k) for k in range(max(rules.excellent_years, rules.dismissal_years) - 1, -1, -1)]
@@ -296,8 +296,8 @@ def _breach(rm_id: str, judged: Period, found: list[Violation]) -> list[Proposal
     ev = tuple(Evidence(judged.label, violation=v) for v in found)
     said = Said(
         "consequences.rule.dismissal_breach",
-        t("consequences.rule.dismissal_breach", {"evidence": ";".join(e.text("zh") for e in ev)}, "zh"),
-        t("consequences.rule.dismissal_breach", {"evidence": "; ".join(e.text("en") for e in ev)}, "en"),
+        t("consequences.rule.dismissal_breach", {"evidence": ";".join(e.render("zh") for e in ev)}, "zh"),
+        t("consequences.rule.dismissal_breach", {"evidence": "; ".join(e.render("en") for e in ev)}, "en"),
     )
     action, ref = RULES["dismissal_breach"]
     return [Proposal(rm_id, judged.label, action, "dismissal_breach", ev, said, ref)]
@@ -326,7 +326,7 @@ def proposal_record(p: Proposal, lang: str | None = None) -> dict[str, str]:
         "text_en": p.text_en,
         "ref": p.ref,
         "eligible_again_from": p.eligible_again_from.isoformat() if p.eligible_again_from else "",
-        "decision": p.decision_note.text(lang),
+        "decision": p.decision_note.render(lang),
     }
 
 

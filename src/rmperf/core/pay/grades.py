@@ -79,7 +79,7 @@ class Said:
     zh: str
     en: str
 
-    def text(self, lang: str | None = None) -> str:
+    def render(self, lang: str | None = None) -> str:
         return self.en if (lang or get_language()) == "en" else self.zh
 
 
@@ -90,7 +90,7 @@ class Bilingual:
     zh: str
     en: str
 
-    def text(self, lang: str | None = None) -> str:
+    def render(self, lang: str | None = None) -> str:
         return self.en if (lang or get_language()) == "en" else self.zh
 
 
@@ -106,7 +106,7 @@ def say(code: str, **params: object) -> Said:
 
 def _param(value: object, lang: str) -> str:
     if isinstance(value, Said | Bilingual):
-        return value.text(lang)
+        return value.render(lang)
     if isinstance(value, Decimal):
         return show_wan(value)
     if isinstance(value, date):
@@ -636,11 +636,12 @@ class Check:
     met: bool
     ref: str
 
-    def text(self, lang: str | None = None) -> str:
+    def render(self, lang: str | None = None) -> str:
         measure = t(f"grades.measure.{self.measure}", None, lang)
         sign = "≥" if self.met else "<"
         mark = "✓" if self.met else "✗"
-        return f"{self.grade_name.text(lang)} {measure} {show_wan(self.figure)} {sign} {show_wan(self.standard)} {mark}"
+        figures = f"{show_wan(self.figure)} {sign} {show_wan(self.standard)} {mark}"
+        return f"{self.grade_name.render(lang)} {measure} {figures}"
 
 
 @dataclass(frozen=True)
@@ -684,7 +685,7 @@ class GradeProposal:
         return self.rule.en
 
     def rule_text(self, lang: str | None = None) -> str:
-        return self.rule.text(lang)
+        return self.rule.render(lang)
 
 
 # --- the rules ----------------------------------------------------------------------------------
@@ -1152,13 +1153,13 @@ def proposal_record(p: GradeProposal, lang: str | None = None) -> dict[str, str]
         "aum_increment_counted_wan": num(c.aum_increment if c else None),
         "aum_balance_counted_wan": num(c.aum_balance if c else None),
         "standard_share": show_plain(p.standard_share),
-        "checks": "; ".join(ch.text(lang) for ch in p.checks),
+        "checks": "; ".join(ch.render(lang) for ch in p.checks),
         "rule_zh": p.rule.zh,
         "rule_en": p.rule.en,
-        "notes": "; ".join(n.text(lang) for n in p.notes),
+        "notes": "; ".join(n.render(lang) for n in p.notes),
         "refs": "; ".join(p.refs),
         "ladder": p.ladder,
-        "decision": p.decision_note.text(lang),
+        "decision": p.decision_note.render(lang),
     }
 
 

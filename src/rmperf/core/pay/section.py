@@ -2,7 +2,7 @@
 for a period, resolved into :class:`rmperf.core.pay.rules.ResolvedPay`.
 
 The scheme loader knows nothing of pay: it hands the section to the one registered under ``pay`` in
-:mod:`rmperf.core.scheme.sections` (this module registers itself; ``rmperf.core`` imports it), and the
+:mod:`rmperf.core.sections` (this module registers itself; ``rmperf.core`` imports it), and the
 resolver does the same for the period's values. Pay reads the scheme (its dated values, its dimensions and
 items); the scheme never reads pay.
 """
@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
+from rmperf.core import sections
 from rmperf.core.pay.policy import LedgerPolicy, ReserveBand
 from rmperf.core.pay.rules import (
     AmountRule,
@@ -36,7 +37,7 @@ from rmperf.core.pay.rules import (
     WeightedBaseRule,
 )
 from rmperf.core.periods import Period
-from rmperf.core.scheme import dated, sections
+from rmperf.core.scheme import dated
 from rmperf.core.scheme.errors import Path
 from rmperf.core.scheme.load import NAME, ONE, ZERO, dated_fields, keys_of, when_word
 from rmperf.core.scheme.model import (
@@ -881,7 +882,7 @@ class PayResolver:
 
 
 class PaySectionHandler:
-    """The ``pay:`` section as the scheme loader and resolver see it (``rmperf.core.scheme.sections``)."""
+    """The ``pay:`` section as the scheme loader and resolver see it (``rmperf.core.sections``)."""
 
     name = "pay"
 

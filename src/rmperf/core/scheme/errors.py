@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rmperf.i18n import get_language, t
+from rmperf.messages import Message
 
 PathElem = str | int
 Path = tuple[PathElem, ...]
@@ -35,15 +36,8 @@ def format_path(path: Sequence[PathElem]) -> str:
     return out
 
 
-@dataclass(frozen=True)
-class Word:
-    """A message parameter rendered in the reader's language (a word such as 维度/dimension)."""
-
-    code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def render(self, lang: str | None = None) -> str:
-        return t(self.code, dict(self.params), lang)
+#: a message parameter rendered in the reader's language (a word such as 维度/dimension): the one message type
+Word = Message
 
 
 @dataclass(frozen=True)
@@ -58,12 +52,12 @@ class Problem:
     #: an error of the scoring or rating rules behind this problem, rendered after the message
     cause: Exception | None = None
 
-    def message(self, lang: str | None = None) -> str:
-        params = {k: (v.render(lang) if isinstance(v, Word) else v) for k, v in self.params.items()}
-        text = t(self.code, params, lang)
+    def what(self, lang: str | None = None) -> str:
+        """The problem without where it is: the message, then the cause's, if any."""
+        text = Message(self.code, self.params).render(lang)
         if self.cause is not None:
             english = (lang or get_language()) == "en"
-            render = getattr(self.cause, "message", None)
+            render = getattr(self.cause, "render", None)
             detail = render(lang) if callable(render) else str(self.cause)
             text += (": " if english else ":") + str(detail)
         return text
@@ -83,8 +77,8 @@ class Problem:
         where = self.where(lang)
         english = (lang or get_language()) == "en"
         if not where:
-            return self.message(lang)
-        return f"{where}: {self.message(lang)}" if english else f"{where}:{self.message(lang)}"
+            return self.what(lang)
+        return f"{where}: {self.what(lang)}" if english else f"{where}:{self.what(lang)}"
 
 
 class SchemeError(ValueError):

@@ -32,6 +32,7 @@ from typing import Any
 
 from rmperf.core import ratings as rating_rules
 from rmperf.core import scoring
+from rmperf.core.indicators import InputKey
 from rmperf.core.money import round_to
 from rmperf.core.scheme.errors import Problem, SchemeError
 from rmperf.core.scheme.formula import Outcome
@@ -46,7 +47,7 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
 #: rm_id → (indicator code, category) → value
-Values = Mapping[str, Mapping[tuple[str, str], Decimal | None]]
+Values = Mapping[str, Mapping[InputKey, Decimal | None]]
 
 
 # --- results ------------------------------------------------------------------------------------

@@ -25,8 +25,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from rmperf.contract import LOAN_GRADES
-from rmperf.core.indicators import SCHEME_CODES
-from rmperf.core.scheme import dated, sections
+from rmperf.core import sections
+from rmperf.core.indicators import SCHEME_CODES, InputKey
+from rmperf.core.scheme import dated
 from rmperf.core.scheme.errors import Path, PathElem, Problem, SchemeError, Word, format_path
 from rmperf.core.scheme.formula import FUNCTIONS, Formula, compile_formula
 from rmperf.core.scheme.model import (
@@ -106,7 +107,7 @@ class Input:
     share_of: str | None = None
 
     @property
-    def key(self) -> tuple[str, str]:
+    def key(self) -> InputKey:
         """The (code, category) the run's values give this input under (previous and share marked)."""
         assert self.indicator is not None
         category = self.category
@@ -114,7 +115,7 @@ class Input:
             category += f"@{self.period}"
         if self.share_of is not None:
             category += f"@share_of={self.share_of}"
-        return (self.indicator, category)
+        return InputKey(self.indicator, category)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from rmperf.core import sections
 from rmperf.core.periods import Period, PeriodKind
-from rmperf.core.scheme import dated, sections
+from rmperf.core.scheme import dated
 from rmperf.core.scheme.errors import Path, Problem, SchemeError, Word
 from rmperf.core.scheme.load import BUILTINS, Dimension, ItemModel, Scheme
 from rmperf.core.scheme.model import (
