@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.test_scheme_evaluate import big_scheme, plan_of
+from tests.core.test_scheme_evaluate import big_scheme, plan_of
 
 from rmperf.core.scheme import RmContext, evaluate
 

@@ -52,6 +52,7 @@ SUBJECT_OF: dict[str, str] = {
     **dict.fromkeys(("D143", "D144", "D157", "D162", "D170"), "What users read and export"),
     **dict.fromkeys(("D163", "D164", "D167"), "Trust and integrity"),
     **dict.fromkeys(("D158", "D171"), "The demo bank and the tests"),
+    "D179": "The demo bank and the tests",
 }
 
 

@@ -76,7 +76,7 @@ def import_home(
 @pytest.fixture(scope="session")
 def cli_bank(tmp_path_factory: pytest.TempPathFactory, tiny_package: Path) -> Callable[[str], Path]:
     """The tiny demo bank imported through the CLI, as a user would, into a new home named ``name``."""
-    from tests.test_cli import rmperf
+    from tests.cli.test_cli import rmperf
 
     def make(name: str) -> Path:
         home = tmp_path_factory.mktemp(name) / "home"

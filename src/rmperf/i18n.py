@@ -1223,7 +1223,7 @@ MESSAGES.update(
 
 
 # --- ledger ---
-# The pay ledger and its service (rmperf.core.pay.ledger, rmperf.pay.service, rmperf.cli_pay).
+# The pay ledger and its service (rmperf.core.pay.ledger, rmperf.pay.service, rmperf.cli.pay).
 MESSAGES.update(
     {
         "ledger.no_run": ("没有计算批次 {run}", "no run {run}"),

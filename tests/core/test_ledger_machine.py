@@ -27,7 +27,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from rmperf.core.pay.ledger import Entry, Spike, available_for_clawback, clawback, discrepancies, post, release_early
 from rmperf.core.pay.policy import LedgerPolicy
 from rmperf.core.pay.rules import PayLine
-from tests.test_pay_ledger import label, line, policies, quarter_end
+from tests.core.test_pay_ledger import label, line, policies, quarter_end
 
 D = Decimal
 FEN = D("0.01")

@@ -24,7 +24,7 @@ from rmperf.i18n import MESSAGES
 
 D = Decimal
 YEAR = (date(2024, 1, 1), date(2024, 12, 31), "year")
-DOCS = Path(__file__).parent.parent / "docs" / "scheme-format.md"
+DOCS = Path(__file__).parents[2] / "docs" / "scheme-format.md"
 
 SCHEME = """
 id: forms

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.test_cli import rmperf
 from tests.pkgbuilder import minimal_tables, write_package
-from tests.test_cli import rmperf
 
 POINTS = ("import.started", "import.validated", "import.placed", "import.committed")
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from rmperf import i18n
-from tests.test_cli import rmperf, targets_csv, tiny_rms
-from tests.test_runs import run_id
+from tests.cli.test_cli import rmperf, targets_csv, tiny_rms
+from tests.cli.test_runs import run_id
 
-SRC = Path(__file__).parent.parent / "src" / "rmperf"
+SRC = Path(__file__).parents[2] / "src" / "rmperf"
 #: what a message key or a raw note looks like on a screen
 #: the posts rural-2023 appraises
 RURAL_POSTS = ("corporate", "retail", "inclusive")

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from rmperf.core.scheme import SchemeError, load_scheme
-from tests.test_cli import rmperf
-from tests.test_pay_cli import MINI_PAY, ledger_json, new_run, ok
-from tests.test_scheme_formula import SCHEME
+from tests.cli.test_cli import rmperf
+from tests.cli.test_pay_cli import MINI_PAY, ledger_json, new_run, ok
+from tests.core.test_scheme_formula import SCHEME
 
 OFFICER = "考核办王"
 APPROVER = "风控部李主任"

@@ -28,6 +28,14 @@ def tiny_home(import_home: Callable[[str, Path], Home], tiny_package: Path) -> H
     return import_home("balances-tiny", tiny_package)
 
 
+@pytest.fixture(scope="module")
+def explaining(tiny_home: Home, django_db_blocker: Any) -> tuple[DuckDBBackend, dict[Any, Any]]:
+    """One backend on the tiny bank and the explanation's cache of computed groups, shared by the
+    explanation tests (each opens one indicator for several owners; a group is computed once)."""
+    with django_db_blocker.unblock():
+        return DuckDBBackend(FactStore(tiny_home)), {}
+
+
 #: The plans that reduce balances (D139): the split store's plain passes with common cuts; the
 #: same with no common cut (every mover cut alone, its span's scan joined); the general plan.
 PLANS = ("split", "split_movers_alone", "general")
@@ -233,7 +241,7 @@ def test_mid_month_move_of_a_foreign_account_matches_the_reference(
     segments, D32) and keeps the USD account per day; the reference sums day
     by day. They must agree to the fen.
     """
-    from tests.test_engine_close import two_months
+    from tests.engine.test_engine_close import two_months
 
     tables = two_months()
     tables["accounts"].append(
@@ -308,13 +316,12 @@ def test_mid_month_move_of_a_foreign_account_matches_the_reference(
     ],
 )
 def test_flow_and_loan_explanations_add_up_to_the_value(
-    tiny_home: Home, django_db_blocker: Any, indicator: str, category: str
+    explaining: tuple[DuckDBBackend, dict[Any, Any]], indicator: str, category: str
 ) -> None:
     """For every RM with a value, and an org: the rows behind it sum to it exactly."""
     from rmperf.engine.explain import explain
 
-    with django_db_blocker.unblock():
-        backend = DuckDBBackend(FactStore(tiny_home))
+    backend, cache = explaining
     period = Period.parse("2025-Q1")
     rms = [r[0] for r in backend.query("SELECT rm_id FROM managers ORDER BY rm_id")][:6]
     if indicator == "veto":  # the tiny bank has one vetoing finding
@@ -323,7 +330,7 @@ def test_flow_and_loan_explanations_add_up_to_the_value(
     opened = 0
     for owner in [*(("rm", r) for r in rms), ("org", org)]:
         try:
-            e = explain(backend, period, owner, indicator, category)
+            e = explain(backend, period, owner, indicator, category, cache=cache)
         except LookupError:
             continue
         assert sum((c.value for c in e.accounts), Decimal(0)) == e.value
@@ -351,13 +358,12 @@ def test_flow_and_loan_explanations_add_up_to_the_value(
         "task_completion_rate",
     ],
 )
-def test_a_ratio_is_explained_by_its_parts(tiny_home: Home, django_db_blocker: Any, indicator: str) -> None:
+def test_a_ratio_is_explained_by_its_parts(explaining: tuple[DuckDBBackend, dict[Any, Any]], indicator: str) -> None:
     """The numerator's and the denominator's rows add up to each part, and the parts give the value."""
     from rmperf.core.money import divide
     from rmperf.engine.explain import explain
 
-    with django_db_blocker.unblock():
-        backend = DuckDBBackend(FactStore(tiny_home))
+    backend, cache = explaining
     period = Period.parse("2025-Q1")
     rms = [r[0] for r in backend.query("SELECT rm_id FROM managers ORDER BY rm_id")][:6]
     org = backend.query("SELECT org_id FROM orgs WHERE level = 'branch' ORDER BY org_id")[0][0]
@@ -365,7 +371,7 @@ def test_a_ratio_is_explained_by_its_parts(tiny_home: Home, django_db_blocker: A
     opened = 0
     for owner in [*(("rm", r) for r in rms), ("org", org)]:
         try:
-            e = explain(backend, period, owner, indicator)
+            e = explain(backend, period, owner, indicator, cache=cache)
         except LookupError:
             continue
         assert e.accounts == []

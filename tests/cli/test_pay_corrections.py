@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import rmperf
-from tests.test_pay_cli import MINI_PAY, new_run, ok
+from tests.cli.test_cli import rmperf
+from tests.cli.test_pay_cli import MINI_PAY, new_run, ok
 
 D = Decimal
 RM = "R00002"  # the tiny bank's corporate RM

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from tests.test_cli import rmperf
-from tests.test_runs import run_id
+from tests.cli.test_cli import rmperf
+from tests.cli.test_runs import run_id
 
-SCHEMES = Path(__file__).parent / "schemes"
+SCHEMES = Path(__file__).parents[1] / "schemes"
 MINI_PAY = str(SCHEMES / "mini-pay.yaml")
 D = Decimal
 LEDGER_COLUMNS = ("earned", "held", "deferred", "deferred_spike", "released", "recovered", "paid", "forfeited")

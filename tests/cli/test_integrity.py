@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from tests.test_cli import rmperf
-from tests.test_pay_cli import MINI_PAY, new_run, ok
+from tests.cli.test_cli import rmperf
+from tests.cli.test_pay_cli import MINI_PAY, new_run, ok
 
 RM = "R00002"
 #: (table, a column to change) of every append-only table

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import rmperf, targets_csv, tiny_rms
+from tests.cli.test_cli import rmperf, targets_csv, tiny_rms
 
-SCHEMES = Path(__file__).parent / "schemes"
+SCHEMES = Path(__file__).parents[1] / "schemes"
 
 
 @pytest.fixture(scope="module")

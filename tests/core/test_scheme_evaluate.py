@@ -24,7 +24,7 @@ from rmperf.core.scheme import (
 )
 
 D = Decimal
-SCHEMES = Path(__file__).parent / "schemes"
+SCHEMES = Path(__file__).parents[1] / "schemes"
 Q3 = (date(2024, 7, 1), date(2024, 9, 30), "quarter")
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import rmperf
-from tests.test_pay_cli import MINI_PAY
+from tests.cli.test_cli import rmperf
+from tests.cli.test_pay_cli import MINI_PAY
 
 ROUNDS = 6
 

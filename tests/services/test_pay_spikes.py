@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_engine_spikes import QUARTER_END_SPIKE, home_with_a1
+from tests.engine.test_engine_spikes import QUARTER_END_SPIKE, home_with_a1
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_the_pay_on_a_reversed_quarter_end_rise_is_deferred(tmp_path: Path) -> N
     from rmperf.runs.service import run_scheme
     from rmperf.store import FactStore
 
-    # A1: 1,000 on 31 Dec, 5,000 on 31 Mar, then 2,000 / 4,500 / 3,000 (tests/test_engine_spikes.py)
+    # A1: 1,000 on 31 Dec, 5,000 on 31 Mar, then 2,000 / 4,500 / 3,000 (tests/engine/test_engine_spikes.py)
     home = home_with_a1(tmp_path, QUARTER_END_SPIKE)
     db.setup(home)
     scheme = tmp_path / "spike.yaml"
