@@ -152,3 +152,32 @@ def test_the_message_types_share_one_rendering() -> None:
     assert imported.what("en") == Message("value.period", {"value": "Y"}).render("en")
     assert "a.csv" in imported.render("en")
     assert imported.what("en") in imported.render("en")
+
+
+def test_an_engine_note_is_a_message_rendered_as_a_sentence_once() -> None:
+    from rmperf.i18n import note_text
+    from rmperf.messages import Message, Note, notes_of
+
+    raw = "baseline_daily_average_fallback:no_prior_year"
+    notes = notes_of([raw, "no_previous_period:2024-Q1", raw])
+    assert notes == (Note(raw), Note("no_previous_period:2024-Q1"))  # each once, in the order given
+    assert isinstance(notes[0], Message)
+    for lang in ("zh", "en"):
+        shown = notes[0].render(lang)
+        assert shown == note_text(raw, lang)
+        assert raw not in shown
+        assert "{" not in shown
+    assert notes[0].render("zh") != notes[0].render("en")
+
+
+def test_the_catalogue_names_an_indicator_in_either_language() -> None:
+    from rmperf.core import indicators as catalogue
+
+    assert catalogue.name("daily_average", "zh") == "日均余额"
+    assert catalogue.name("daily_average", "en") == "daily average"
+    assert catalogue.unit("daily_average") == "yuan"
+    assert catalogue.unit("accumulated_balance") == "yuan·days"
+    # a custom indicator of a scheme is not in the catalogue: its own code, no unit
+    assert catalogue.name("my_custom", "en") == "my_custom"
+    assert catalogue.unit("my_custom") is None
+    assert catalogue.of_group("signals") == {"spike_reversal": catalogue.CATALOGUE["spike_reversal"]}

@@ -378,7 +378,7 @@ def indicators_cmd(
     group: Annotated[str, typer.Option("--group", help="balances|flows|quality|all")] = "all",
 ) -> None:
     """指标计算 / compute the indicators of a period (balances, flows, quality)."""
-    from rmperf.engine import export
+    from rmperf.core import indicators as catalogue
     from rmperf.services import data
     from rmperf.tabular import save
 
@@ -408,7 +408,6 @@ def indicators_cmd(
         save(out, data.indicators_document(found, out.suffix.lower().lstrip(".")).data)
         console.print(zh_en(f"已写出 {len(found.values)} 行到 {out}", f"wrote {len(found.values)} rows to {out}"))
         return
-    names = export.indicator_defs()
     table = RichTable(
         zh_en("对象", "owner"),
         zh_en("指标", "indicator"),
@@ -417,9 +416,10 @@ def indicators_cmd(
         zh_en("单位", "unit"),
     )
     for v in found.values:
-        d = names.get(v.indicator)
-        name = (d.zh if i18n.get_language() == "zh" else d.en) if d else v.indicator
-        table.add_row(f"{v.owner_kind}:{v.owner_id}", name, v.category, f"{v.value:,}", d.unit if d else "")
+        name = catalogue.name(v.indicator, i18n.get_language())
+        table.add_row(
+            f"{v.owner_kind}:{v.owner_id}", name, v.category, f"{v.value:,}", catalogue.unit(v.indicator) or ""
+        )
     console.print(table)
 
 

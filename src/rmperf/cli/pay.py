@@ -20,7 +20,6 @@ from rich.table import Table as RichTable
 from rmperf import i18n
 from rmperf.cli.base import app, console, ctx, err_console, print_note, print_scheme_error, zh_en
 from rmperf.core.pay.ledger import BALANCE_WORDS, REASON_WORDS, entry_word, word
-from rmperf.messages import notes_of
 
 if TYPE_CHECKING:
     from rmperf.pay.paysheet import PaySheet
@@ -105,7 +104,7 @@ def pay_cmd(
 def print_posted(run: int, posted: Posted) -> None:
     """What a posting did (or that it found the same figures posted), and the cycle's totals."""
     outcome = posted.outcome
-    for note in (*posted.notes, *notes_of(outcome.notes)):
+    for note in posted.notes:
         print_note(note)
     if outcome.created:
         corrections = sum(1 for e in outcome.entries if e.reason == "correction")

@@ -4,7 +4,7 @@ its unit, in one place.
 The scheme checker reads the codes from here (a scheme may only name an indicator that exists), the engine
 takes its own groups from here (balances, flows, quality, the spike signal), and every presenter names an
 indicator through :func:`name`. A new indicator is added here and computed in the engine in the same change;
-``tests/core/test_core.py`` fails when the engine's groups and this catalogue differ.
+``tests/core/test_scheme_format.py`` fails when the engine's groups and this catalogue differ.
 """
 
 from __future__ import annotations

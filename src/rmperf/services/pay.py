@@ -44,7 +44,7 @@ def parse_pools(values: Sequence[str] | None) -> dict[str, Decimal] | None:
 
 @dataclass(frozen=True)
 class Posted:
-    """A run's pay posting, and the notes of the spikes measured for it."""
+    """A run's pay posting, and its notes: the spikes measured for it, then the posting's own."""
 
     outcome: PostOutcome
     notes: tuple[Note, ...]
@@ -73,7 +73,7 @@ def post(
     elif spikes:
         measured = read_spikes(spikes if isinstance(spikes, Upload) else Path(spikes))
     outcome = pay_run(ctx.home, run_id, pools=pools, spikes=measured, statuses=given, user=ctx.actor.user_id)
-    return Posted(outcome, notes_of(notes))
+    return Posted(outcome, notes_of([*notes, *outcome.notes]))
 
 
 def adjust(
