@@ -181,3 +181,21 @@ def test_the_catalogue_names_an_indicator_in_either_language() -> None:
     assert catalogue.name("my_custom", "en") == "my_custom"
     assert catalogue.unit("my_custom") is None
     assert catalogue.of_group("signals") == {"spike_reversal": catalogue.CATALOGUE["spike_reversal"]}
+
+
+def test_explain_is_handed_rows_and_names_no_working_table() -> None:
+    """The engine's groups answer ``explain`` with the rows behind a figure as values (``engine.rows.Row``);
+    ``explain`` itself holds no SQL and names none of the tables the groups write."""
+    import re
+
+    from rmperf.engine import explain, flows, quality, spikes
+    from rmperf.engine import indicators as balances
+
+    text = (SRC / "engine" / "explain.py").read_text(encoding="utf-8")
+    assert not re.search(r"\b(SELECT|FROM|JOIN)\b", text)
+    assert not re.search(r"\b\w+_attr\b|\bfl_\w+|\bq_\w+|\.query\(|create_table|register_rows", text)
+    groups = (balances.EXPLAINED, flows.EXPLAINED, spikes.EXPLAINED, quality.EXPLAINED, quality.RATIOS)
+    assert sorted(explain.explainable()) == sorted(code for group in groups for code in group)
+    assert len(set(explain.explainable())) == len(explain.explainable())  # one group opens each
+    for module in (balances, flows, quality, spikes):
+        assert callable(module.rows_behind)

@@ -44,6 +44,7 @@ from rmperf.core.periods import Period
 from rmperf.engine import attribution as attr
 from rmperf.engine.backend import Backend
 from rmperf.engine.indicators import IndicatorValue, MissingInput, OrgTree, OwnerKey
+from rmperf.engine.rows import Row, select_rows
 
 Sums = dict[tuple[str, str, str], Decimal]
 
@@ -767,3 +768,116 @@ def _matured_wealth(backend: Backend, period: Period) -> Sums:
         GROUP BY o.owner_kind, o.owner_id, c.kind
         """,
     )
+
+
+# ---- the rows behind an indicator (for ``explain``) ----------------------------
+
+
+def _unpaid_interest_rows(expr: str) -> str:
+    """Rows behind an unpaid-interest indicator: each loan's ``expr`` of ``fl_li_acct``, credited by share."""
+    return f"""
+        SELECT o.owner_kind, o.owner_id, i.account_id AS item, a.customer_id, 'all' AS category,
+               {expr} * o.share AS amount
+        FROM fl_li_acct i JOIN fl_li_owners o ON o.account_id = i.account_id
+        JOIN accounts a ON a.account_id = i.account_id
+        """
+
+
+#: indicator → the SQL of the rows behind it (``rows.COLUMNS``), over the working tables of
+#: :func:`compute_flow_indicators`; ``{start}``/``{end}``, ``{first_month}``/``{last_month}`` are the
+#: period's, ``{weight}`` the weight of a quality card.
+_ROWS: dict[str, str] = {
+    # a fee booked to an RM is theirs; else credited by share to the account's (or customer's) owners
+    "fee_income": """
+        SELECT 'rm' AS owner_kind, f.rm_id AS owner_id, coalesce(f.account_id, f.customer_id) AS item,
+               f.customer_id, f.product AS category, f.amount AS amount
+        FROM fl_fee f WHERE f.rm_id IS NOT NULL AND f.amount IS NOT NULL
+        UNION ALL
+        SELECT o.owner_kind, o.owner_id, f.account_id, f.customer_id, f.product, f.amount * o.share
+        FROM fl_fee f JOIN fl_fee_acct_owners o ON o.account_id = f.account_id AND o.as_of = f.as_of
+        WHERE f.rm_id IS NULL AND f.account_id IS NOT NULL
+        UNION ALL
+        SELECT o.owner_kind, o.owner_id, f.customer_id, f.customer_id, f.product, f.amount * o.share
+        FROM fl_fee f JOIN fl_fee_cust_owners o ON o.customer_id = f.customer_id AND o.as_of = f.as_of
+        WHERE f.rm_id IS NULL AND f.account_id IS NULL
+        """,
+    "loan_loss_provision": """
+        SELECT o.owner_kind, o.owner_id, p.account_id AS item, a.customer_id, p.grade AS category,
+               p.provision * o.share AS amount
+        FROM fl_prov_acct p JOIN fl_prov_owners o ON o.account_id = p.account_id
+        JOIN accounts a ON a.account_id = p.account_id
+        """,
+    "unpaid_interest_new": _unpaid_interest_rows("i.new_unpaid"),
+    "unpaid_interest_recovered": _unpaid_interest_rows("i.recovered"),
+    "unpaid_interest_net": _unpaid_interest_rows("(i.new_unpaid - i.recovered)"),
+    # cards by their seller, one each (a quality card weighs {weight})
+    **{
+        code: f"""
+            SELECT 'rm' AS owner_kind, rm_id AS owner_id, card_id AS item, customer_id, kind AS category,
+                   {amount} AS amount
+            FROM cards WHERE issued_on BETWEEN {{start}} AND {{end}}
+            """
+        for code, amount in (
+            ("cards_issued", "1"),
+            ("cards_issued_weighted", "CASE WHEN quality THEN {weight} ELSE 1 END"),
+        )
+    },
+    # customer counts: each customer counts once, whole, for its service owner (D23)
+    **{
+        code: f"""
+            SELECT o.owner_kind, o.owner_id, s.customer_id AS item, s.customer_id, {category} AS category,
+                   1 AS amount
+            FROM {table} s JOIN fl_cust_owner o ON o.customer_id = s.customer_id
+            JOIN customers c ON c.customer_id = s.customer_id
+            """
+        for code, table, category in (
+            ("new_customers", "fl_new_customer", "c.kind"),
+            ("new_vip_customers", "fl_vip", "s.tier"),
+            ("churned_customers", "fl_churned", "c.kind"),
+        )
+    },
+    # newly active cards by their seller; busy ones (the _5plus codes) alone
+    **{
+        code: f"""
+            SELECT 'rm' AS owner_kind, rm_id AS owner_id, card_id AS item, customer_id, kind AS category,
+                   1 AS amount
+            FROM fl_card_active {where}
+            """
+        for code, where in (("active_cards", ""), ("active_cards_5plus", "WHERE busy = 1"))
+    },
+    # a newly active customer once, for the seller of its earliest newly active card (as counted above)
+    **{
+        code: f"""
+            SELECT 'rm' AS owner_kind, rm_id AS owner_id, customer_id AS item, customer_id, 'all' AS category,
+                   1 AS amount
+            FROM (
+                SELECT customer_id, rm_id,
+                       max(busy) OVER (PARTITION BY customer_id) AS busy,
+                       row_number() OVER (PARTITION BY customer_id ORDER BY issued_on, card_id) AS rn
+                FROM fl_card_active
+            ) x WHERE rn = 1 {where}
+            """
+        for code, where in (("active_customers", ""), ("active_customers_5plus", "AND busy = 1"))
+    },
+    # each expense row, for the RM who bears it or (org units) the unit it is booked to
+    "expenses": """
+        SELECT CASE WHEN rm_id IS NOT NULL THEN 'rm' ELSE 'org' END AS owner_kind,
+               coalesce(rm_id, org_id) AS owner_id,
+               coalesce(rm_id, org_id) || ' ' || month || ' ' || kind AS item, '' AS customer_id,
+               kind AS category, amount
+        FROM expenses WHERE month BETWEEN {first_month} AND {last_month} AND coalesce(rm_id, org_id) IS NOT NULL
+        """,
+}
+
+#: the flow indicators :func:`rows_behind` opens
+EXPLAINED: tuple[str, ...] = tuple(_ROWS)
+
+
+def rows_behind(
+    backend: Backend, period: Period, indicator: str, owners: Iterable[tuple[str, str]], params: FlowParams
+) -> list[Row]:
+    """The rows that add up to ``indicator`` of ``owners`` in ``period`` (fees and provisions by account
+    — a fee without an account by its customer —, cards, customers, expense rows), after
+    :func:`compute_flow_indicators` of the same period and ``params`` on ``backend``."""
+    weight = f"CAST('{Decimal(params.card_quality_weight)}' AS DECIMAL(9,4))"
+    return select_rows(backend, _ROWS[indicator], period, owners, {"{weight}": weight})

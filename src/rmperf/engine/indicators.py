@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal, localcontext
 
 from rmperf.core import indicators as catalogue
@@ -39,6 +39,7 @@ from rmperf.core.money import divide, to_fen
 from rmperf.core.periods import Period
 from rmperf.engine import attribution as attr
 from rmperf.engine.backend import Backend
+from rmperf.engine.rows import Row, owners_table
 
 CATEGORIES = ("deposit", "loan", "wealth")
 OwnerKey = tuple[str, str]  # (owner_kind, owner_id): ("rm", "R00001"), ("pool", "0101"), ("org", "0100")
@@ -283,3 +284,113 @@ class MissingInput(LookupError):
     def __init__(self, table: str) -> None:
         super().__init__(table)
         self.table = table
+
+
+# ---- the rows behind an indicator (for ``explain``) ----------------------------
+
+#: indicator → the attributed sums it is made of: (working table, column, how it is divided or signed)
+_PARTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "accumulated_balance": (("p_attr", "jishu", "1"),),
+    "daily_average": (("p_attr", "jishu", "days"),),
+    "ftp_profit": (("p_attr", "spread_jishu", "basis"),),
+    "point_balance": (("pt_attr", "balance", "1"),),
+    "baseline_point": (("bp_attr", "balance", "1"),),
+    "point_increment": (("pt_attr", "balance", "1"), ("bp_attr", "balance", "-1")),
+    "aum": (("pt_attr", "balance", "1"),),
+    "aum_increment": (("pt_attr", "balance", "1"), ("bp_attr", "balance", "-1")),
+    # last year's 积数 ÷ its days, or (D18, without a full last year) the baseline point
+    "baseline_daily_average": (("lya_attr", "jishu", "last_year_days"),),
+    "daily_average_increment": (("p_attr", "jishu", "days"), ("lya_attr", "jishu", "-last_year_days")),
+}
+#: without a full last year the baseline daily average is the baseline point (D18)
+_FALLBACK = {"lya_attr": ("bp_attr", "balance")}
+_NO_LAST_YEAR = "baseline_daily_average_fallback:no_prior_year"
+
+#: the balance indicators :func:`rows_behind` opens; :data:`DAILY` ones also to their days
+EXPLAINED: tuple[str, ...] = tuple(_PARTS)
+DAILY: tuple[str, ...] = ("accumulated_balance", "daily_average")
+
+
+def _categories_behind(indicator: str, category: str) -> tuple[str, ...]:
+    """The account categories an indicator's figure of ``category`` reads."""
+    if indicator.startswith("aum"):
+        return ("deposit", "wealth")
+    cats = CATEGORIES if category == "all" else (category,)
+    return tuple(c for c in cats if c != "wealth") if indicator == "ftp_profit" else cats
+
+
+def rows_behind(
+    backend: Backend, result: BalanceResult, indicator: str, category: str, owners: Iterable[OwnerKey]
+) -> list[Row]:
+    """The accounts behind ``indicator`` (of ``category``) of ``owners``, each with its exact term of the
+    figure, after :func:`compute_balance_indicators` gave ``result`` on ``backend``."""
+    period = result.period
+    cats = ", ".join(f"'{c}'" for c in _categories_behind(indicator, category))
+    table = owners_table(backend, owners)
+    out: list[Row] = []
+    with localcontext() as ctx:
+        ctx.prec = 60
+        for source, column, how in _PARTS[indicator]:
+            if source in _FALLBACK and _NO_LAST_YEAR in result.notes:
+                source, column = _FALLBACK[source]
+                how = "1" if how == "last_year_days" else "-1"
+            found = backend.query(
+                f"SELECT t.owner_kind, t.owner_id, t.account_id, a.customer_id, a.category, sum(t.{column}) "
+                f"FROM {source} t JOIN {table} o ON o.owner_kind = t.owner_kind AND o.owner_id = t.owner_id "
+                f"JOIN accounts a ON a.account_id = t.account_id WHERE a.category IN ({cats}) "
+                "GROUP BY t.owner_kind, t.owner_id, t.account_id, a.customer_id, a.category"
+            )
+            for kind, owner_id, account_id, customer_id, cat, amount in found:
+                if amount is None:
+                    continue
+                part = Decimal(amount)
+                if how == "days":
+                    part = part / period.days
+                elif how in ("last_year_days", "-last_year_days"):
+                    part = part / period.previous_year().days * (1 if how == "last_year_days" else -1)
+                elif how == "basis":
+                    part = part / result.basis
+                elif how == "-1":
+                    part = -part
+                out.append(Row(kind, owner_id, account_id, customer_id, cat, part))
+    return out
+
+
+def days_behind(
+    backend: Backend, result: BalanceResult, indicator: str, category: str, owners: Iterable[OwnerKey]
+) -> list[tuple[str, date, Decimal]]:
+    """Each day's attributed CNY balance of each account behind a :data:`DAILY` indicator of ``owners``,
+    after :func:`compute_balance_indicators` gave ``result`` on ``backend``."""
+    period = result.period
+    cats = ", ".join(f"'{c}'" for c in _categories_behind(indicator, category))
+    start, end = f"DATE '{period.start}'", f"DATE '{period.end}'"
+    table = owners_table(backend, owners)
+    backend.create_table(
+        "exd_bal",
+        f"""
+        SELECT b.account_id, b.date AS as_of, b.balance, a.currency FROM balances b
+        JOIN accounts a ON a.account_id = b.account_id
+        WHERE b.date BETWEEN {start} AND {end} AND a.category IN ({cats})
+          AND b.account_id IN (SELECT account_id FROM p_attr t JOIN {table} o
+                               ON o.owner_kind = t.owner_kind AND o.owner_id = t.owner_id)
+        """,
+    )
+    attr.owners(backend, "exd_bal", "exd_owners")
+    found = backend.query(
+        f"""
+        SELECT d.account_id, d.as_of,
+               CAST(CASE WHEN d.currency = 'CNY' THEN d.balance
+                    ELSE round(CAST(d.balance AS DECIMAL(20,2)) * CAST(
+                        (SELECT max_by(r.cny_per_unit, r.date) FROM fx_rates r
+                         WHERE r.currency = d.currency AND r.date <= d.as_of) AS DECIMAL(12,8)), 2) END
+                    AS DECIMAL(20,2)) * o.share AS amount
+        FROM exd_bal d
+        JOIN exd_owners o ON o.account_id = d.account_id AND o.as_of = d.as_of
+        JOIN {table} e ON e.owner_kind = o.owner_kind AND e.owner_id = o.owner_id
+        ORDER BY d.account_id, d.as_of
+        """
+    )
+    merged: dict[tuple[str, date], Decimal] = {}
+    for account_id, day, amount in found:
+        merged[(account_id, day)] = merged.get((account_id, day), Decimal(0)) + Decimal(amount)
+    return [(a, d, v) for (a, d), v in sorted(merged.items())]

@@ -79,7 +79,8 @@ risk-adjusted profit − economic capital × hurdle rate × days ÷ basis.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
@@ -94,6 +95,7 @@ from rmperf.engine import attribution as attr
 from rmperf.engine.backend import Backend
 from rmperf.engine.indicators import IndicatorValue, MissingInput, OrgTree, OwnerKey
 from rmperf.engine.quality_derived import coefficient_of_variation, peer_groups
+from rmperf.engine.rows import Row, owners_table, select_rows
 
 ATTRIBUTED = attr.ATTRIBUTED
 ZERO = Decimal(0)
@@ -784,3 +786,266 @@ def peer_groups_of(backend: Backend) -> Callable[[OwnerKey], str | None]:
     managers = [(r, o, p) for r, o, p in backend.query("SELECT rm_id, org_id, post FROM managers")]
     orgs = backend.query("SELECT org_id, parent_id, level FROM orgs")
     return peer_groups(managers, {o: p for o, p, _ in orgs}, {o: lv for o, _, lv in orgs})
+
+
+# ---- the rows behind an indicator (for ``explain``) ----------------------------
+
+
+def _graded(where: str, key: str) -> str:
+    """The join to ``q_grades`` (alias ``g``) when ``where`` reads a grade (it exists only with ``loan_grades``)."""
+    return f"LEFT JOIN q_grades g ON g.account_id = {key}" if re.search(r"\bg\.", where) else ""
+
+
+def _loan_book_rows(table: str, sign: str, where: str) -> str:
+    """Each loan of ``table`` (q_pt_bal / q_bp_bal) meeting ``where``, by share of the period-end owners (D17)."""
+    return f"""
+        SELECT o.owner_kind, o.owner_id, b.account_id AS item, a.customer_id, 'all' AS category,
+               {sign}b.balance * o.share AS amount
+        FROM {table} b
+        JOIN accounts a ON a.account_id = b.account_id
+        JOIN customers c ON c.customer_id = a.customer_id
+        JOIN q_own o ON o.account_id = b.account_id AND o.as_of = {{end}}
+        {_graded(where, "b.account_id")}
+        WHERE a.category = 'loan' AND {where}
+        """
+
+
+def _new_loan_rows(amount: str, where: str) -> str:
+    """Each loan opened in the period, by share of its opening day's owners."""
+    return f"""
+        SELECT o.owner_kind, o.owner_id, n.account_id AS item, n.customer_id, 'all' AS category, {amount} AS amount
+        FROM q_new n JOIN q_own o ON o.account_id = n.account_id AND o.as_of = n.as_of
+        LEFT JOIN q_pt_bal e ON e.account_id = n.account_id
+        {_graded(where, "n.account_id")}
+        WHERE {where}
+        """
+
+
+def _new_loan_count_rows(where: str) -> str:
+    """Each loan opened in the period, once, for its service owner."""
+    return f"""
+        SELECT s.owner_kind, s.owner_id, n.account_id AS item, n.customer_id, 'all' AS category, 1 AS amount
+        FROM q_new n JOIN q_new_svc s ON s.account_id = n.account_id AND s.as_of = n.as_of WHERE {where}
+        """
+
+
+def _borrower_rows(where: str) -> str:
+    """Each borrower of the period once (:data:`BORROWERS_SQL`)."""
+    return f"""
+        SELECT owner_kind, owner_id, customer_id AS item, customer_id, 'all' AS category, 1 AS amount
+        FROM ({BORROWERS_SQL}) b WHERE {where}
+        """
+
+
+def _violation_rows(amount: str, where: str) -> str:
+    """The RM's compliance findings of the period, by code and day."""
+    return f"""
+        SELECT 'rm' AS owner_kind, rm_id AS owner_id, code || ' ' || CAST(date AS VARCHAR) AS item,
+               '' AS customer_id, 'all' AS category, {amount} AS amount
+        FROM violations WHERE date BETWEEN {{start}} AND {{end}} {where}
+        """
+
+
+def _check_rows(where: str) -> str:
+    """The post-loan checks due in the period, by loan."""
+    return f"""
+        SELECT 'rm' AS owner_kind, l.rm_id AS owner_id, l.account_id AS item, coalesce(a.customer_id, '')
+               AS customer_id, 'all' AS category, 1 AS amount
+        FROM loan_checks l LEFT JOIN accounts a ON a.account_id = l.account_id
+        WHERE l.due_on BETWEEN {{start}} AND {{end}} {where}
+        """
+
+
+def _survey_rows(amount: str, where: str) -> str:
+    """The RM's call-backs of the period, by customer and day."""
+    return f"""
+        SELECT 'rm' AS owner_kind, rm_id AS owner_id, customer_id || ' ' || CAST(date AS VARCHAR) AS item,
+               customer_id, 'all' AS category, {amount} AS amount
+        FROM surveys WHERE date BETWEEN {{start}} AND {{end}} AND {where}
+        """
+
+
+def _monthly_rows(table: str, column: str) -> str:
+    """The RM's attendance or task rows of the period's months."""
+    kind = "coalesce(kind, '')" if table == "tasks" else "''"
+    return f"""
+        SELECT 'rm' AS owner_kind, rm_id AS owner_id, month || ' ' || {kind} AS item, '' AS customer_id,
+               'all' AS category, {column} AS amount
+        FROM {table} WHERE month BETWEEN {{first_month}} AND {{last_month}}
+        """
+
+
+_AGRI = "coalesce(a.is_agri, c.is_agri, false)"
+_INCLUSIVE = "coalesce(a.is_inclusive, c.is_inclusive, false)"
+
+#: indicator → the SQL of the rows behind it (``rows.COLUMNS``), over the working tables of
+#: :func:`compute_quality_indicators` and the period's input rows
+_ROWS: dict[str, str] = {
+    # visits by whom (the customer, else the village) the RM visited, one each
+    "visits": """
+        SELECT 'rm' AS owner_kind, rm_id AS owner_id, coalesce(customer_id, 'village:' || village_id) AS item,
+               customer_id, 'all' AS category, 1 AS amount
+        FROM visits WHERE date BETWEEN {start} AND {end}
+        """,
+    # the loan book at the period end less that at the baseline day, loan by loan
+    "npl_balance": _loan_book_rows("q_pt_bal", "", "g.npl_end = 1"),
+    "npl_reduction": _loan_book_rows("q_bp_bal", "", "g.npl_base = 1")
+    + " UNION ALL "
+    + _loan_book_rows("q_pt_bal", "-", "g.npl_end = 1"),
+    **{
+        code: _loan_book_rows("q_pt_bal", "", flag) + " UNION ALL " + _loan_book_rows("q_bp_bal", "-", flag)
+        for code, flag in (("agri_loan_increment", _AGRI), ("inclusive_loan_increment", _INCLUSIVE))
+    },
+    # new loans counted for their service owner; 首贷户 once each, for the owner of its first loan
+    "new_loans": _new_loan_rows("n.amount * o.share", "true"),
+    "new_loan_count": _new_loan_count_rows("true"),
+    "first_time_borrowers": _borrower_rows("first_on >= {start}"),
+    "post_loan_checks_due": _check_rows(""),
+    "post_loan_checks_on_time": _check_rows("AND l.done_on IS NOT NULL AND l.done_on <= l.due_on"),
+    "violations": _violation_rows("1", ""),
+    "violation_points": _violation_rows("points", ""),
+    "veto": _violation_rows("1", "AND veto"),
+    "unrectified_violations": _violation_rows("1", "AND (rectified_on IS NULL OR rectified_on > {end})"),
+}
+
+_VILLAGES_VISITED = """
+    SELECT DISTINCT 'rm' AS owner_kind, v.rm_id AS owner_id, vl.village_id AS item, '' AS customer_id,
+           'all' AS category, 1 AS amount
+    FROM visits v
+    JOIN managers m ON m.rm_id = v.rm_id
+    LEFT JOIN customers c ON c.customer_id = v.customer_id
+    JOIN villages vl ON vl.village_id = coalesce(v.village_id, c.village_id) AND vl.org_id = m.org_id
+    WHERE v.date BETWEEN {start} AND {end}
+"""
+_VILLAGES = """
+    SELECT 'rm' AS owner_kind, m.rm_id AS owner_id, vl.village_id AS item, '' AS customer_id, 'all' AS category,
+           1 AS amount
+    FROM managers m JOIN villages vl ON vl.org_id = m.org_id
+"""
+
+#: ratios opened by their parts (:data:`_SPECS`): decimals of the value, numerator rows, denominator rows
+_PARTS: dict[str, tuple[int, str, str]] = {
+    "new_loan_npl_ratio": (
+        6,
+        _new_loan_rows("coalesce(e.balance, 0) * o.share", "g.npl_end = 1"),
+        _new_loan_rows("coalesce(e.balance, 0) * o.share", "true"),
+    ),
+    "post_loan_check_rate": (6, _ROWS["post_loan_checks_on_time"], _ROWS["post_loan_checks_due"]),
+    "pricing_compliance_rate": (6, _new_loan_count_rows("n.compliant = 1"), _new_loan_count_rows("n.guided = 1")),
+    "pricing_compliance_rate_amount": (
+        6,
+        _new_loan_rows("n.amount * o.share", "n.compliant = 1"),
+        _new_loan_rows("n.amount * o.share", "n.guided = 1"),
+    ),
+    "first_time_borrower_share": (6, _ROWS["first_time_borrowers"], _borrower_rows("true")),
+    "agri_loan_share": (6, _loan_book_rows("q_pt_bal", "", _AGRI), _loan_book_rows("q_pt_bal", "", "true")),
+    "inclusive_loan_share": (
+        6,
+        _loan_book_rows("q_pt_bal", "", _INCLUSIVE),
+        _loan_book_rows("q_pt_bal", "", "true"),
+    ),
+    "village_coverage": (6, _VILLAGES_VISITED, _VILLAGES),
+    "satisfaction": (2, _survey_rows("score", "true"), _survey_rows("1", "true")),
+    "response_hours": (
+        2,
+        _survey_rows("response_hours", "response_hours IS NOT NULL"),
+        _survey_rows("1", "response_hours IS NOT NULL"),
+    ),
+    "resolution_rate": (6, _survey_rows("1", "resolved"), _survey_rows("1", "resolved IS NOT NULL")),
+    "recommendation_rate": (6, _survey_rows("1", "would_recommend"), _survey_rows("1", "would_recommend IS NOT NULL")),
+    "attendance_rate": (6, _monthly_rows("attendance", "present_days"), _monthly_rows("attendance", "required_days")),
+    "task_completion_rate": (6, _monthly_rows("tasks", "completed"), _monthly_rows("tasks", "assigned")),
+}
+
+#: risk-adjusted figures, linear in each account's 积数 and spread (003/004; :func:`_risk`)
+RISK: tuple[str, ...] = ("expected_loss", "risk_adjusted_profit", "economic_capital", "eva")
+
+#: the quality indicators :func:`rows_behind` opens (the ratios are opened by :func:`parts_behind`)
+EXPLAINED: tuple[str, ...] = (*_ROWS, *RISK)
+#: the ratios :func:`parts_behind` opens
+RATIOS: tuple[str, ...] = tuple(_PARTS)
+
+
+def rows_behind(
+    backend: Backend, period: Period, indicator: str, owners: Iterable[tuple[str, str]], params: QualityParams
+) -> list[Row]:
+    """The rows that add up to ``indicator`` of ``owners`` in ``period`` (loans, borrowers, checks,
+    findings, visits; a risk-adjusted figure by account, with its fees, costs and taxes), after
+    :func:`compute_quality_indicators` of the same period and ``params`` on ``backend``."""
+    owners = set(owners)
+    if indicator in RISK:
+        return _risk_rows(backend, period, indicator, owners, params)
+    return select_rows(backend, _ROWS[indicator], period, owners)
+
+
+def parts_behind(
+    backend: Backend, period: Period, indicator: str, owners: Iterable[tuple[str, str]]
+) -> tuple[int, list[Row], list[Row]]:
+    """A ratio's decimals and the rows of its numerator and of its denominator, for ``owners``, after
+    :func:`compute_quality_indicators` of the same period on ``backend``."""
+    owners = set(owners)
+    places, top, bottom = _PARTS[indicator]
+    return places, select_rows(backend, top, period, owners), select_rows(backend, bottom, period, owners)
+
+
+def _risk_rows(
+    backend: Backend, period: Period, indicator: str, owners: set[tuple[str, str]], params: QualityParams
+) -> list[Row]:
+    """Each account's term of a risk-adjusted figure (:func:`_risk`), then its fees, costs and taxes.
+
+    Per account, from its attributed 积数 j and spread product s of the period's months: expected
+    loss = j x loss rate ÷ basis (loans); risk-adjusted profit = s ÷ basis − expected loss (deposits
+    and loans); economic capital = j x capital factor ÷ days (loans); EVA = profit − capital x hurdle
+    x days ÷ basis. Risk-adjusted profit and EVA take in the fee income (``fee:`` rows), less the
+    costs (``cost:`` rows) and the taxes on the owners' income together (one ``tax`` row), as 000 says.
+    """
+    from rmperf.engine.flows import FlowParams
+    from rmperf.engine.flows import rows_behind as flow_rows
+
+    months = " UNION ALL ".join(
+        f"SELECT owner_kind, owner_id, account_id, jishu, spread_jishu FROM qm{i}_attr"
+        for i in range(len(months_of(period)))
+    )
+    table = owners_table(backend, owners)
+    found = backend.query(
+        f"""
+        SELECT t.owner_kind, t.owner_id, t.account_id, a.customer_id, a.category, a.product,
+               sum(t.jishu), sum(t.spread_jishu)
+        FROM ({months}) t JOIN accounts a ON a.account_id = t.account_id
+        JOIN {table} o ON o.owner_kind = t.owner_kind AND o.owner_id = t.owner_id
+        WHERE a.category IN ('deposit', 'loan')
+        GROUP BY t.owner_kind, t.owner_id, t.account_id, a.customer_id, a.category, a.product
+        """
+    )
+    out: list[Row] = []
+    income: dict[tuple[str, str], Decimal] = {}
+    with localcontext() as ctx:
+        ctx.prec = 60
+        for kind, owner_id, account_id, customer_id, category, product, jishu, spread in found:
+            j = Decimal(jishu or 0) if category == "loan" else ZERO
+            el = j * params.expected_loss_rate(product) / params.basis
+            ec = j * params.capital_factor(product) / period.days
+            rap = Decimal(spread or 0) / params.basis - el
+            part = {
+                "expected_loss": el,
+                "risk_adjusted_profit": rap,
+                "economic_capital": ec,
+                "eva": rap - ec * params.hurdle_rate * period.days / params.basis,
+            }[indicator]
+            out.append(Row(kind, owner_id, account_id, customer_id, category, part))
+            income[(kind, owner_id)] = income.get((kind, owner_id), ZERO) + Decimal(spread or 0) / params.basis
+        if indicator in ("risk_adjusted_profit", "eva"):
+            for source, sign, tag in (("fees", 1, "fee"), ("expenses", -1, "cost")):
+                if not backend.has_rows(source):
+                    continue
+                code = "fee_income" if source == "fees" else "expenses"
+                for r in flow_rows(backend, period, code, owners, FlowParams()):
+                    out.append(r._replace(item=f"{tag}:{r.item}", amount=sign * r.amount))
+                    if tag == "fee":
+                        income[(r.owner_kind, r.owner_id)] = income.get((r.owner_kind, r.owner_id), ZERO) + r.amount
+            # taxed as one figure, as ``_risk`` taxes the rolled-up income: one row, on the owners' income
+            taxes = params.tax_rate * max(sum(income.values(), ZERO), ZERO)
+            if taxes and owners:
+                kind, owner_id = min(owners)
+                out.append(Row(kind, owner_id, "tax", "", "tax", -taxes))
+    return out

@@ -22,6 +22,7 @@ guess.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -33,6 +34,7 @@ from rmperf.core.periods import Period
 from rmperf.engine import attribution as attr
 from rmperf.engine.backend import Backend
 from rmperf.engine.indicators import IndicatorValue, OrgTree
+from rmperf.engine.rows import Row, select_rows
 
 SPIKE_INDICATORS: dict[str, IndicatorDef] = catalogue.of_group("signals")
 
@@ -148,3 +150,17 @@ def compute_spikes(backend: Backend, period: Period, window_days: int, rounding:
     for (kind, owner, category), value in sorted(tree.roll_up(sums).items()):
         result.values.append(IndicatorValue(kind, owner, "spike_reversal", category, to_fen(value, rounding)))
     return result
+
+
+#: the signals :func:`rows_behind` opens
+EXPLAINED: tuple[str, ...] = ("spike_reversal",)
+
+
+def rows_behind(backend: Backend, period: Period, owners: Iterable[tuple[str, str]]) -> list[Row]:
+    """The deposits behind ``spike_reversal`` of ``owners``: each one's point increase gone again within
+    the window, credited to the period-end owners (D17), after :func:`compute_spikes` of ``period``."""
+    sql = """
+        SELECT t.owner_kind, t.owner_id, t.account_id AS item, a.customer_id, 'deposit' AS category, t.jishu AS amount
+        FROM spa_attr t JOIN accounts a ON a.account_id = t.account_id
+        """
+    return select_rows(backend, sql, period, owners)
