@@ -162,3 +162,24 @@ def test_a_probation_ending_in_the_first_half_is_judged_in_july(bank: tuple[Home
     assert proposal.action.value in ("confirm", "probation_demote", "probation_exit")
     assert "2025-06-30" in proposal.rule_zh
     assert any(c.measure == "committed_profit" for c in proposal.checks)
+
+
+def test_a_breakdown_and_the_matured_wealth_open_to_their_accounts(bank: tuple[Home, Path]) -> None:
+    """A run's figure of a breakdown (daily average of personal customers' deposits) and of wealth sold and
+    matured in the year opens to the accounts behind it, over the year so far, as the run read it."""
+    from rmperf.services.context import Actor, Context
+    from rmperf.services.explain import explain_run
+
+    home, scheme = bank
+    q2 = _run(home, scheme, "2025-Q2")
+    explained = explain_run(Context(home, Actor.local_operator("t")), q2, "0001")
+    assert explained.mismatches == []
+    opened = {i.name: i for i in explained.inputs}
+    da = opened["da"].explanation
+    assert da is not None
+    assert opened["da"].category == "deposit/customer_kind=personal"
+    # A1 is C1's (a personal customer): 16,320,000 ÷ 181 = 90,165.75 over the year so far
+    assert [(c.account_id, c.value) for c in da.accounts] == [("A1", D("90165.75"))]
+    wm = opened["wm"].explanation
+    assert wm is not None
+    assert [(c.account_id, c.value) for c in wm.accounts] == [("W1", D("30000.00"))]

@@ -78,6 +78,7 @@ def _computed(
     params: EngineParams,
     spike_window: int | None,
     cache: dict[Any, Any] | None = None,
+    category: str = "all",
 ) -> Any:
     """The result of the engine group that computes an indicator, for ``period``.
 
@@ -92,7 +93,9 @@ def _computed(
         return cache[key]
     result: Any
     if group == "balances":
-        return balances.compute_balance_indicators(backend, period, basis=params.basis, rounding=params.rounding)
+        return balances.compute_balance_indicators(
+            backend, period, basis=params.basis, rounding=params.rounding, breakdown=balances.breakdown_of(category)
+        )
     if group == "signals":
         if spike_window is None:
             raise ValueError("spike_reversal is measured over a window: give its days (--window)")
@@ -147,7 +150,7 @@ def explain(
         category = "all"  # they have no categories
     elif group == "signals" and category == "all":
         category = "deposit"  # deposits are all it has
-    result = _computed(backend, period, group, params, spike_window, cache)
+    result = _computed(backend, period, group, params, spike_window, cache, category)
     value = result.get(owner, indicator, category)
     if value is None:
         raise LookupError(f"{owner[0]} {owner[1]} has no {indicator} {category} in {period}")

@@ -859,6 +859,14 @@ _ROWS: dict[str, str] = {
             """
         for code, where in (("active_customers", ""), ("active_customers_5plus", "AND busy = 1"))
     },
+    # each wealth product sold this year and matured by the period end, for its seller, by customer kind
+    "wealth_matured_sales": f"""
+        SELECT o.owner_kind, o.owner_id, s.account_id AS item, s.customer_id, c.kind AS category,
+               CAST(s.amount * o.share AS {ATTRIBUTED}) AS amount
+        FROM fl_wm_sold s
+        JOIN fl_wm_owners o ON o.account_id = s.account_id AND o.as_of = s.as_of
+        JOIN customers c ON c.customer_id = s.customer_id
+        """,
     # each expense row, for the RM who bears it or (org units) the unit it is booked to
     "expenses": """
         SELECT CASE WHEN rm_id IS NOT NULL THEN 'rm' ELSE 'org' END AS owner_kind,

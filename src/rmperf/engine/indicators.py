@@ -311,12 +311,28 @@ EXPLAINED: tuple[str, ...] = tuple(_PARTS)
 DAILY: tuple[str, ...] = ("accumulated_balance", "daily_average")
 
 
-def _categories_behind(indicator: str, category: str) -> tuple[str, ...]:
-    """The account categories an indicator's figure of ``category`` reads."""
+def _categories_behind(indicator: str, category: str) -> tuple[str, tuple[str, ...]]:
+    """The SQL key of an account's category (with its breakdown, ``deposit/customer_kind=personal``,
+    when ``category`` has one, as ``compute_balance_indicators`` keys it) and the keys the figure of
+    ``category`` reads."""
+    base, _, sub = category.partition("/")
+    if sub:
+        breakdown = sub.partition("=")[0]
+        if breakdown not in BREAKDOWNS:
+            return "a.category", ()
+        key = f"a.category || '/{breakdown}=' || coalesce(CAST({BREAKDOWNS[breakdown]} AS VARCHAR), '-')"
+        wealth_only_excluded = indicator == "ftp_profit" and base == "wealth"
+        return key, () if wealth_only_excluded else (category,)
     if indicator.startswith("aum"):
-        return ("deposit", "wealth")
+        return "a.category", ("deposit", "wealth")
     cats = CATEGORIES if category == "all" else (category,)
-    return tuple(c for c in cats if c != "wealth") if indicator == "ftp_profit" else cats
+    return "a.category", tuple(c for c in cats if c != "wealth") if indicator == "ftp_profit" else cats
+
+
+def breakdown_of(category: str) -> str | None:
+    """The breakdown a category names (``deposit/product=DEP_TIME`` → ``product``), or None."""
+    sub = category.partition("/")[2]
+    return sub.partition("=")[0] if sub else None
 
 
 def rows_behind(
@@ -325,7 +341,10 @@ def rows_behind(
     """The accounts behind ``indicator`` (of ``category``) of ``owners``, each with its exact term of the
     figure, after :func:`compute_balance_indicators` gave ``result`` on ``backend``."""
     period = result.period
-    cats = ", ".join(f"'{c}'" for c in _categories_behind(indicator, category))
+    key, keys = _categories_behind(indicator, category)
+    if not keys:
+        return []
+    cats = ", ".join("'" + c.replace("'", "''") + "'" for c in keys)
     table = owners_table(backend, owners)
     out: list[Row] = []
     with localcontext() as ctx:
@@ -335,10 +354,12 @@ def rows_behind(
                 source, column = _FALLBACK[source]
                 how = "1" if how == "last_year_days" else "-1"
             found = backend.query(
-                f"SELECT t.owner_kind, t.owner_id, t.account_id, a.customer_id, a.category, sum(t.{column}) "
+                f"SELECT t.owner_kind, t.owner_id, t.account_id, a.customer_id, {key} AS k, sum(t.{column}) "
                 f"FROM {source} t JOIN {table} o ON o.owner_kind = t.owner_kind AND o.owner_id = t.owner_id "
-                f"JOIN accounts a ON a.account_id = t.account_id WHERE a.category IN ({cats}) "
-                "GROUP BY t.owner_kind, t.owner_id, t.account_id, a.customer_id, a.category"
+                "JOIN accounts a ON a.account_id = t.account_id "
+                "JOIN customers c ON c.customer_id = a.customer_id "
+                f"WHERE {key} IN ({cats}) "
+                "GROUP BY t.owner_kind, t.owner_id, t.account_id, a.customer_id, k"
             )
             for kind, owner_id, account_id, customer_id, cat, amount in found:
                 if amount is None:
@@ -362,7 +383,10 @@ def days_behind(
     """Each day's attributed CNY balance of each account behind a :data:`DAILY` indicator of ``owners``,
     after :func:`compute_balance_indicators` gave ``result`` on ``backend``."""
     period = result.period
-    cats = ", ".join(f"'{c}'" for c in _categories_behind(indicator, category))
+    key, keys = _categories_behind(indicator, category)
+    if not keys:
+        return []
+    cats = ", ".join("'" + c.replace("'", "''") + "'" for c in keys)
     start, end = f"DATE '{period.start}'", f"DATE '{period.end}'"
     table = owners_table(backend, owners)
     backend.create_table(
@@ -370,7 +394,8 @@ def days_behind(
         f"""
         SELECT b.account_id, b.date AS as_of, b.balance, a.currency FROM balances b
         JOIN accounts a ON a.account_id = b.account_id
-        WHERE b.date BETWEEN {start} AND {end} AND a.category IN ({cats})
+        JOIN customers c ON c.customer_id = a.customer_id
+        WHERE b.date BETWEEN {start} AND {end} AND {key} IN ({cats})
           AND b.account_id IN (SELECT account_id FROM p_attr t JOIN {table} o
                                ON o.owner_kind = t.owner_kind AND o.owner_id = t.owner_id)
         """,
