@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pgtrigger
+from django.conf import settings
 from django.db import models
 
 from rmperf.db.roles import RUN_FIXED_COLUMNS
@@ -349,3 +350,30 @@ class PayAdjustment(_AppendOnly):
 
     def __str__(self) -> str:
         return f"run {self.run_id} {self.rm_id} {self.amount or self.share}"
+
+
+# --- people (人员与授权) ----------------------------------------------------------------------------------
+
+
+class RoleGrant(models.Model):
+    """One role of a user on one org unit and so its whole subtree (角色授权).
+
+    ``org_id`` "" is the whole bank; a 客户经理 grant names the RM the user is (``rm_id``). A grant is
+    revoked, never deleted (``revoked_at``), and each change is in the audit log (``services.people``).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grants")
+    role = models.CharField(max_length=32)
+    org_id = models.CharField(max_length=64, blank=True)
+    rm_id = models.CharField(max_length=64, blank=True)
+    granted_by = models.CharField(max_length=150)
+    granted_at = models.DateTimeField()
+    revoked_by = models.CharField(max_length=150, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("id",)
+        indexes = (models.Index(fields=("user", "revoked_at")),)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role}@{self.org_id or '*'}{' ' + self.rm_id if self.rm_id else ''}"
