@@ -326,6 +326,23 @@ def show_demo_step(event: object) -> None:
         print_paysheet_written(event.sheet, event.workbook)
     elif isinstance(event, demo.Graded):
         print_grades(event.report, out=event.workbook, changes=True)
+    elif isinstance(event, demo.People):
+        print_logins(event.logins)
+
+
+def print_logins(logins: list[Any]) -> None:
+    """The demo's logins, one per role, for the web application."""
+    table = RichTable(title=zh_en("网页端登录(演示数据目录专用)", "web logins (this demo home only)"))
+    for column in (
+        zh_en("用户名", "username"),
+        zh_en("角色", "role"),
+        zh_en("范围", "scope"),
+        zh_en("密码", "password"),
+    ):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.username, i18n.t("role." + login.role), login.where, login.password)
+    console.print(table)
 
 
 def print_leading(event: Any) -> None:

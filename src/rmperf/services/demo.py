@@ -91,6 +91,13 @@ class Graded:
     workbook: Path
 
 
+@dataclass(frozen=True)
+class People:
+    """The demo's logins, one per role (their passwords new for this demo)."""
+
+    logins: list[Any]  # services.people.Login
+
+
 Observe = Callable[[object], None]
 
 
@@ -123,6 +130,9 @@ def demo(
     observe(_leading(ctx, quarter))
     runs = _runs(ctx, quarter, observe)
     _pay_and_grades(ctx, runs, observe)
+    from rmperf.services.people import demo_people
+
+    observe(People(demo_people(ctx)))
     return runs
 
 

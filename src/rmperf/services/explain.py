@@ -113,8 +113,11 @@ def explain_figure(
         ) from None
 
 
-def explain_run(ctx: Context, run_id: int, rm_id: str, *, open_inputs: bool = True) -> RunExplanation:
-    """The whole trace of ``rm_id`` in run ``run_id``, each input opened as the run computed it."""
+def explain_run(
+    ctx: Context, run_id: int, rm_id: str, *, open_inputs: bool = True, only: str | None = None
+) -> RunExplanation:
+    """The whole trace of ``rm_id`` in run ``run_id``, each input opened as the run computed it
+    (``only``: just the input, or rating item, of that name — a page opens one figure at a time)."""
     from rmperf.core.scheme import build_plan, load_scheme, resolve
     from rmperf.core.scheme.resolve import window_of
     from rmperf.runs.report import explain_lines
@@ -141,11 +144,13 @@ def explain_run(ctx: Context, run_id: int, rm_id: str, *, open_inputs: bool = Tr
         cache: dict[object, object] = {}
         manual = _uploaded_values(ctx, the_run, plan)
         for v in payload["values"]:
+            if only is not None and v["name"] != only:
+                continue
             if v["kind"] == "engine":
                 opened.append(_open_engine(backend, the_run.pk, rm_id, v, windows, params, cache))
             elif v["kind"] == "manual":
                 opened.append(_open_manual(the_run, rm_id, v, manual))
-        opened += _open_ratings(at_run, the_run, plan, payload, payloads)
+        opened += _open_ratings(at_run, the_run, plan, payload, payloads, only)
     return RunExplanation(
         the_run.pk,
         the_run.scheme_id,
@@ -228,7 +233,12 @@ def _open_manual(
 
 
 def _open_ratings(
-    ctx: Context, the_run: Any, plan: Any, payload: Mapping[str, Any], payloads: Sequence[Mapping[str, Any]]
+    ctx: Context,
+    the_run: Any,
+    plan: Any,
+    payload: Mapping[str, Any],
+    payloads: Sequence[Mapping[str, Any]],
+    only: str | None = None,
 ) -> list[OpenedInput]:
     """Each rating item of the RM opened to the raters' rows, re-scored from them and checked.
 
@@ -237,7 +247,12 @@ def _open_ratings(
     the RM's whole group, so every RM of the run is scored) and the RM's item
     score must equal the stored one.
     """
-    items = [i for d in payload["dimensions"] for i in d["items"] if i.get("method") == "rating"]
+    items = [
+        i
+        for d in payload["dimensions"]
+        for i in d["items"]
+        if i.get("method") == "rating" and (only is None or i["key"] == only)
+    ]
     if not items:
         return []
     from rmperf.core.scheme import evaluate

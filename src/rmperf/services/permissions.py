@@ -28,6 +28,10 @@ ACTIONS = (
     "pay.release",
     "grades.post",
     "db.grant",
+    "people.create",
+    "people.grant",
+    "people.revoke",
+    "people.deactivate",
 )
 
 Policy = Callable[[Actor, str, Mapping[str, Any]], bool]
