@@ -18,8 +18,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
+# the demo bank imported, run, paid and graded; then (unless SERVE=0) the web app on http://127.0.0.1:8000
+SERVE ?= 1
 demo: $(STAMP)
 	$(BIN)/rmperf demo
+	@if [ "$(SERVE)" != "0" ]; then $(BIN)/rmperf serve --with-worker; fi
 
 test: $(STAMP)
 	bash scripts/ensure-java.sh

@@ -59,6 +59,7 @@ HIGHER_THAN_CORE = (
     "rmperf.reports",
     "rmperf.services",
     "rmperf.cli",
+    "rmperf.web",
     "django",
     "duckdb",
     "pyspark",
@@ -71,11 +72,19 @@ HIGHER_THAN_CORE = (
     ("floor", "forbidden"),
     [
         ("rmperf.core", HIGHER_THAN_CORE),
-        ("rmperf.engine", ("rmperf.db", "django", "rmperf.runs", "rmperf.pay", "rmperf.services", "rmperf.cli")),
-        ("rmperf.runs", ("rmperf.services", "rmperf.cli")),
-        ("rmperf.pay", ("rmperf.services", "rmperf.cli")),
-        ("rmperf.ingest", ("rmperf.services", "rmperf.cli", "rmperf.runs", "rmperf.pay")),
-        ("rmperf.services", ("rmperf.cli", "typer", "rich")),
+        (
+            "rmperf.engine",
+            ("rmperf.db", "django", "rmperf.runs", "rmperf.pay", "rmperf.services", "rmperf.cli", "rmperf.web"),
+        ),
+        ("rmperf.runs", ("rmperf.services", "rmperf.cli", "rmperf.web")),
+        ("rmperf.pay", ("rmperf.services", "rmperf.cli", "rmperf.web")),
+        ("rmperf.ingest", ("rmperf.services", "rmperf.cli", "rmperf.runs", "rmperf.pay", "rmperf.web")),
+        ("rmperf.services", ("rmperf.cli", "rmperf.web", "typer", "rich")),
+        # the web application is a presenter beside the command line: it reads through the services
+        (
+            "rmperf.web",
+            ("rmperf.cli", "rmperf.engine", "rmperf.runs", "rmperf.pay", "rmperf.ingest", "rmperf.store", "typer"),
+        ),
         ("rmperf.core.scheme", ("rmperf.core.pay",)),
     ],
 )
@@ -199,3 +208,9 @@ def test_explain_is_handed_rows_and_names_no_working_table() -> None:
     assert len(set(explain.explainable())) == len(explain.explainable())  # one group opens each
     for module in (balances, flows, quality, spikes):
         assert callable(module.rows_behind)
+
+
+def test_the_command_line_reaches_the_web_only_to_serve_it() -> None:
+    """``rmperf serve`` and ``rmperf worker`` start the server; no command imports a page or the API."""
+    found = [f for f in reaches("rmperf.cli", ("rmperf.web",)) if not f.endswith("imports rmperf.web.serve")]
+    assert found == []

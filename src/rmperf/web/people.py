@@ -1,0 +1,40 @@
+"""Who is asking: the signed-in user as the services' :class:`~rmperf.services.context.Actor`, and the
+permission policy of role grants that the web installs at the services' permission seam."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import HttpRequest
+
+from rmperf.home import Home
+from rmperf.services import people
+from rmperf.services.context import Actor, Context
+from rmperf.services.permissions import local_only
+
+#: the state-changing actions each role may do; the local operator may do all. A committee's adjustment
+#: of its own sub-branch's pay comes with the period's workflow (issue 15), which checks the subtree
+MAY: dict[str, frozenset[str]] = {
+    "office": frozenset(
+        ("import", "repair", "close", "run", "pay.post", "pay.adjust", "pay.clawback", "pay.release", "grades.post")
+    ),
+    "admin": frozenset(("people.grant", "people.revoke", "people.create", "people.deactivate")),
+}
+
+
+def grant_policy(actor: Actor, action: str, target: Mapping[str, Any]) -> bool:
+    """Role grants: the local operator may do everything, a user what one of their roles may."""
+    if local_only(actor, action, target):
+        return True
+    return any(action in MAY.get(g.role, frozenset()) for g in actor.grants)
+
+
+def context_of(request: HttpRequest) -> Context:
+    """The services' context of one request: the served home, the user, the language of the request."""
+    lang = "en" if (getattr(request, "LANGUAGE_CODE", "") or "").startswith("en") else "zh"
+    actor = getattr(request, "_rmperf_actor", None)
+    if actor is None:
+        actor = people.actor_for(request.user)
+        request._rmperf_actor = actor  # type: ignore[attr-defined]
+    return Context(Home.resolve(), actor, lang)

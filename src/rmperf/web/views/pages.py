@@ -1,0 +1,121 @@
+"""The pages of the read side: dashboard, runs, a run's results, an RM's scorecard and its figures
+opened, the audit log, people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from rmperf.services import access, board, words
+from rmperf.web.people import context_of
+
+#: rows per page of a results table and of an explanation
+PAGE = 50
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
+def _run_id(request: HttpRequest) -> int | None:
+    text = request.GET.get("run", "")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise Http404
+    return int(text)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    ctx = context_of(request)
+    found = board.dashboard(ctx, _run_id(request))
+    chart: dict[str, Any] = {}
+    if found is not None:
+        chart = {
+            "labels": [f"{b.low:.0f}–{b.high:.0f}" for b in found.bins],
+            "counts": [b.count for b in found.bins],
+            "units": [u.name for u in found.units],
+            "averages": [str(u.average) if u.average is not None else None for u in found.units],
+        }
+    return render(request, "web/dashboard.html", {"board": found, "chart": chart, "scope": access.scope(ctx)})
+
+
+@login_required
+def runs(request: HttpRequest) -> HttpResponse:
+    ctx = context_of(request)
+    return render(request, "web/runs.html", {"runs": access.visible_runs(ctx)})
+
+
+@login_required
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    ctx = context_of(request)
+    sort = request.GET.get("sort", "rank")
+    table = board.result_table(
+        ctx,
+        run_id,
+        org=request.GET.get("org", ""),
+        group=request.GET.get("group", ""),
+        sort=sort if sort in board.SORTS else "rank",
+        descending=request.GET.get("desc") == "1",
+    )
+    page = Paginator(table.records, PAGE).get_page(_page_number(request))
+    return render(request, "web/run.html", {"t": table, "run": table.run, "page": page, "sort": sort})
+
+
+@login_required
+def scorecard(request: HttpRequest, run_id: int, rm_id: str) -> HttpResponse:
+    card = board.scorecard(context_of(request), run_id, rm_id)
+    return render(request, "web/scorecard.html", {"run": card.run, "card": card, "r": card.record})
+
+
+@login_required
+def explanation(request: HttpRequest, run_id: int, rm_id: str) -> HttpResponse:
+    ctx = context_of(request)
+    name = request.GET.get("input", "")
+    if not name:
+        raise Http404
+    number = _page_number(request)
+    opened = access.explain_input(ctx, run_id, rm_id, name, offset=(number - 1) * PAGE, limit=PAGE)
+    pages = max((opened.total_rows + PAGE - 1) // PAGE, 1)
+    template = "web/_explanation.html" if request.htmx else "web/explanation.html"  # type: ignore[attr-defined]
+    return render(
+        request,
+        template,
+        {
+            "run_id": run_id,
+            "rm_id": rm_id,
+            "o": opened,
+            "number": number,
+            "pages": pages,
+            "previous": number - 1 if number > 1 else None,
+            "next": number + 1 if number < pages else None,
+        },
+    )
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    ctx = context_of(request)
+    events = access.audit_events(ctx, action=request.GET.get("action", ""), actor=request.GET.get("actor", ""))
+    page = Paginator(events, PAGE).get_page(_page_number(request))
+    return render(
+        request,
+        "web/audit.html",
+        {"page": page, "action": request.GET.get("action", ""), "actions": words.actions(ctx.lang)},
+    )
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    from rmperf.services import people as people_services
+
+    ctx = context_of(request)
+    return render(request, "web/people.html", {"grants": people_services.grants(ctx)})
