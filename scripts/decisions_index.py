@@ -39,6 +39,7 @@ SUBJECTS: dict[str, tuple[str, ...]] = {
     "Trust and integrity": (),
     "The demo bank and the tests": (),
     "The house: layers, services and seams": ("One face for the library",),
+    "The web application": ("The web application",),
 }
 
 #: decisions of mixed sections (what an office found, trust), each put under its subject
