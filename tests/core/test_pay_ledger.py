@@ -15,6 +15,7 @@ from rmperf.core.pay.ledger import (
     Spike,
     add_months,
     available_for_clawback,
+    balance_series,
     balances,
     clawback,
     clawback_reserve,
@@ -93,6 +94,19 @@ def test_a_quarter_posted_with_reserve_deferral_and_spike() -> None:
     assert [(e.rm_id, e.amount, e.pool) for e in released] == [("R2", D("1200.00"), "spike")]
     assert next(e for e in nxt if e.kind == "paid" and e.rm_id == "R2").amount == D("1300.00")
     assert reconciles(entries + nxt)
+
+
+def test_the_ledgers_course_is_one_point_a_day_ending_at_its_balances() -> None:
+    policy = LedgerPolicy(reserve_rate=D("0.15"))
+    first = post([line("R1", "2025-Q1", "10000.00", "8000.00")], policy, {}, date(2025, 3, 31), [])
+    second = post([line("R1", "2025-Q2", "6000.00", "4000.00")], policy, {}, date(2025, 6, 30), first)
+    entries = first + second
+    series = balance_series(list(reversed(entries)))  # in any order: the course is by date
+    assert [on for on, _ in series] == [date(2025, 3, 31), date(2025, 6, 30)]
+    assert series[0][1].earned == D("10000.00")
+    assert series[0][1].outstanding_reserve == D("1200.00")
+    assert series[-1][1] == balances(entries).per_rm["R1"]
+    assert balance_series([]) == []
 
 
 def test_banded_reserve_is_marginal_and_scales_with_the_cycle() -> None:

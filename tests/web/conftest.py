@@ -1,5 +1,5 @@
 """The bank of the web tests: the tiny demo bank imported once, one run of retail-wealth-2007 on 2025-Q4,
-and the people who use it — each with their role grants, made through the same action the CLI uses.
+its pay posted, and the people who use it — each with their role grants, made through the same action the CLI uses.
 
 People (the tiny bank: head office 0000; branches 0100, 0200, 0300; sub-branches 0101 under 0100,
 0201 under 0200, 0301 under 0300):
@@ -48,7 +48,7 @@ class WebBank:
 
 @pytest.fixture(scope="session")
 def web_bank(import_home: Callable[[str, Path], Home], tiny_package: Path, django_db_blocker: Any) -> Iterator[WebBank]:
-    from rmperf.services import people
+    from rmperf.services import pay, people
     from rmperf.services.context import Context
     from rmperf.services.runs import run
 
@@ -56,6 +56,7 @@ def web_bank(import_home: Callable[[str, Path], Home], tiny_package: Path, djang
     with django_db_blocker.unblock():
         ctx = Context(home)
         outcome = run(ctx, "retail-wealth-2007", "2025-Q4")
+        pay.post(ctx, outcome.run_id)
         for name, (role, org, rm) in PEOPLE.items():
             people.create_user(ctx, name, PASSWORD)
             people.grant(ctx, name, role, org_id=org, rm_id=rm, reason="test bank")

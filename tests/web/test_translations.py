@@ -46,6 +46,9 @@ def _po() -> dict[str, list[str]]:
             current[key].append(ast.literal_eval(line))
         else:
             key, _, value = line.partition(" ")
+            if key == "msgid" and "msgid" in current:  # an entry with no blank line before it
+                flush()
+                current = {}
             current[key] = [ast.literal_eval(value)]
     entries.pop("", None)
     return entries

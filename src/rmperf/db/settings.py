@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "csp.context_processors.nonce",
+                "rmperf.web.people.menu",
             ],
         },
     }

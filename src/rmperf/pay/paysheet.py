@@ -19,7 +19,7 @@ formula) or CSV (UTF-8 with BOM, exact decimals as text).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -118,8 +118,16 @@ class PaySheet:
         return all(self.total[k] == v for k, v in pairs) and all(r.check() for r in self.rows)
 
 
-def build(home: Home, run_id: int, orgs: Mapping[str, Mapping[str, Any]] | None = None) -> PaySheet:
-    """The pay sheet of run ``run_id``'s posting (the run must be the latest posted for its scheme and period)."""
+def build(
+    home: Home,
+    run_id: int,
+    orgs: Mapping[str, Mapping[str, Any]] | None = None,
+    keep: Callable[[str, str | None], bool] | None = None,
+) -> PaySheet:
+    """The pay sheet of run ``run_id``'s posting (the run must be the latest posted for its scheme and period).
+
+    ``keep(rm_id, subbranch)``: the RMs the sheet shows (a reader's part of the bank); its subtotals and
+    total are of those RMs, and so are the ledger's balances it reconciles to."""
     from rmperf.db.models import PayAdjustment, Run
     from rmperf.pay.integrity import ledger_and_run
     from rmperf.pay.service import adjustments_of, history, latest_posting
@@ -127,9 +135,14 @@ def build(home: Home, run_id: int, orgs: Mapping[str, Mapping[str, Any]] | None 
     posting = latest_posting(home, run_id)
     tampered = ledger_and_run(home, posting.run)
     entries = history(home, posting=posting.posting)
+    lines = posting.lines
+    if keep is not None:
+        where = {data["rm_id"]: data.get("subbranch") for data in lines}
+        lines = [data for data in lines if keep(data["rm_id"], data.get("subbranch"))]
+        entries = [e for e in entries if keep(e.rm_id, where.get(e.rm_id))]
     sums = balances(entries)
     rows: dict[str, Row] = {}
-    for data in posting.lines:
+    for data in lines:
         row = rows[data["rm_id"]] = Row(
             data["rm_id"], data.get("name") or "", data.get("subbranch"), data.get("branch"), data.get("post") or ""
         )
@@ -147,6 +160,8 @@ def build(home: Home, run_id: int, orgs: Mapping[str, Mapping[str, Any]] | None 
             rows[rm_id].adjustment_reason = adj.reason
     runs = Run.objects.filter(store=posting.run.store, scheme_id=posting.run.scheme_id, period=posting.run.period)
     for row in PayAdjustment.objects.filter(run__in=runs.filter(id__lte=run_id)).order_by("id"):
+        if keep is not None and row.rm_id not in rows:
+            continue  # another part of the bank's
         reasons.append(  # the record: every decision of the committee on this scheme and period
             {
                 "rm_id": row.rm_id,

@@ -157,6 +157,22 @@ def _orgs(ctx: Context) -> dict[str, tuple[str | None, str]]:
     return _TREES[key]
 
 
+_MANAGERS: dict[tuple[str, int | None], dict[str, tuple[str, str]]] = {}
+
+
+def _managers(ctx: Context) -> dict[str, tuple[str, str]]:
+    """rm_id → (name, org_id) of the bank's RMs, from the store (kept per store version)."""
+    from rmperf.store import FactStore
+
+    ctx.setup()
+    version = FactStore(ctx.home).current_version()
+    key = (str(ctx.home.root), version)
+    if key not in _MANAGERS:
+        rows = ctx.backend().query("SELECT rm_id, name, org_id FROM managers") if version is not None else []
+        _MANAGERS[key] = {rm: (name or "", org) for rm, name, org in rows}
+    return _MANAGERS[key]
+
+
 def org_parents(ctx: Context) -> dict[str, str | None]:
     """org_id → parent org_id of the bank."""
     return {org: parent for org, (parent, _) in _orgs(ctx).items()}
@@ -392,3 +408,46 @@ def audit_events(ctx: Context, *, action: str = "", actor: str = "", limit: int 
         }
         for e in events[:limit]
     ]
+
+
+def paysheet(ctx: Context, run_id: int) -> Any:
+    """A posted run's pay sheet (``pay.paysheet.PaySheet``) of the RMs the actor reads: a sub-branch's
+    committee sees its sub-branch, a president their subtree, an RM their own line; the subtotals, the
+    total and the ledger balances it reconciles to are of those RMs. Refused (``ledger.*``) when the
+    run's pay is not posted."""
+    from rmperf.pay import paysheet as sheets
+    from rmperf.services.runs import org_tree
+
+    _stored(ctx, run_id)
+    found = scope(ctx)
+    whole = found.everything or found.orgs is None
+    keep = None if whole else (lambda rm_id, org: found.reads_rm(rm_id, org or ""))
+    return sheets.build(ctx.home, run_id, org_tree(ctx), keep=keep)
+
+
+@dataclass(frozen=True)
+class RmLedger:
+    """An RM's pay ledger as the actor may read it: the entries, the balances now, and the balances at the
+    end of each day an entry is dated (``core.pay.ledger.balance_series``)."""
+
+    rm_id: str
+    name: str
+    org_id: str
+    org_name: str
+    entries: tuple[Any, ...]  # core.pay.ledger.Entry, in the ledger's order
+    balance: Any  # core.pay.ledger.Balance
+    series: tuple[tuple[Any, Any], ...]  # (date, Balance)
+
+
+def ledger(ctx: Context, rm_id: str) -> RmLedger:
+    """RM ``rm_id``'s ledger, if the actor reads that RM's pay (an RM their own; else NotVisible)."""
+    from rmperf.core.pay.ledger import balance_series
+    from rmperf.pay.service import rm_ledger
+
+    found = scope(ctx)
+    known = _managers(ctx).get(rm_id)
+    if known is None or not found.reads_results or not found.reads_rm(rm_id, known[1]):
+        raise NotVisible()
+    entries, balance = rm_ledger(ctx.home, rm_id)
+    name, org = known
+    return RmLedger(rm_id, name, org, org_name(ctx, org), tuple(entries), balance, tuple(balance_series(entries)))

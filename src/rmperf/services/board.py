@@ -227,3 +227,128 @@ def scorecard(ctx: Context, run_id: int, rm_id: str) -> Scorecard:
         for d in payload.get("dimensions", ())
     )
     return Scorecard(info, record, dimensions, inputs)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a table a page shows: its text, whether it is an amount, the RM it opens (if any)."""
+
+    text: str
+    number: bool = False
+    rm: str = ""
+
+
+@dataclass(frozen=True)
+class PaySheetPage:
+    """A posted run's pay sheet as a page shows it: the columns' headers, every row (RMs, a subtotal per
+    sub-branch, the total of the reader's part of the bank) as text to the fen, and whether it reconciles
+    to the ledger."""
+
+    run: Any  # services.runs.RunInfo
+    columns: tuple[tuple[str, str], ...]  # (key, header)
+    rows: tuple[dict[str, str], ...]  # key → text; "row_type": rm | subbranch | bank
+    table: tuple[tuple[str, tuple[Cell, ...]], ...]  # (row type, its cells in column order): the page's
+    numbers: frozenset[str]  # the columns of amounts (right-aligned)
+    reconciles: bool
+    whole_bank: bool
+    sheet: Any  # pay.paysheet.PaySheet, for its download
+
+
+def paysheet_page(ctx: Context, run_id: int) -> PaySheetPage:
+    """Run ``run_id``'s pay sheet of the RMs the actor reads."""
+    from rmperf.pay import paysheet as sheets
+
+    info = access.run_info(ctx, run_id)
+    sheet = access.paysheet(ctx, run_id)
+    cols = tuple(sheets.columns(ctx.lang))
+    amounts = set(sheets.NUMBERS)
+    rows = tuple(
+        {k: (shown_money(v) if k in amounts else str(v if v is not None else "")) for k, v in row.items()}
+        for row in sheets.table(sheet, ctx.lang)
+    )
+    table = tuple(
+        (
+            row["row_type"],
+            tuple(
+                Cell(row[k], k in amounts, row[k] if k == "rm_id" and row["row_type"] == "rm" else "") for k, _ in cols
+            ),
+        )
+        for row in rows
+    )
+    scope = access.scope(ctx)
+    whole = scope.everything or scope.orgs is None
+    return PaySheetPage(info, cols, rows, table, frozenset(amounts), sheet.reconciles(), whole, sheet)
+
+
+def shown_money(value: Any) -> str:
+    """An amount of money as a page shows it: to the fen, thousands grouped (12,345.60)."""
+    if value in (None, ""):
+        return ""
+    return f"{Decimal(str(value)).quantize(Decimal('0.01')):,f}"
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    on: str
+    kind: str  # the entry's kind, in words
+    pool: str
+    amount: str
+    cycle: str
+    reason: str
+    due: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    """An RM's pay ledger as a page shows it: balances now, every entry in words, and the course of the
+    balances over time for the chart."""
+
+    ledger: Any  # services.access.RmLedger
+    balances: tuple[tuple[str, str], ...]  # (word, amount) of the net-pay formula and what is outstanding
+    lines: tuple[LedgerLine, ...]
+    chart: dict[str, list[str]]  # "dates" and a series per balance, as text (exact decimals)
+
+
+#: the balances a page shows, in the order of the net-pay formula, then what is still held
+_LEDGER_BALANCES = (
+    "earned",
+    "held",
+    "deferred",
+    "released",
+    "recovered",
+    "paid",
+    "forfeited",
+    "outstanding_reserve",
+    "outstanding_deferral",
+    "pending_clawback",
+)
+#: the series of the chart
+_LEDGER_SERIES = ("earned", "paid", "outstanding_reserve", "outstanding_deferral", "clawed_back")
+
+
+def ledger_page(ctx: Context, rm_id: str) -> LedgerPage:
+    """RM ``rm_id``'s ledger, if the actor reads that RM's pay."""
+    from rmperf.core.pay.ledger import BALANCE_WORDS, KIND_WORDS, POOL_WORDS, REASON_WORDS, word
+
+    found = access.ledger(ctx, rm_id)
+    lang = ctx.lang
+    balances = tuple((word(BALANCE_WORDS, k, lang), shown_money(getattr(found.balance, k))) for k in _LEDGER_BALANCES)
+    lines = tuple(
+        LedgerLine(
+            e.on.isoformat(),
+            word(KIND_WORDS, e.kind, lang),
+            word(POOL_WORDS, e.pool, lang) if e.pool else "",
+            shown_money(e.amount),
+            e.cycle,
+            word(REASON_WORDS, e.reason, lang),
+            e.due.isoformat() if e.due else "",
+            e.ref,
+        )
+        for e in found.entries
+    )
+    chart: dict[str, list[str]] = {"dates": [on.isoformat() for on, _ in found.series]}
+    for key in _LEDGER_SERIES:
+        chart[key] = [f"{getattr(b, key):f}" for _, b in found.series]
+    chart["names"] = [word(BALANCE_WORDS, k, lang) for k in _LEDGER_SERIES]
+    return LedgerPage(found, balances, lines, chart)

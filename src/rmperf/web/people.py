@@ -38,3 +38,22 @@ def context_of(request: HttpRequest) -> Context:
         actor = people.actor_for(request.user)
         request._rmperf_actor = actor  # type: ignore[attr-defined]
     return Context(Home.resolve(), actor, lang)
+
+
+def menu(request: HttpRequest) -> dict[str, Any]:
+    """What the navigation offers the signed-in user (a template context processor): the parts of the app
+    their roles read, and their own pay ledger when they are an RM. Hiding a link is a courtesy; the
+    access module refuses what is not theirs either way."""
+    if not request.user.is_authenticated:
+        return {}
+    from rmperf.services import access
+
+    found = access.scope(context_of(request))
+    return {
+        "menu": {
+            "results": found.reads_results,
+            "audit": found.audit,
+            "people": found.people,
+            "my_rm": next(iter(sorted(found.rms)), ""),
+        }
+    }

@@ -152,6 +152,7 @@ BALANCE_WORDS: dict[str, tuple[str, str]] = {
     "outstanding_reserve": ("风险金余额", "Reserve outstanding"),
     "outstanding_deferral": ("递延余额", "Deferral outstanding"),
     "pending_clawback": ("待追回", "Clawback pending"),
+    "clawed_back": ("累计扣回", "Clawed back in all"),
 }
 
 
@@ -961,6 +962,21 @@ def balances(entries: Iterable[Entry]) -> Balances:
         _add(sums, e)
         _add(total, e)
     return Balances({rm: Balance(**per_rm[rm]) for rm in sorted(per_rm)}, Balance(**total))
+
+
+def balance_series(entries: Iterable[Entry]) -> list[tuple[date, Balance]]:
+    """One RM's (or everyone's) balances at the end of each day an entry is dated, in date order: what
+    was earned and paid so far, what the reserve and the deferrals still hold, what was clawed back —
+    the ledger's course over time (a chart of an RM's pay)."""
+    out: list[tuple[date, Balance]] = []
+    running = Balance()
+    for e in sorted(entries, key=lambda e: e.on):
+        running = running.plus(e)
+        if out and out[-1][0] == e.on:
+            out[-1] = (e.on, running)
+        else:
+            out.append((e.on, running))
+    return out
 
 
 def _problems(who: str, b: Balance) -> list[str]:

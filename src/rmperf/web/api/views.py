@@ -44,6 +44,7 @@ class ResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     rm_id = serializers.CharField()
     name = serializers.CharField(allow_null=True, required=False)
     org_id = serializers.CharField()
+    org_name = serializers.CharField(required=False)
     post = serializers.CharField(allow_null=True, required=False)
     total_score = serializers.CharField(allow_null=True)
     rank = serializers.IntegerField(allow_null=True)
@@ -166,6 +167,7 @@ class AuditSerializer(serializers.Serializer):  # type: ignore[type-arg]
     at = serializers.DateTimeField()
     actor = serializers.CharField()
     action = serializers.CharField()
+    action_name = serializers.CharField()
     object = serializers.CharField()
     reason = serializers.CharField(allow_blank=True)
     detail = serializers.JSONField()
@@ -191,7 +193,9 @@ class GrantInfoSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     username = serializers.CharField()
     role = serializers.CharField()
+    role_name = serializers.CharField()
     org_id = serializers.CharField(allow_blank=True)
+    org_name = serializers.CharField(allow_blank=True)
     rm_id = serializers.CharField(allow_blank=True)
     granted_by = serializers.CharField()
     granted_at = serializers.DateTimeField()
@@ -203,3 +207,63 @@ class Grants(APIView):
         from rmperf.services import people
 
         return Response(GrantInfoSerializer(people.grants(context_of(request)), many=True).data)
+
+
+class PaySheetSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    run = RunSerializer()
+    columns = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    rows = serializers.ListField(child=serializers.DictField(child=serializers.CharField(allow_blank=True)))
+    reconciles = serializers.BooleanField()
+    whole_bank = serializers.BooleanField()
+
+
+class PaySheet(APIView):
+    @extend_schema(
+        responses=PaySheetSerializer,
+        summary="A posted run's pay sheet of my RMs: a row per RM, a subtotal per sub-branch, the total",
+    )
+    def get(self, request: Request, run_id: int) -> Response:
+        found = board.paysheet_page(context_of(request), run_id)
+        data = {
+            "run": _run(found.run),
+            "columns": [list(c) for c in found.columns],
+            "rows": list(found.rows),
+            "reconciles": found.reconciles,
+            "whole_bank": found.whole_bank,
+        }
+        return Response(PaySheetSerializer(data).data)
+
+
+class LedgerLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    on = serializers.CharField()
+    kind = serializers.CharField()
+    pool = serializers.CharField(allow_blank=True)
+    amount = serializers.CharField()
+    cycle = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    due = serializers.CharField(allow_blank=True)
+    ref = serializers.CharField(allow_blank=True)
+
+
+class LedgerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    rm_id = serializers.CharField()
+    name = serializers.CharField(allow_blank=True)
+    org_name = serializers.CharField(allow_blank=True)
+    balances = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    lines = LedgerLineSerializer(many=True)
+    chart = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class Ledger(APIView):
+    @extend_schema(responses=LedgerSerializer, summary="An RM's pay ledger: balances, entries, their course over time")
+    def get(self, request: Request, rm_id: str) -> Response:
+        found = board.ledger_page(context_of(request), rm_id)
+        data = {
+            "rm_id": found.ledger.rm_id,
+            "name": found.ledger.name,
+            "org_name": found.ledger.org_name,
+            "balances": [list(b) for b in found.balances],
+            "lines": list(found.lines),
+            "chart": found.chart,
+        }
+        return Response(LedgerSerializer(data).data)

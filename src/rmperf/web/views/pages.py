@@ -102,6 +102,27 @@ def explanation(request: HttpRequest, run_id: int, rm_id: str) -> HttpResponse:
 
 
 @login_required
+def paysheet(request: HttpRequest, run_id: int) -> HttpResponse:
+    ctx = context_of(request)
+    found = board.paysheet_page(ctx, run_id)
+    fmt = request.GET.get("format", "")
+    if fmt:
+        from rmperf.services import pay
+
+        doc = pay.paysheet_document(ctx, found.sheet, fmt)
+        response = HttpResponse(doc.data, content_type=doc.media_type)
+        response["Content-Disposition"] = f'attachment; filename="{doc.name}"'
+        return response
+    return render(request, "web/paysheet.html", {"p": found, "run": found.run})
+
+
+@login_required
+def rm_ledger(request: HttpRequest, rm_id: str) -> HttpResponse:
+    found = board.ledger_page(context_of(request), rm_id)
+    return render(request, "web/ledger.html", {"p": found, "l": found.ledger})
+
+
+@login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     ctx = context_of(request)
     events = access.audit_events(ctx, action=request.GET.get("action", ""), actor=request.GET.get("actor", ""))

@@ -22,6 +22,13 @@
     } else if (kind === "line") {
       option = { tooltip: { trigger: "axis" }, xAxis: { type: "category", data: d.days },
                  yAxis: { type: "value" }, series: [{ type: "line", data: d.values, showSymbol: false }] };
+    } else if (kind === "ledger") {
+      var keys = ["earned", "paid", "outstanding_reserve", "outstanding_deferral", "clawed_back"];
+      option = { tooltip: { trigger: "axis" }, legend: { data: d.names },
+                 xAxis: { type: "category", data: d.dates }, yAxis: { type: "value" },
+                 series: keys.map(function (k, i) {
+                   return { name: d.names[i], type: "line", step: "end", data: d[k] };
+                 }) };
     }
     if (!option) { return; }
     chart.setOption(option);
