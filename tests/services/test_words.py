@@ -6,6 +6,7 @@ from __future__ import annotations
 from rmperf.core.scheme.model import METHODS
 from rmperf.services import words
 from rmperf.services.access import ROLES
+from rmperf.services.permissions import ACTIONS
 
 
 def test_every_method_role_and_kind_of_value_has_a_name() -> None:
@@ -13,6 +14,7 @@ def test_every_method_role_and_kind_of_value_has_a_name() -> None:
 
     codes = [f"method.{c}" for c in METHODS] + [f"role.{c}" for c in ROLES]
     codes += [f"value_kind.{k}" for k in ("engine", "manual", "custom")]
+    codes += [f"permit.{a}" for a in ACTIONS]  # a refusal names what was refused in words
     assert [c for c in codes if c not in MESSAGES] == []
     assert words.method("achievement", "zh") == "完成率计分"
     assert words.role("committee", "en") == "committee member"

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 PERSONS = ("olivia", "chen", "rita", "bo", "paul", "rex", "ada", "sam", None)
 
-OK, HIDDEN, LOGIN, API_LOGIN, REDIRECT, NOT_ALLOWED = 200, 404, "login", 403, 302, 405
+OK, HIDDEN, LOGIN, API_LOGIN, REDIRECT, NOT_ALLOWED, REFUSED = 200, 404, "login", 403, 302, 405, 403
 
 
 def everyone(status: Any, anonymous: Any = LOGIN) -> dict[str | None, Any]:
@@ -41,6 +41,10 @@ MATRIX: dict[str, tuple[dict[str, Any], dict[str, str], dict[str | None, Any]]] 
     "explanation": ({"run_id": "RUN", "rm_id": "R00001"}, {"input": "INPUT"}, only(OF_R00001)),
     "paysheet": ({"run_id": "RUN"}, {}, only(RESULTS)),
     "ledger": ({"rm_id": "R00001"}, {}, only(OF_R00001)),
+    "schemes": ({}, {}, only(RESULTS)),
+    "scheme": ({"scheme_id": "retail-wealth-2007", "digest": "DIGEST"}, {}, only(RESULTS)),
+    "scheme-diff": ({"scheme_id": "retail-wealth-2007"}, {"a": "DIGEST", "b": "DIGEST"}, only(RESULTS)),
+    "scheme-check": ({}, {}, {**everyone(REFUSED), "olivia": OK}),
     "audit": ({}, {}, only(AUDIT)),
     "people": ({}, {}, only(PEOPLE)),
     "api-me": ({}, {}, everyone(OK, API_LOGIN)),
@@ -51,6 +55,8 @@ MATRIX: dict[str, tuple[dict[str, Any], dict[str, str], dict[str | None, Any]]] 
     "api-explain": ({"run_id": "RUN", "rm_id": "R00001"}, {"input": "INPUT"}, only(OF_R00001, API_LOGIN)),
     "api-paysheet": ({"run_id": "RUN"}, {}, only(RESULTS, API_LOGIN)),
     "api-ledger": ({"rm_id": "R00001"}, {}, only(OF_R00001, API_LOGIN)),
+    "api-schemes": ({}, {}, only(RESULTS, API_LOGIN)),
+    "api-scheme-check": ({}, {}, everyone(NOT_ALLOWED, API_LOGIN)),  # POST only: see test_schemes
     "api-audit": ({}, {}, only(AUDIT, API_LOGIN)),
     "api-grants": ({}, {}, only(PEOPLE, API_LOGIN)),
     "api-schema": ({}, {}, everyone(OK, API_LOGIN)),
@@ -81,13 +87,22 @@ def _input_of(run_id: int) -> str:
     return next(v["name"] for v in payload["values"] if v["kind"] == "engine")
 
 
+def _digest_of(run_id: int) -> str:
+    import hashlib
+
+    from rmperf.db.models import Run
+
+    return hashlib.sha256(Run.objects.get(pk=run_id).scheme_text.encode("utf-8")).hexdigest()
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_the_matrix(name: str, as_: Any, bank: Any) -> None:
     from django.urls import reverse
 
     params, query, expected = MATRIX[name]
-    kwargs = {k: (bank.run_id if v == "RUN" else v) for k, v in params.items()}
-    filled = {k: (_input_of(bank.run_id) if v == "INPUT" else v) for k, v in query.items()}
+    fill = {"RUN": bank.run_id, "DIGEST": _digest_of(bank.run_id)}
+    kwargs = {k: fill.get(v, v) for k, v in params.items()}
+    filled = {k: (_input_of(bank.run_id) if v == "INPUT" else fill.get(v, v)) for k, v in query.items()}
     url = reverse(name, kwargs=kwargs)
     seen = {}
     for person in PERSONS:

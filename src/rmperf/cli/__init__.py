@@ -1,7 +1,7 @@
 """The ``rmperf`` command line (Typer + Rich): a thin presenter over :mod:`rmperf.services`.
 
 ``base`` holds the app, the consoles and the invocation's service context; ``data``, ``runs``, ``pay``,
-``grades`` and ``web`` register their commands on it and import nothing of each other at module level.
+``grades``, ``schemes`` and ``web`` register their commands on it and import nothing of each other at module level.
 ``main`` renders every refusal in the user's language and never shows a traceback.
 """
 
@@ -52,6 +52,7 @@ def main() -> None:
     import rmperf.cli.grades
     import rmperf.cli.pay
     import rmperf.cli.runs
+    import rmperf.cli.schemes
     import rmperf.cli.web  # noqa: F401  (each registers its commands)
     from rmperf.core.scheme.errors import SchemeError
     from rmperf.core.scoring import ScoringError

@@ -32,6 +32,7 @@ ACTIONS = (
     "people.grant",
     "people.revoke",
     "people.deactivate",
+    "scheme.check",
 )
 
 Policy = Callable[[Actor, str, Mapping[str, Any]], bool]
@@ -41,7 +42,9 @@ class PermissionDenied(UserError):
     """The actor may not do this action (on this object)."""
 
     def __init__(self, actor: Actor, action: str) -> None:
-        super().__init__("permission.denied", {"user": actor.user_id, "action": action})
+        from rmperf.messages import Message
+
+        super().__init__("permission.denied", {"user": actor.user_id, "action": Message(f"permit.{action}")})
 
 
 def local_only(actor: Actor, action: str, target: Mapping[str, Any]) -> bool:

@@ -17,7 +17,18 @@ from rmperf.services.permissions import local_only
 #: of its own sub-branch's pay comes with the period's workflow (issue 15), which checks the subtree
 MAY: dict[str, frozenset[str]] = {
     "office": frozenset(
-        ("import", "repair", "close", "run", "pay.post", "pay.adjust", "pay.clawback", "pay.release", "grades.post")
+        (
+            "import",
+            "repair",
+            "close",
+            "run",
+            "pay.post",
+            "pay.adjust",
+            "pay.clawback",
+            "pay.release",
+            "grades.post",
+            "scheme.check",
+        )
     ),
     "admin": frozenset(("people.grant", "people.revoke", "people.create", "people.deactivate")),
 }

@@ -6,6 +6,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -267,3 +268,65 @@ class Ledger(APIView):
             "chart": found.chart,
         }
         return Response(LedgerSerializer(data).data)
+
+
+class VersionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    version = serializers.IntegerField()
+    shipped = serializers.BooleanField()
+    runs = serializers.ListField(child=serializers.IntegerField())
+    digest = serializers.CharField()
+
+
+class SchemeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    scheme_id = serializers.CharField()
+    name = serializers.CharField()
+    versions = VersionSerializer(many=True)
+
+
+class Schemes(APIView):
+    @extend_schema(responses=SchemeSerializer(many=True), summary="The shipped templates and the schemes runs used")
+    def get(self, request: Request) -> Response:
+        from rmperf.services import schemes
+
+        return Response(SchemeSerializer(schemes.schemes(context_of(request)), many=True).data)
+
+
+class FindingSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    where = serializers.CharField(allow_blank=True)
+    what = serializers.CharField()
+    line = serializers.IntegerField(allow_null=True)
+    path = serializers.CharField(allow_blank=True)
+
+
+class CheckedSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    file = serializers.CharField(source="source")
+    ok = serializers.BooleanField()
+    findings = FindingSerializer(many=True)
+    scheme_id = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField(allow_blank=True)
+
+
+class SchemeUploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    file = serializers.FileField()
+
+
+class SchemeCheck(APIView):
+    parser_classes = (MultiPartParser,)
+
+    @extend_schema(
+        request={"multipart/form-data": SchemeUploadSerializer},
+        responses={200: CheckedSerializer, 422: CheckedSerializer},
+        summary="Check a scheme file without running it: every problem with its line and key path",
+    )
+    def post(self, request: Request) -> Response:
+        from rmperf.runs.service import Upload
+        from rmperf.services import schemes
+
+        f = request.FILES.get("file")
+        if f is None:
+            from rmperf.errors import UserError
+
+            raise UserError("upload.missing", {})
+        checked = schemes.check(context_of(request), Upload(f.name or "file", f.read(schemes.MAX_SCHEME_BYTES + 1)))
+        return Response(CheckedSerializer(checked).data, status=200 if checked.ok else 422)

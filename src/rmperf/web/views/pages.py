@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from rmperf.errors import UserError
 from rmperf.services import access, board, words
 from rmperf.web.people import context_of
 
@@ -120,6 +121,60 @@ def paysheet(request: HttpRequest, run_id: int) -> HttpResponse:
 def rm_ledger(request: HttpRequest, rm_id: str) -> HttpResponse:
     found = board.ledger_page(context_of(request), rm_id)
     return render(request, "web/ledger.html", {"p": found, "l": found.ledger})
+
+
+@login_required
+def schemes(request: HttpRequest) -> HttpResponse:
+    from rmperf.services import schemes as scheme_services
+
+    return render(request, "web/schemes.html", {"schemes": scheme_services.schemes(context_of(request))})
+
+
+@login_required
+def scheme_version(request: HttpRequest, scheme_id: str, digest: str) -> HttpResponse:
+    from rmperf.services import schemes as scheme_services
+
+    text = scheme_services.scheme_text(context_of(request), scheme_id, digest)
+    return render(request, "web/scheme.html", {"scheme_id": scheme_id, "digest": digest, "text": text})
+
+
+@login_required
+def scheme_diff(request: HttpRequest, scheme_id: str) -> HttpResponse:
+    from rmperf.services import schemes as scheme_services
+
+    old, new = request.GET.get("a", ""), request.GET.get("b", "")
+    lines = scheme_services.diff(context_of(request), scheme_id, old, new)
+    return render(request, "web/scheme_diff.html", {"scheme_id": scheme_id, "lines": lines, "a": old, "b": new})
+
+
+def uploaded(request: HttpRequest, field: str, limit: int) -> Any:
+    """The file a form uploaded as an ``Upload`` (read to one byte past ``limit``: the service refuses
+    what is larger), or None when the form has none."""
+    from rmperf.runs.service import Upload
+
+    f = request.FILES.get(field)
+    if f is None:
+        return None
+    return Upload(f.name or field, f.read(limit + 1))
+
+
+@login_required
+def scheme_check(request: HttpRequest) -> HttpResponse:
+    from rmperf.services import schemes as scheme_services
+
+    ctx = context_of(request)
+    checked = None
+    if request.method == "POST":
+        upload = uploaded(request, "file", scheme_services.MAX_SCHEME_BYTES)
+        if upload is None:
+            raise UserError("upload.missing", {})
+        checked = scheme_services.check(ctx, upload)
+    else:
+        from rmperf.services.permissions import permit
+
+        permit(ctx, "scheme.check")
+    status = 200 if checked is None or checked.ok else 422
+    return render(request, "web/scheme_check.html", {"checked": checked}, status=status)
 
 
 @login_required
