@@ -414,6 +414,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- schemes ---
     "scheme.file_unreadable": ("无法读取方案文件:{detail}", "cannot read the scheme file: {detail}"),
     "upload.missing": ("请选择要上传的文件", "choose a file to upload"),
+    "upload.not_zip": ("{name} 不是有效的 zip 文件", "{name} is not a valid zip file"),
+    "upload.too_many": ("{name} 中的文件超过 {limit} 个", "{name} holds more than {limit} files"),
+    "upload.link": ("{name} 是链接,数据包中不允许链接", "{name} is a link; a package holds no links"),
+    "upload.outside": (
+        "{name} 的路径指向数据包之外,已拒绝",
+        "the path {name} leads outside the package; refused",
+    ),
+    "upload.encrypted": ("{name} 已加密,无法读取", "{name} is encrypted and cannot be read"),
+    "upload.too_large": ("{name} 超过上传上限 {limit}", "{name} is over the upload limit of {limit}"),
+    "upload.bomb": (
+        "{name} 解压后大小超过压缩大小的 {ratio} 倍,疑为压缩炸弹,已拒绝",
+        "{name} unpacks to more than {ratio} times its size (a decompression bomb?); refused",
+    ),
+    "upload.zip_alone": (
+        "请只上传一个 zip({name}),或只上传数据包中的文件",
+        "upload one zip alone ({name}), or the package's files without a zip",
+    ),
+    "upload.bad_suffix": (
+        "{name} 不是数据包中的文件(可用:{allowed})",
+        "{name} is not a package's file (use: {allowed})",
+    ),
+    "upload.nothing_inside": ("{name} 中没有任何文件", "{name} holds no file"),
     "scheme.too_large": ("方案文件 {name} 超过 {limit},未检查", "the scheme file {name} is over {limit}; not checked"),
     "scheme.file_not_utf8": (
         "方案文件 {name} 不是 UTF-8 文本(第 {at} 字节)",
@@ -1844,6 +1866,19 @@ MESSAGES.update(
         "action.people.password": ("重设密码", "password set"),
         "action.security.csrf": ("安全事件:跨站请求被拒", "security: cross-site request refused"),
         "action.security.locked_out": ("安全事件:登录失败次数过多被锁定", "security: locked out after failed logins"),
+        "action.security.upload_refused": (
+            "安全事件:上传的数据包试图越出其目录",
+            "security: an upload reached outside itself",
+        ),
+        "import_status.committed": ("已导入", "stored"),
+        "import_status.unchanged": ("无变化", "nothing new"),
+        "import_status.rejected": ("有错误,未导入", "refused: errors found"),
+        "import_status.failed": ("失败,未导入", "failed; nothing stored"),
+        "import_status.running": ("进行中", "running"),
+        "job_state.queued": ("排队中", "queued"),
+        "job_state.running": ("导入中", "importing"),
+        "job_state.done": ("已完成", "finished"),
+        "job_state.failed": ("失败", "failed"),
         "action.ledger.run_tampered": ("完整性:运行结果被改动", "integrity: a run's results were edited"),
         "share_of.team": ("团队", "team"),
         "share_of.subbranch": ("支行", "sub-branch"),

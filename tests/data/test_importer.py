@@ -134,7 +134,9 @@ def test_every_import_is_recorded_and_audited(home: Home, package: Path, tmp_pat
     assert len(records[0].content_hash) == 64
     assert records[0].finished_at is not None
     assert records[0].stored_bytes > 0
-    events = list(AuditEvent.objects.filter(object_id__in=[str(r.id) for r in records]).order_by("id"))
+    events = list(
+        AuditEvent.objects.filter(object_type="data_import", object_id__in=[str(r.id) for r in records]).order_by("id")
+    )
     assert [(e.actor, e.action) for e in events] == [
         ("alice", "data.import.committed"),
         ("bob", "data.import.rejected"),

@@ -50,3 +50,16 @@ def test_every_audit_action_the_code_writes_has_a_name() -> None:
     assert written - named == set()
     for status in ("committed", "unchanged", "rejected", "failed"):
         assert f"data.import.{status}" in named
+
+
+def test_no_message_is_defined_twice() -> None:
+    """A key defined again further down replaces the first silently (its parameters may differ)."""
+    import re
+    from collections import Counter
+    from pathlib import Path
+
+    from rmperf import i18n
+
+    text = Path(i18n.__file__).read_text(encoding="utf-8")
+    keys = Counter(re.findall(r'^\s+"([a-z_]+(?:\.[a-z_0-9]+)+)": \(', text, flags=re.MULTILINE))
+    assert [k for k, n in keys.items() if n > 1] == []

@@ -27,6 +27,7 @@ def only(allowed: set[str], anonymous: Any = LOGIN) -> dict[str | None, Any]:
 RESULTS = {"olivia", "chen", "rita", "bo", "paul", "rex", "ada"}  # a run's page: who reads some results
 OF_R00001 = {"olivia", "chen", "rita", "paul", "rex", "ada"}  # R00001 of sub-branch 0101, under branch 0100
 AUDIT = {"olivia", "rex", "ada", "sam"}
+IMPORTS = {"olivia", "rex", "ada"}  # the import log's readers (olivia also made the job)
 PEOPLE = {"sam"}
 
 #: route name → (path parameters, query, expected status by person)
@@ -41,6 +42,8 @@ MATRIX: dict[str, tuple[dict[str, Any], dict[str, str], dict[str | None, Any]]] 
     "explanation": ({"run_id": "RUN", "rm_id": "R00001"}, {"input": "INPUT"}, only(OF_R00001)),
     "paysheet": ({"run_id": "RUN"}, {}, only(RESULTS)),
     "ledger": ({"rm_id": "R00001"}, {}, only(OF_R00001)),
+    "imports": ({}, {}, everyone(OK)),  # the page: one's own uploads; the log for its readers
+    "import-job": ({"job_id": "JOB"}, {}, only(IMPORTS)),
     "schemes": ({}, {}, only(RESULTS)),
     "scheme": ({"scheme_id": "retail-wealth-2007", "digest": "DIGEST"}, {}, only(RESULTS)),
     "scheme-diff": ({"scheme_id": "retail-wealth-2007"}, {"a": "DIGEST", "b": "DIGEST"}, only(RESULTS)),
@@ -55,6 +58,8 @@ MATRIX: dict[str, tuple[dict[str, Any], dict[str, str], dict[str | None, Any]]] 
     "api-explain": ({"run_id": "RUN", "rm_id": "R00001"}, {"input": "INPUT"}, only(OF_R00001, API_LOGIN)),
     "api-paysheet": ({"run_id": "RUN"}, {}, only(RESULTS, API_LOGIN)),
     "api-ledger": ({"rm_id": "R00001"}, {}, only(OF_R00001, API_LOGIN)),
+    "api-imports": ({}, {}, only(IMPORTS, API_LOGIN)),
+    "api-import-job": ({"job_id": "JOB"}, {}, only(IMPORTS, API_LOGIN)),
     "api-schemes": ({}, {}, only(RESULTS, API_LOGIN)),
     "api-scheme-check": ({}, {}, everyone(NOT_ALLOWED, API_LOGIN)),  # POST only: see test_schemes
     "api-audit": ({}, {}, only(AUDIT, API_LOGIN)),
@@ -87,6 +92,18 @@ def _input_of(run_id: int) -> str:
     return next(v["name"] for v in payload["values"] if v["kind"] == "engine")
 
 
+def _job_of(bank: Any, user: str) -> int:
+    """An upload of ``user``'s (a finished one: its package is not needed)."""
+    from datetime import UTC, datetime
+
+    from rmperf.db.models import UploadJob
+
+    job = UploadJob.objects.create(
+        store=bank.home.store_id(), user=user, created_at=datetime.now(UTC), folder="", state="done"
+    )
+    return int(job.pk)
+
+
 def _digest_of(run_id: int) -> str:
     import hashlib
 
@@ -100,7 +117,7 @@ def test_the_matrix(name: str, as_: Any, bank: Any) -> None:
     from django.urls import reverse
 
     params, query, expected = MATRIX[name]
-    fill = {"RUN": bank.run_id, "DIGEST": _digest_of(bank.run_id)}
+    fill = {"RUN": bank.run_id, "DIGEST": _digest_of(bank.run_id), "JOB": _job_of(bank, "olivia")}
     kwargs = {k: fill.get(v, v) for k, v in params.items()}
     filled = {k: (_input_of(bank.run_id) if v == "INPUT" else fill.get(v, v)) for k, v in query.items()}
     url = reverse(name, kwargs=kwargs)

@@ -13,14 +13,18 @@ from django.utils.translation.template import templatize
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "rmperf" / "web"
 CATALOGUE = WEB / "locale" / "zh_Hans" / "LC_MESSAGES"
-CALL = re.compile(r"\b(n?gettext)\((u'(?:[^'\\]|\\.)*')(?:, (u'(?:[^'\\]|\\.)*'))?")
+_STR = r"""u(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+CALL = re.compile(rf"\b(n?gettext)\(({_STR})(?:, ({_STR}))?")
 
 
 def _template_msgids() -> dict[str, str | None]:
     """Each msgid of the templates (a plural's singular, mapped to its plural), by Django's own extractor."""
     found: dict[str, str | None] = {}
     for template in sorted((WEB / "templates").rglob("*.html")):
-        for _, singular, plural in CALL.findall(templatize(template.read_text(encoding="utf-8"), origin=str(template))):
+        code = templatize(template.read_text(encoding="utf-8"), origin=str(template))
+        calls = CALL.findall(code)
+        assert len(calls) == len(re.findall(r"\bn?gettext\(", code)), f"a call of {template.name} was not read"
+        for _, singular, plural in calls:
             found[ast.literal_eval(singular)] = ast.literal_eval(plural) if plural else None
     return found
 

@@ -377,3 +377,37 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.role}@{self.org_id or '*'}{' ' + self.rm_id if self.rm_id else ''}"
+
+
+# --- work in the background (后台任务) ----------------------------------------------------------------------
+
+
+class UploadJob(models.Model):
+    """A data package uploaded in the web app and imported in the background (上传导入任务): who, what,
+    how far it has got, and the import it became (``DataImport``, whose problems the page lists)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"  # the import finished: committed, unchanged or rejected (see the import)
+        FAILED = "failed"  # the work itself failed; nothing stored
+
+    store = models.CharField(max_length=36, db_index=True)
+    user = models.CharField(max_length=150)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    sources = models.JSONField(default=list)  # the names of the uploaded files, as the user gave them
+    size = models.BigIntegerField(default=0)
+    folder = models.TextField()  # where the package waits, under the home's uploads/
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    stage = models.CharField(max_length=64, blank=True)  # the table or step being read
+    done = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    data_import = models.ForeignKey(DataImport, null=True, blank=True, on_delete=models.PROTECT)
+    message = models.TextField(blank=True)  # the failure, as a sentence
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"upload #{self.pk} {self.state} by {self.user}"

@@ -84,6 +84,14 @@ class Problem:
         data["severity"] = self.severity.value
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Problem:
+        """A problem as the import log keeps it (:meth:`as_dict`), to render in any language."""
+        place = {k: v for k, v in (data.get("place") or {}).items() if k in Place.__dataclass_fields__}
+        return cls(
+            Severity(data.get("severity", "error")), str(data["code"]), Place(**place), dict(data.get("params") or {})
+        )
+
 
 #: the longest text a message quotes from a package
 QUOTE_CHARS = 120

@@ -43,6 +43,8 @@ _SUBTREE_READERS = frozenset(("office", "committee", "committee_head", "rechecke
 _AMOUNT_READERS = frozenset(("office", "committee", "committee_head", "rechecker", "auditor"))
 #: roles that read the audit log
 _AUDIT_READERS = frozenset(("office", "rechecker", "auditor", "admin"))
+#: roles that read the import log and every upload's progress (an uploader always reads their own)
+_IMPORT_READERS = frozenset(("office", "rechecker", "auditor"))
 
 
 class NotVisible(UserError):
@@ -59,7 +61,8 @@ class Scope:
     ``orgs``: the org units whose RMs' results and pay the actor reads (None: the whole bank);
     ``rms``: RMs read one by one (a 客户经理's own id); ``amounts``: the amounts behind a figure;
     ``full_names``: customers shown unmasked (the actor's own customers, or everyone's for the local
-    operator); ``audit``: the audit log; ``people``: users and grants (the administrator).
+    operator); ``audit``: the audit log; ``people``: users and grants (the administrator); ``imports``:
+    the import log and every upload's progress.
     """
 
     actor: Actor
@@ -70,6 +73,7 @@ class Scope:
     everything: bool = False
     audit: bool = False
     people: bool = False
+    imports: bool = False
 
     def reads_rm(self, rm_id: str, org_id: str) -> bool:
         """Whether the actor reads RM ``rm_id`` of org unit ``org_id`` (their results, pay and accounts)."""
@@ -109,7 +113,7 @@ def subtrees(parents: Mapping[str, str | None], roots: Iterable[str]) -> frozens
 def scope_for(actor: Actor, parents: Mapping[str, str | None]) -> Scope:
     """The scope of ``actor``'s grants over the org tree ``parents`` (org → parent org)."""
     if actor.local:
-        return Scope(actor, None, everything=True, amounts=True, audit=True, people=True)
+        return Scope(actor, None, everything=True, amounts=True, audit=True, people=True, imports=True)
     whole = False
     roots: list[str] = []
     rms: set[str] = set()
@@ -129,7 +133,8 @@ def scope_for(actor: Actor, parents: Mapping[str, str | None]) -> Scope:
         if g.role == "admin":
             people = True
     orgs = None if whole else subtrees(parents, roots)
-    return Scope(actor, orgs, frozenset(rms), amounts, own, False, audit, people)
+    imports = any(g.role in _IMPORT_READERS for g in actor.grants)
+    return Scope(actor, orgs, frozenset(rms), amounts, own, False, audit, people, imports)
 
 
 def scope(ctx: Context) -> Scope:
@@ -451,3 +456,25 @@ def ledger(ctx: Context, rm_id: str) -> RmLedger:
     entries, balance = rm_ledger(ctx.home, rm_id)
     name, org = known
     return RmLedger(rm_id, name, org, org_name(ctx, org), tuple(entries), balance, tuple(balance_series(entries)))
+
+
+def import_log(ctx: Context, limit: int = 50) -> list[Any]:
+    """The import log (``services.data.ImportInfo``), newest first, for the roles that read it."""
+    from dataclasses import replace
+
+    from rmperf.services.data import imports
+
+    if not scope(ctx).imports:
+        raise NotVisible()
+    return [replace(i, status_name=words.import_status(i.status, ctx.lang)) for i in imports(ctx, limit)]
+
+
+def upload_jobs(ctx: Context, limit: int = 20) -> list[int]:
+    """The ids of the latest uploads the actor reads: their own, or everyone's for the import log's readers."""
+    from rmperf.db.models import UploadJob
+
+    ctx.setup()
+    jobs = UploadJob.objects.filter(store=ctx.home.store_id()).order_by("-id")
+    if not scope(ctx).imports:
+        jobs = jobs.filter(user=ctx.actor.user_id)
+    return list(jobs.values_list("id", flat=True)[:limit])

@@ -59,6 +59,8 @@ class ImportInfo:
     rows: int
     errors: int
     warnings: int
+    #: the outcome in words (已导入, 有错误,未导入 …)
+    status_name: str = ""
 
 
 def imports(ctx: Context, limit: int = 20) -> list[ImportInfo]:

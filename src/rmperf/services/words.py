@@ -41,6 +41,16 @@ def actions(lang: str) -> list[tuple[str, str]]:
     return [(key.removeprefix("action."), t(key, lang=lang)) for key in MESSAGES if key.startswith("action.")]
 
 
+def import_status(code: str | None, lang: str) -> str:
+    """An import's outcome: stored, nothing new, refused, failed."""
+    return _word("import_status", code, lang)
+
+
+def job_state(code: str | None, lang: str) -> str:
+    """Where an upload's import stands: queued, importing, finished, failed."""
+    return _word("job_state", code, lang)
+
+
 def indicator(code: str | None, lang: str) -> str:
     """An indicator's name from the catalogue (``daily_average`` → 日均余额)."""
     return indicators.name(code, lang) if code else ""

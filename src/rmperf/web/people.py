@@ -64,6 +64,7 @@ def menu(request: HttpRequest) -> dict[str, Any]:
         "menu": {
             "results": found.reads_results,
             "audit": found.audit,
+            "imports": found.imports,
             "people": found.people,
             "my_rm": next(iter(sorted(found.rms)), ""),
         }

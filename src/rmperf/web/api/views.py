@@ -320,8 +320,8 @@ class SchemeCheck(APIView):
         summary="Check a scheme file without running it: every problem with its line and key path",
     )
     def post(self, request: Request) -> Response:
-        from rmperf.runs.service import Upload
         from rmperf.services import schemes
+        from rmperf.services.uploads import Upload
 
         f = request.FILES.get("file")
         if f is None:
@@ -330,3 +330,88 @@ class SchemeCheck(APIView):
             raise UserError("upload.missing", {})
         checked = schemes.check(context_of(request), Upload(f.name or "file", f.read(schemes.MAX_SCHEME_BYTES + 1)))
         return Response(CheckedSerializer(checked).data, status=200 if checked.ok else 422)
+
+
+class ImportInfoSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    started_at = serializers.DateTimeField()
+    user = serializers.CharField()
+    status = serializers.CharField()
+    content_hash = serializers.CharField()
+    rows = serializers.IntegerField()
+    error_count = serializers.IntegerField(source="errors")
+    warning_count = serializers.IntegerField(source="warnings")
+
+
+class ImportFindingSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    table = serializers.CharField(allow_blank=True)
+    file = serializers.CharField(allow_blank=True)
+    line = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField(allow_blank=True)
+    what = serializers.CharField()
+    text = serializers.CharField()
+
+
+class JobSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    user = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    sources = serializers.ListField(child=serializers.CharField())
+    size = serializers.IntegerField()
+    state = serializers.CharField()
+    state_name = serializers.CharField()
+    stage = serializers.CharField(allow_blank=True)
+    percent = serializers.IntegerField()
+    import_id = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField(allow_blank=True)
+    status_name = serializers.CharField(allow_blank=True)
+    problems = ImportFindingSerializer(many=True)
+    message = serializers.CharField(allow_blank=True)
+
+
+class PackageUploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    files = serializers.ListField(child=serializers.FileField())
+
+
+class Imports(APIView):
+    parser_classes = (MultiPartParser,)
+
+    @extend_schema(responses=ImportInfoSerializer(many=True), summary="The import log, newest first")
+    def get(self, request: Request) -> Response:
+        found = access.import_log(context_of(request))
+        data = [
+            {
+                "id": i.import_id,
+                "started_at": i.started_at,
+                "user": i.user,
+                "status": i.status,
+                "content_hash": i.content_hash,
+                "rows": i.rows,
+                "errors": i.errors,
+                "warnings": i.warnings,
+            }
+            for i in found
+        ]
+        return Response(ImportInfoSerializer(data, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": PackageUploadSerializer},
+        responses={202: JobSerializer},
+        summary="Upload a data package (one zip, or its files); it is checked and imported in the background",
+    )
+    def post(self, request: Request) -> Response:
+        from rmperf.services import uploads
+        from rmperf.services.uploads import Upload
+
+        most = uploads.limit() + 1
+        files = [Upload(f.name or "file", f.read(most)) for f in request.FILES.getlist("files")]
+        job = uploads.receive(context_of(request), files)
+        return Response(JobSerializer(job).data, status=202)
+
+
+class ImportJob(APIView):
+    @extend_schema(responses=JobSerializer, summary="How far an upload's import has got, and its problems")
+    def get(self, request: Request, job_id: int) -> Response:
+        from rmperf.services import uploads
+
+        return Response(JobSerializer(uploads.job_info(context_of(request), job_id)).data)

@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from rmperf.errors import UserError
 from rmperf.services import access, board, words
+from rmperf.services.uploads import Upload
 from rmperf.web.people import context_of
 
 #: rows per page of a results table and of an explanation
@@ -150,8 +151,6 @@ def scheme_diff(request: HttpRequest, scheme_id: str) -> HttpResponse:
 def uploaded(request: HttpRequest, field: str, limit: int) -> Any:
     """The file a form uploaded as an ``Upload`` (read to one byte past ``limit``: the service refuses
     what is larger), or None when the form has none."""
-    from rmperf.runs.service import Upload
-
     f = request.FILES.get(field)
     if f is None:
         return None
@@ -175,6 +174,32 @@ def scheme_check(request: HttpRequest) -> HttpResponse:
         permit(ctx, "scheme.check")
     status = 200 if checked is None or checked.ok else 422
     return render(request, "web/scheme_check.html", {"checked": checked}, status=status)
+
+
+@login_required
+def imports(request: HttpRequest) -> HttpResponse:
+    from django.shortcuts import redirect
+
+    from rmperf.services import uploads
+
+    ctx = context_of(request)
+    if request.method == "POST":
+        files = [Upload(f.name or "file", f.read(uploads.limit() + 1)) for f in request.FILES.getlist("files")]
+        job = uploads.receive(ctx, files)
+        return redirect("import-job", job_id=job.id)
+    found = access.scope(ctx)
+    log = access.import_log(ctx) if found.imports else []
+    jobs = [uploads.job_info(ctx, j) for j in access.upload_jobs(ctx)]
+    return render(request, "web/imports.html", {"log": log, "jobs": jobs, "may_upload": found.imports})
+
+
+@login_required
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    from rmperf.services import uploads
+
+    job = uploads.job_info(context_of(request), job_id)
+    template = "web/_job.html" if request.htmx else "web/job.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": job})
 
 
 @login_required
