@@ -156,3 +156,47 @@ def test_the_worker_runs_a_queued_upload(as_: Any, bank: Any, tiny_package: Path
     done = as_("olivia").get(f"/api/imports/jobs/{job['id']}/").json()
     assert (done["state"], done["status"]) == ("done", "unchanged")
     assert _leftovers(bank) == []
+
+
+def _encrypted() -> bytes:
+    """A zip whose member is marked encrypted (bit 0 of its flags, in its local and central headers),
+    as an encrypting archiver writes it; Python's zipfile cannot encrypt, so the mark is set by hand."""
+    data = bytearray(_zip({"orgs.csv": b"ciphertext"}))
+    data[data.index(b"PK\x03\x04") + 6] |= 0x1
+    data[data.index(b"PK\x01\x02") + 8] |= 0x1
+    assert zipfile.ZipFile(io.BytesIO(bytes(data))).infolist()[0].flag_bits & 0x1
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("limits", "files", "says", "security"),
+    [
+        ({"BOMB_FROM": 10_000}, [("bomb.zip", _zip({"orgs.csv": b"0" * 1_000_000}))], "压缩炸弹", True),
+        ({"MAX_MEMBERS": 3}, [("many.zip", _zip({f"t{i}.csv": b"x" for i in range(4)}))], "超过 3 个", False),
+        ({}, [("locked.zip", _encrypted())], "已加密", False),
+        ({}, [("a.zip", _zip({"orgs.csv": b"x"})), ("orgs.csv", b"x")], "只上传一个 zip", False),
+    ],
+)
+def test_bombs_crowds_locks_and_mixtures_are_refused(
+    as_: Any,
+    bank: Any,
+    immediate: None,
+    monkeypatch: pytest.MonkeyPatch,
+    limits: dict[str, int],
+    files: list[tuple[str, bytes]],
+    says: str,
+    security: bool,
+) -> None:
+    from rmperf.db.models import AuditEvent, UploadJob
+    from rmperf.services import uploads
+
+    for name, value in limits.items():
+        monkeypatch.setattr(uploads, name, value)
+    jobs, events = UploadJob.objects.count(), AuditEvent.objects.filter(action="security.upload_refused").count()
+    response = as_("olivia").post("/imports/", {"files": [SimpleUploadedFile(n, d) for n, d in files]})
+    assert response.status_code == 400
+    assert says in response.content.decode()
+    assert UploadJob.objects.count() == jobs
+    assert _leftovers(bank) == []
+    raised = AuditEvent.objects.filter(action="security.upload_refused").count() - events
+    assert raised == (1 if security else 0)

@@ -123,3 +123,24 @@ def test_a_post_without_its_csrf_token_is_refused_in_words_and_recorded(bank: An
     assert response.status_code == 403
     assert "表单已过期或来源不明" in response.content.decode()
     assert AuditEvent.objects.filter(action="security.csrf", object_id="/login/").exists()
+
+
+def test_what_each_role_may_change() -> None:
+    """The office does the bank's work of data, runs, pay, grades and schemes; the administrator manages
+    people; no role of the web grants database rights; every other role changes nothing (yet)."""
+    from rmperf.web.people import MAY
+
+    assert MAY["office"] == {
+        "import",
+        "repair",
+        "close",
+        "run",
+        "pay.post",
+        "pay.adjust",
+        "pay.clawback",
+        "pay.release",
+        "grades.post",
+        "scheme.check",
+    }
+    assert MAY["admin"] == {"people.create", "people.grant", "people.revoke", "people.deactivate"}
+    assert set(MAY) == {"office", "admin"}

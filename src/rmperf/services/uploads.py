@@ -22,18 +22,22 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from django_tasks import task
+
 from rmperf.errors import UserError
 from rmperf.runs.service import Upload  # the in-memory file a presenter hands over (re-exported)
 from rmperf.services import words
 from rmperf.services.context import Context
 from rmperf.services.permissions import permit
 
-__all__ = ["Finding", "Job", "Upload", "UploadRefused", "job_info", "limit", "receive", "run_job"]
+__all__ = ["Finding", "Job", "Upload", "UploadRefused", "import_upload", "job_info", "limit", "receive", "run_job"]
 
 #: at most this many files in one package (a year of daily Parquet partitions is ~400)
 MAX_MEMBERS = 10_000
 #: uncompressed ÷ compressed of a zip as a whole beyond which it is taken for a bomb (CSV packs ~10 : 1)
 MAX_RATIO = 200
+#: … of a zip that unpacks to more than this (a small zip of CSV may pack better than 200 : 1)
+BOMB_FROM = 64 * 1024 * 1024
 #: the suffixes a package's files may have (data-contract.md)
 SUFFIXES = (".csv", ".parquet", ".xlsx")
 
@@ -96,7 +100,7 @@ def _unzip(ctx: Context, archive: Upload, into: Path, most: int) -> None:
         total += m.file_size
     if total > most:
         raise _refuse(ctx, "upload.too_large", {"name": _shown(archive.name), "limit": _mib(most)})
-    if total > MAX_RATIO * max(len(archive.data), 1) and total > 64 * 1024 * 1024:
+    if total > MAX_RATIO * max(len(archive.data), 1) and total > BOMB_FROM:
         raise _refuse(ctx, "upload.bomb", {"name": _shown(archive.name), "ratio": MAX_RATIO}, security=True)
     written = 0
     for m in members:
@@ -120,13 +124,14 @@ def _mib(size: int) -> str:
 
 
 def _package_root(folder: Path) -> Path:
-    """The package inside what was unpacked: the folder itself, or its one sub-folder when a zip holds
-    the package's folder (``pkg/accounts.csv``) rather than its files."""
+    """The package inside what was unpacked: the folder itself, or — when a zip holds the package's
+    folder (``pkg/accounts.csv``) rather than its files — that one sub-folder, unless it is a table's
+    own folder (``balances/``)."""
+    from rmperf.contract import TABLE_INDEX
+
     entries = [p for p in folder.iterdir() if not p.name.startswith((".", "__MACOSX"))]
-    if len(entries) == 1 and entries[0].is_dir() and not any(entries[0].name.startswith(s) for s in ("balances",)):
-        inner = entries[0]
-        if any(c.suffix.lower() in SUFFIXES or c.is_dir() for c in inner.iterdir()):
-            return inner
+    if len(entries) == 1 and entries[0].is_dir() and entries[0].name not in TABLE_INDEX:
+        return entries[0]
     return folder
 
 
@@ -233,8 +238,6 @@ def receive(ctx: Context, uploads: Sequence[Upload]) -> Job:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    from rmperf.services.tasks import import_upload
-
     import_upload.enqueue(job.pk)
     return job_info(ctx, job.pk)
 
@@ -281,6 +284,13 @@ def run_job(job_id: int) -> None:
         raise
     finally:
         shutil.rmtree(_upload_folder(home, folder), ignore_errors=True)
+
+
+@task()
+def import_upload(job_id: int) -> None:
+    """The background task of an upload (django-tasks; ``rmperf worker`` runs it): :func:`run_job`.
+    Its argument is a plain value, so it can wait in the database for a worker."""
+    run_job(job_id)
 
 
 def _upload_folder(home: Any, folder: Path) -> Path:

@@ -11,26 +11,16 @@ from django.http import HttpRequest
 from rmperf.home import Home
 from rmperf.services import people
 from rmperf.services.context import Actor, Context
-from rmperf.services.permissions import local_only
+from rmperf.services.permissions import ACTIONS, local_only
 
+#: the administrator's actions: users and grants, nothing of data, rules, scores or pay
+_PEOPLE_ACTIONS = frozenset(a for a in ACTIONS if a.startswith("people."))
 #: the state-changing actions each role may do; the local operator may do all. A committee's adjustment
 #: of its own sub-branch's pay comes with the period's workflow (issue 15), which checks the subtree
 MAY: dict[str, frozenset[str]] = {
-    "office": frozenset(
-        (
-            "import",
-            "repair",
-            "close",
-            "run",
-            "pay.post",
-            "pay.adjust",
-            "pay.clawback",
-            "pay.release",
-            "grades.post",
-            "scheme.check",
-        )
-    ),
-    "admin": frozenset(("people.grant", "people.revoke", "people.create", "people.deactivate")),
+    # every action of data, runs, pay, grades and schemes; not people, not the database's own rights
+    "office": frozenset(ACTIONS) - _PEOPLE_ACTIONS - {"db.grant"},
+    "admin": _PEOPLE_ACTIONS,
 }
 
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rmperf.services import access, board
+from rmperf.web.files import upload_of, uploads_of
 from rmperf.web.people import context_of
 
 
@@ -321,14 +322,8 @@ class SchemeCheck(APIView):
     )
     def post(self, request: Request) -> Response:
         from rmperf.services import schemes
-        from rmperf.services.uploads import Upload
 
-        f = request.FILES.get("file")
-        if f is None:
-            from rmperf.errors import UserError
-
-            raise UserError("upload.missing", {})
-        checked = schemes.check(context_of(request), Upload(f.name or "file", f.read(schemes.MAX_SCHEME_BYTES + 1)))
+        checked = schemes.check(context_of(request), upload_of(request.FILES, "file", schemes.MAX_SCHEME_BYTES))
         return Response(CheckedSerializer(checked).data, status=200 if checked.ok else 422)
 
 
@@ -401,11 +396,8 @@ class Imports(APIView):
     )
     def post(self, request: Request) -> Response:
         from rmperf.services import uploads
-        from rmperf.services.uploads import Upload
 
-        most = uploads.limit() + 1
-        files = [Upload(f.name or "file", f.read(most)) for f in request.FILES.getlist("files")]
-        job = uploads.receive(context_of(request), files)
+        job = uploads.receive(context_of(request), uploads_of(request.FILES, "files", uploads.limit()))
         return Response(JobSerializer(job).data, status=202)
 
 

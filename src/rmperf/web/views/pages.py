@@ -10,9 +10,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from rmperf.errors import UserError
 from rmperf.services import access, board, words
-from rmperf.services.uploads import Upload
+from rmperf.web.files import upload_of, uploads_of
 from rmperf.web.people import context_of
 
 #: rows per page of a results table and of an explanation
@@ -148,15 +147,6 @@ def scheme_diff(request: HttpRequest, scheme_id: str) -> HttpResponse:
     return render(request, "web/scheme_diff.html", {"scheme_id": scheme_id, "lines": lines, "a": old, "b": new})
 
 
-def uploaded(request: HttpRequest, field: str, limit: int) -> Any:
-    """The file a form uploaded as an ``Upload`` (read to one byte past ``limit``: the service refuses
-    what is larger), or None when the form has none."""
-    f = request.FILES.get(field)
-    if f is None:
-        return None
-    return Upload(f.name or field, f.read(limit + 1))
-
-
 @login_required
 def scheme_check(request: HttpRequest) -> HttpResponse:
     from rmperf.services import schemes as scheme_services
@@ -164,10 +154,7 @@ def scheme_check(request: HttpRequest) -> HttpResponse:
     ctx = context_of(request)
     checked = None
     if request.method == "POST":
-        upload = uploaded(request, "file", scheme_services.MAX_SCHEME_BYTES)
-        if upload is None:
-            raise UserError("upload.missing", {})
-        checked = scheme_services.check(ctx, upload)
+        checked = scheme_services.check(ctx, upload_of(request.FILES, "file", scheme_services.MAX_SCHEME_BYTES))
     else:
         from rmperf.services.permissions import permit
 
@@ -184,8 +171,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 
     ctx = context_of(request)
     if request.method == "POST":
-        files = [Upload(f.name or "file", f.read(uploads.limit() + 1)) for f in request.FILES.getlist("files")]
-        job = uploads.receive(ctx, files)
+        job = uploads.receive(ctx, uploads_of(request.FILES, "files", uploads.limit()))
         return redirect("import-job", job_id=job.id)
     found = access.scope(ctx)
     log = access.import_log(ctx) if found.imports else []
